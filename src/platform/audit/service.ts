@@ -1,0 +1,122 @@
+/**
+ * The audit log: every login, sensitive read, write, export and permission change is appended here,
+ * hash-chained. The database rejects UPDATE/DELETE/TRUNCATE on the table (trigger), and `verify`
+ * recomputes the chain and names the first broken row. No client IP address is ever recorded.
+ */
+import type { Transaction } from 'kysely';
+import type { AnyDb } from '../db/database.js';
+import { GENESIS_HASH, hashAuditRecord, sanitizeDetails } from './chain.js';
+import { type AuditFilter, type AuditRow, AuditStore, type AuditTables } from './store.js';
+
+export interface AuditActor {
+  type: 'user' | 'apikey' | 'system' | 'citizen' | 'bot' | 'anonymous';
+  id?: string | null;
+  label?: string | null;
+}
+
+export interface AuditEvent {
+  actor: AuditActor;
+  /** Dotted verb, area first: `auth.login`, `user.create`, `registry.entity.read`, `evidence.export`. */
+  action: string;
+  target?: { type: string; id: string } | null;
+  outcome?: 'ok' | 'denied' | 'failed';
+  purpose?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  head: { seq: number; hash: string } | null;
+  firstBroken?: { seq: number; reason: string };
+}
+
+export class AuditService {
+  readonly #store: AuditStore;
+  readonly #db: AnyDb;
+
+  constructor(db: AnyDb) {
+    this.#db = db;
+    this.#store = new AuditStore(db);
+  }
+
+  /**
+   * Appends an event. Pass the caller's transaction so the write and its audit row commit together;
+   * the chain head stays locked until that transaction ends, so audit last in a transaction.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: any area's transaction can carry the audit row.
+  async record(event: AuditEvent, trx?: Transaction<any>): Promise<AuditRow> {
+    if (trx) return this.#append(trx as Transaction<AuditTables>, event);
+    return this.#db
+      .withTables<AuditTables>()
+      .transaction()
+      .execute((inner) => this.#append(inner, event));
+  }
+
+  async #append(trx: Transaction<AuditTables>, event: AuditEvent): Promise<AuditRow> {
+    const head = await this.#store.lockHead(trx);
+    const record = {
+      seq: (head?.seq ?? 0) + 1,
+      at: new Date(),
+      actorType: event.actor.type,
+      actorId: event.actor.id ?? null,
+      actorLabel: event.actor.label ?? null,
+      action: event.action,
+      targetType: event.target?.type ?? null,
+      targetId: event.target?.id ?? null,
+      outcome: event.outcome ?? 'ok',
+      purpose: event.purpose ?? null,
+      details: sanitizeDetails(event.details ?? {}) as Record<string, unknown>,
+      prevHash: head?.hash ?? GENESIS_HASH,
+    };
+    const hash = hashAuditRecord(record);
+    await this.#store.insert(trx, record, hash);
+    return { ...record, hash };
+  }
+
+  list(filter: AuditFilter): Promise<AuditRow[]> {
+    return this.#store.list(filter);
+  }
+
+  /** Recomputes the whole chain; reports the first row whose hash, link or sequence is wrong. */
+  async verify(onProgress?: (checked: number) => void): Promise<VerifyResult> {
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    let checked = 0;
+    let head: VerifyResult['head'] = null;
+    for await (const page of this.#store.scan()) {
+      for (const row of page) {
+        if (row.seq !== expectedSeq) {
+          const reason =
+            row.seq > expectedSeq
+              ? `rows ${expectedSeq}–${row.seq - 1} are missing (deleted)`
+              : `sequence repeats at ${row.seq}`;
+          return { ok: false, checked, head, firstBroken: { seq: expectedSeq, reason } };
+        }
+        if (row.prevHash !== prevHash) {
+          return {
+            ok: false,
+            checked,
+            head,
+            firstBroken: { seq: row.seq, reason: 'link to the previous row does not match' },
+          };
+        }
+        const { hash, ...record } = row;
+        if (hashAuditRecord(record) !== hash) {
+          return {
+            ok: false,
+            checked,
+            head,
+            firstBroken: { seq: row.seq, reason: 'content was altered (hash mismatch)' },
+          };
+        }
+        prevHash = hash;
+        expectedSeq++;
+        checked++;
+        head = { seq: row.seq, hash };
+      }
+      onProgress?.(checked);
+    }
+    return { ok: true, checked, head };
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Settings: defaults < optional JSON config file < environment < command-line flags, validated with Zod.
+ * A bad or missing setting stops start-up with one line naming it (see `ConfigError`).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const boolish = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((value) => (typeof value === 'boolean' ? value : ['true', '1', 'yes'].includes(value)));
+const intish = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const configSchema = z
+  .object({
+    dataDir: z.string().min(1),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+    host: z.string().min(1),
+    port: intish(0, 65535),
+    publicUrl: z.string().url().optional(),
+    masterKey: z.string().optional(),
+    masterKeyFile: z.string().optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    sessionIdleMinutes: intish(1, 24 * 60),
+    sessionAbsoluteHours: intish(1, 24 * 7),
+    loginMaxFailures: intish(1, 100),
+    lockoutMinutes: intish(1, 24 * 60),
+    bodyLimitBytes: intish(1024, 64 * 1024 * 1024),
+    demo: boolish,
+    workers: boolish,
+    secureCookies: boolish,
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Every setting with its environment name, flag and default; the README table is generated from this. */
+export const settings: ReadonlyArray<{
+  key: keyof Config;
+  env: string;
+  flag?: string;
+  default?: string | number | boolean;
+  description: string;
+}> = [
+  {
+    key: 'dataDir',
+    env: 'SVIEDKA_DATA_DIR',
+    flag: '--data',
+    default: './data',
+    description: 'Data directory: embedded database, blobs, keys (unless given elsewhere).',
+  },
+  {
+    key: 'databaseUrl',
+    env: 'DATABASE_URL',
+    description: 'PostgreSQL URL; when set, PostgreSQL is used instead of the embedded database.',
+  },
+  {
+    key: 'host',
+    env: 'SVIEDKA_HOST',
+    flag: '--host',
+    default: '127.0.0.1',
+    description: 'Address the HTTP server listens on.',
+  },
+  {
+    key: 'port',
+    env: 'SVIEDKA_PORT',
+    flag: '--port',
+    default: 8080,
+    description: 'HTTP port (0 picks a free one).',
+  },
+  {
+    key: 'publicUrl',
+    env: 'SVIEDKA_PUBLIC_URL',
+    description: 'Public base URL shown to users (e.g. https://sviedka.example.org).',
+  },
+  {
+    key: 'masterKey',
+    env: 'SVIEDKA_MASTER_KEY',
+    description: 'Master key (base64, 32 bytes) for servers; overrides the key file.',
+  },
+  {
+    key: 'masterKeyFile',
+    env: 'SVIEDKA_MASTER_KEY_FILE',
+    description: 'Path of the master key file; default <data>/keys/master.key.',
+  },
+  {
+    key: 'logLevel',
+    env: 'SVIEDKA_LOG_LEVEL',
+    flag: '--log-level',
+    default: 'info',
+    description: 'Log level.',
+  },
+  {
+    key: 'sessionIdleMinutes',
+    env: 'SVIEDKA_SESSION_IDLE_MINUTES',
+    default: 30,
+    description: 'A session ends after this much inactivity.',
+  },
+  {
+    key: 'sessionAbsoluteHours',
+    env: 'SVIEDKA_SESSION_ABSOLUTE_HOURS',
+    default: 12,
+    description: 'A session ends this long after login, whatever the activity.',
+  },
+  {
+    key: 'loginMaxFailures',
+    env: 'SVIEDKA_LOGIN_MAX_FAILURES',
+    default: 5,
+    description: 'Failed logins before a temporary lockout.',
+  },
+  {
+    key: 'lockoutMinutes',
+    env: 'SVIEDKA_LOCKOUT_MINUTES',
+    default: 15,
+    description: 'Length of the lockout.',
+  },
+  {
+    key: 'bodyLimitBytes',
+    env: 'SVIEDKA_BODY_LIMIT_BYTES',
+    default: 1048576,
+    description: 'Largest accepted JSON body.',
+  },
+  {
+    key: 'demo',
+    env: 'SVIEDKA_DEMO',
+    flag: '--no-demo',
+    default: true,
+    description: 'Seed synthetic demo data into an empty database.',
+  },
+  {
+    key: 'workers',
+    env: 'SVIEDKA_WORKERS',
+    flag: '--no-workers',
+    default: true,
+    description: 'Run background job workers in the serve process.',
+  },
+  {
+    key: 'secureCookies',
+    env: 'SVIEDKA_SECURE_COOKIES',
+    default: false,
+    description: 'Mark cookies Secure (set true behind HTTPS).',
+  },
+];
+
+export class ConfigError extends Error {}
+
+/** Builds the configuration; throws ConfigError whose message is one line naming the bad setting. */
+export function loadConfig(
+  options: {
+    flags?: Partial<Record<keyof Config, unknown>>;
+    env?: NodeJS.ProcessEnv;
+    configFile?: string;
+  } = {},
+): Config {
+  const env = options.env ?? process.env;
+  const merged: Record<string, unknown> = {};
+  for (const setting of settings) if (setting.default !== undefined) merged[setting.key] = setting.default;
+  const file = options.configFile ?? env.SVIEDKA_CONFIG;
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`config file ${file}: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError(`config file ${file}: must be a JSON object`);
+    }
+    Object.assign(merged, parsed);
+  }
+  for (const setting of settings) {
+    const value = env[setting.env];
+    if (value !== undefined && value !== '') merged[setting.key] = value;
+  }
+  for (const [key, value] of Object.entries(options.flags ?? {}))
+    if (value !== undefined) merged[key] = value;
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    const setting = settings.find((s) => s.key === key);
+    const name = setting
+      ? `${key} (${[setting.env, setting.flag].filter(Boolean).join(', ')})`
+      : key || 'config';
+    throw new ConfigError(`invalid setting ${name}: ${issue.message}`);
+  }
+  const config = result.data;
+  config.dataDir = path.resolve(config.dataDir);
+  return config;
+}

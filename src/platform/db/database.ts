@@ -1,0 +1,78 @@
+/**
+ * Opens the database: PGlite in the data directory (embedded default) or PostgreSQL (DATABASE_URL).
+ * Both speak the same SQL; the choice is made once, here, and nothing else in the code knows it.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+/** A database with no tables declared: areas add theirs with `db.withTables<Tables>()`. */
+export type NoTables = Record<never, never>;
+export type AnyDb = Kysely<NoTables>;
+
+export interface Database {
+  /** The query builder. Areas narrow it to their own tables with `db.withTables<Tables>()`. */
+  readonly db: AnyDb;
+  readonly kind: 'pglite' | 'postgres';
+  /** A label safe to print (never the password). */
+  readonly label: string;
+  close(): Promise<void>;
+}
+
+// bigint columns (counts, sequence numbers) come back as JS numbers; our values stay far below 2^53.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+/** Opens PostgreSQL through a pool. */
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it. Nothing to do.
+  });
+  const db = new Kysely<NoTables>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(db);
+  const parsed = new URL(url);
+  return {
+    db,
+    kind: 'postgres',
+    label: `postgres://${parsed.host}${parsed.pathname}`,
+    close: () => db.destroy(),
+  };
+}
+
+/** Opens (creating if needed) the embedded PGlite database in `dataDir/db`, holding the directory lock. */
+export async function openPglite(dataDir: string): Promise<Database> {
+  const release = lockDataDir(dataDir);
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const dir = path.join(dataDir, 'db');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const client = await PGlite.create({ dataDir: dir });
+    const db = new Kysely<NoTables>({ dialect: new PGliteDialect(client) });
+    return {
+      db,
+      kind: 'pglite',
+      label: `embedded (${dir})`,
+      close: async () => {
+        try {
+          await db.destroy();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/** Opens whichever database the configuration names. */
+export function openDatabase(config: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+}): Promise<Database> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
+}

@@ -1,0 +1,79 @@
+/**
+ * SQL migrations: numbered files in `migrations/` (`0001_platform.sql`, ...), applied in order, each in
+ * its own transaction together with its bookkeeping row, identical on PGlite and PostgreSQL.
+ * A transaction-scoped advisory lock keeps two processes from migrating at once.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import type { AnyDb } from './database.js';
+
+export const migrationsDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../migrations',
+);
+const MIGRATION_LOCK = 7_340_001;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+/** Reads the migration files, checking that numbers are unique and contiguous. */
+export function readMigrations(dir = migrationsDir): Migration[] {
+  const files = readdirSync(dir)
+    .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
+    .sort();
+  const migrations = files.map((file) => {
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    return {
+      version: Number.parseInt(file.slice(0, 4), 10),
+      name: file.slice(5, -4),
+      sql: text,
+      checksum: createHash('sha256').update(text).digest('hex'),
+    };
+  });
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`Migration numbers must be contiguous from 0001; found ${files[index]}`);
+    }
+  });
+  return migrations;
+}
+
+/** Applies pending migrations; returns the versions applied. Refuses to run if an applied file changed. */
+export async function migrate(db: AnyDb, migrations = readMigrations()): Promise<number[]> {
+  await sql`create table if not exists schema_migrations (
+    version integer primary key,
+    name text not null,
+    checksum text not null,
+    applied_at timestamptz not null default now()
+  )`.execute(db);
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    const done = await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
+      const existing = await sql<{ checksum: string }>`
+        select checksum from schema_migrations where version = ${migration.version}`.execute(trx);
+      const row = existing.rows[0];
+      if (row) {
+        if (row.checksum !== migration.checksum) {
+          throw new Error(
+            `Migration ${migration.version} (${migration.name}) was changed after it was applied; add a new migration instead.`,
+          );
+        }
+        return false;
+      }
+      await sql.raw(migration.sql).execute(trx);
+      await sql`insert into schema_migrations (version, name, checksum)
+        values (${migration.version}, ${migration.name}, ${migration.checksum})`.execute(trx);
+      return true;
+    });
+    if (done) applied.push(migration.version);
+  }
+  return applied;
+}

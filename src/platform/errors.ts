@@ -1,0 +1,86 @@
+/**
+ * The coded error catalogue. Every error a user or API client can see has a stable code
+ * (`SVD_<AREA>_<WHAT>`), an HTTP status and a message. Codes are never reused: retire a code by
+ * leaving it in the catalogue with a comment, never by giving it a new meaning.
+ */
+
+export interface ErrorDefinition {
+  status: number;
+  message: string;
+}
+
+const catalogue = new Map<string, ErrorDefinition>();
+
+/** Registers an area's error codes. Throws on a duplicate code so a reused code fails at start-up. */
+export function defineErrors<const T extends Record<string, ErrorDefinition>>(definitions: T): T {
+  for (const [code, definition] of Object.entries(definitions)) {
+    if (!/^SVD_[A-Z0-9]+_[A-Z0-9_]+$/.test(code)) throw new Error(`Malformed error code ${code}`);
+    const existing = catalogue.get(code);
+    if (existing && (existing.status !== definition.status || existing.message !== definition.message)) {
+      throw new Error(`Error code ${code} is defined twice`);
+    }
+    catalogue.set(code, definition);
+  }
+  return definitions;
+}
+
+/** All registered codes, for the documentation page and tests. */
+export function errorCatalogue(): ReadonlyMap<string, ErrorDefinition> {
+  return catalogue;
+}
+
+/** An error that is safe to show: it carries a catalogue code and optional structured details. */
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: string,
+    options: { message?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    const definition = catalogue.get(code);
+    if (!definition) throw new Error(`Unknown error code ${code}`);
+    super(options.message ?? definition.message, { cause: options.cause });
+    this.code = code;
+    this.status = definition.status;
+    this.details = options.details;
+  }
+}
+
+/** True when `error` is an AppError with the given code. */
+export function isAppError(error: unknown, code?: string): error is AppError {
+  return error instanceof AppError && (code === undefined || error.code === code);
+}
+
+export const platformErrors = defineErrors({
+  SVD_HTTP_BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  SVD_HTTP_VALIDATION: { status: 400, message: 'The request does not match the expected shape.' },
+  SVD_HTTP_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  SVD_HTTP_UNSUPPORTED_MEDIA: { status: 415, message: 'This content type is not accepted here.' },
+  SVD_HTTP_NOT_FOUND: { status: 404, message: 'Not found.' },
+  SVD_HTTP_METHOD: { status: 405, message: 'Method not allowed.' },
+  SVD_HTTP_RATE_LIMITED: { status: 429, message: 'Too many requests; try again later.' },
+  SVD_HTTP_INTERNAL: { status: 500, message: 'Something went wrong on the server. The error was logged.' },
+  SVD_AUTH_REQUIRED: { status: 401, message: 'Log in to continue.' },
+  SVD_AUTH_BAD_CREDENTIALS: { status: 401, message: 'Wrong user name or password.' },
+  SVD_AUTH_LOCKED: { status: 429, message: 'Too many failed attempts. Try again later.' },
+  SVD_AUTH_TOTP_INVALID: { status: 401, message: 'The code is not valid. Check the time on your device.' },
+  SVD_AUTH_STAGE: { status: 403, message: 'Finish the login steps first (password change or 2FA).' },
+  SVD_AUTH_CSRF: { status: 403, message: 'The request lacks a valid CSRF token. Reload the page.' },
+  SVD_AUTH_WEAK_PASSWORD: { status: 400, message: 'The password must have at least 12 characters.' },
+  SVD_AUTH_SAME_PASSWORD: { status: 400, message: 'Choose a password different from the current one.' },
+  SVD_AUTH_USER_EXISTS: { status: 409, message: 'A user with this name already exists.' },
+  SVD_AUTH_PURPOSE_REQUIRED: {
+    status: 400,
+    message: 'This call reads personal data: give the purpose of the request (header X-Purpose).',
+  },
+  SVD_AUTH_API_KEY_INVALID: { status: 401, message: 'The API key is not valid or was revoked.' },
+  SVD_AUTH_NOT_ENROLLED: { status: 400, message: 'Two-factor authentication is not being enrolled.' },
+  SVD_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
+  SVD_DB_LOCKED: { status: 500, message: 'The data directory is in use by another Sviedka process.' },
+  SVD_CRYPTO_KEY: { status: 500, message: 'The encryption key is missing or invalid.' },
+  SVD_CRYPTO_DECRYPT: { status: 500, message: 'A protected value could not be decrypted.' },
+  SVD_JOBS_UNKNOWN_TYPE: { status: 400, message: 'Unknown job type.' },
+  SVD_AUDIT_BROKEN: { status: 500, message: 'The audit chain is broken.' },
+});
