@@ -270,7 +270,7 @@ const largeRecipe: Recipe = async (out) => {
   const chunk = Buffer.alloc(1024 * 1024);
   const ws = createWriteStream(out);
   for (let i = 0; i < FIXTURE_FACTS.largeBytes / chunk.length; i++) {
-    if (!ws.write(cipher.update(chunk))) await new Promise((r) => ws.once('drain', r));
+    if (!ws.write(cipher.update(chunk))) await new Promise<void>((r) => ws.once('drain', () => r()));
   }
   await new Promise<void>((res, rej) => ws.end((err?: Error | null) => (err ? rej(err) : res())));
 };
