@@ -34,9 +34,9 @@ export interface MasterKeySource {
   dataDir: string;
 }
 
-function parseKeyLines(text: string, where: string): Map<number, Uint8Array> {
+function parseKeyLines(text: string, where: string, separator: RegExp = /\n/): Map<number, Uint8Array> {
   const keys = new Map<number, Uint8Array>();
-  for (const [index, raw] of text.split(/[\n,]/).entries()) {
+  for (const [index, raw] of text.split(separator).entries()) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const match =
@@ -72,7 +72,7 @@ export class KeyRing {
 
   /** Loads the ring from the environment or key file, creating a key file on first start. */
   static load(source: MasterKeySource): KeyRing {
-    if (source.masterKey) return new KeyRing(parseKeyLines(source.masterKey, 'SVIEDKA_MASTER_KEY'));
+    if (source.masterKey) return new KeyRing(parseKeyLines(source.masterKey, 'SVIEDKA_MASTER_KEY', /[\n,]/));
     const file = source.masterKeyFile ?? path.join(source.dataDir, 'keys', 'master.key');
     if (!existsSync(file)) {
       if (source.masterKeyFile) {

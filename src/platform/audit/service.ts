@@ -4,7 +4,7 @@
  * recomputes the chain and names the first broken row. No client IP address is ever recorded.
  */
 import type { Transaction } from 'kysely';
-import type { AnyDb } from '../db/database.js';
+import type { AnyDb, AnyTransaction } from '../db/database.js';
 import { GENESIS_HASH, hashAuditRecord, sanitizeDetails } from './chain.js';
 import { type AuditFilter, type AuditRow, AuditStore, type AuditTables } from './store.js';
 
@@ -44,8 +44,7 @@ export class AuditService {
    * Appends an event. Pass the caller's transaction so the write and its audit row commit together;
    * the chain head stays locked until that transaction ends, so audit last in a transaction.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: any area's transaction can carry the audit row.
-  async record(event: AuditEvent, trx?: Transaction<any>): Promise<AuditRow> {
+  async record(event: AuditEvent, trx?: AnyTransaction): Promise<AuditRow> {
     if (trx) return this.#append(trx as Transaction<AuditTables>, event);
     return this.#db
       .withTables<AuditTables>()

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -12,6 +12,9 @@ import { PGliteDialect } from './pglite-dialect.js';
 /** A database with no tables declared: areas add theirs with `db.withTables<Tables>()`. */
 export type NoTables = Record<never, never>;
 export type AnyDb = Kysely<NoTables>;
+/** A transaction of any area, for services that take part in another area's transaction (audit, jobs). */
+// biome-ignore lint/suspicious/noExplicitAny: the point of this type is to accept every area's tables.
+export type AnyTransaction = Transaction<any>;
 
 export interface Database {
   /** The query builder. Areas narrow it to their own tables with `db.withTables<Tables>()`. */

@@ -1,0 +1,22 @@
+/** The `sviedka` command line: one program, command groups registered from the areas. */
+import { Command } from 'commander';
+import { version } from '../runtime.js';
+import { failAndExit } from './context.js';
+import { platformCommands } from './platform-commands.js';
+
+const program = new Command('sviedka')
+  .description('Sviedka: evidence, registry, screening and outreach for human-rights accountability')
+  .version(version)
+  .option('--data <dir>', 'data directory (env SVIEDKA_DATA_DIR; default ./data)')
+  .option('--config <file>', 'JSON config file (env SVIEDKA_CONFIG)')
+  .option('--log-level <level>', 'log level (env SVIEDKA_LOG_LEVEL)')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+platformCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  failAndExit(error);
+}

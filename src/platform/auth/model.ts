@@ -1,0 +1,150 @@
+/**
+ * Accounts, sessions and API keys: the Zod schemas that validate requests, type the code and feed the
+ * OpenAPI document. The web app imports these types; nothing is copied by hand.
+ */
+import { z } from 'zod';
+
+export const roles = ['admin', 'analyst', 'reviewer', 'partner'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Roles that must use TOTP two-factor authentication. */
+export const rolesRequiringTotp: readonly Role[] = ['admin', 'analyst', 'reviewer'];
+
+export const locales = ['be', 'ru', 'en'] as const;
+export const localeSchema = z.enum(locales);
+export type Locale = z.infer<typeof localeSchema>;
+
+/** Where a logged-in session stands; only `ok` may use the application. */
+export const sessionStageSchema = z.enum(['password_change', 'totp', 'totp_enrol', 'ok']);
+export type SessionStage = z.infer<typeof sessionStageSchema>;
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'letters, digits, dot, dash or underscore; 2–63 characters');
+export const passwordSchema = z.string().min(1).max(1024);
+
+export const userSchema = z.object({
+  id: z.string().uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  locale: localeSchema,
+  totpEnabled: z.boolean(),
+  mustChangePassword: z.boolean(),
+  disabled: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const meResponseSchema = z.object({
+  user: userSchema.nullable(),
+  stage: sessionStageSchema.nullable(),
+  csrfToken: z.string(),
+});
+export type MeResponse = z.infer<typeof meResponseSchema>;
+
+export const loginRequestSchema = z
+  .object({ username: z.string().max(200), password: passwordSchema })
+  .strict();
+export const loginResponseSchema = z.object({
+  stage: sessionStageSchema,
+  user: userSchema,
+  csrfToken: z.string(),
+});
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+export const totpRequestSchema = z
+  .object({ code: z.string().trim().min(6).max(32).describe('6-digit TOTP code or a recovery code') })
+  .strict();
+
+export const changePasswordRequestSchema = z
+  .object({ currentPassword: passwordSchema, newPassword: passwordSchema })
+  .strict();
+
+export const totpEnrolStartResponseSchema = z.object({
+  secret: z.string().describe('base32 secret for manual entry'),
+  otpauthUrl: z.string(),
+  qrSvg: z.string().describe('SVG markup of the QR code (rendered locally, no external service)'),
+});
+export const totpEnrolConfirmResponseSchema = z.object({
+  recoveryCodes: z.array(z.string()).describe('shown once; each works once'),
+  stage: sessionStageSchema,
+});
+
+export const createUserRequestSchema = z
+  .object({
+    username: usernameSchema,
+    displayName: z.string().trim().min(1).max(200),
+    role: roleSchema,
+    locale: localeSchema.default('be'),
+  })
+  .strict();
+export const createUserResponseSchema = z.object({
+  user: userSchema,
+  oneTimePassword: z.string().describe('shown once; the user must change it at first login'),
+});
+
+export const updateUserRequestSchema = z
+  .object({
+    displayName: z.string().trim().min(1).max(200).optional(),
+    role: roleSchema.optional(),
+    locale: localeSchema.optional(),
+  })
+  .strict();
+
+export const setLocaleRequestSchema = z.object({ locale: localeSchema }).strict();
+
+export const apiKeyScopes = ['screening', 'registry:read', 'cases', 'evidence:submit'] as const;
+export const apiKeyScopeSchema = z.enum(apiKeyScopes);
+export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
+
+export const apiKeySchema = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  organization: z.string(),
+  prefix: z.string(),
+  scopes: z.array(apiKeyScopeSchema),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type ApiKey = z.infer<typeof apiKeySchema>;
+
+export const createApiKeyRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    organization: z.string().trim().min(1).max(200),
+    scopes: z.array(apiKeyScopeSchema).min(1),
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
+export const createApiKeyResponseSchema = z.object({
+  apiKey: apiKeySchema,
+  secret: z.string().describe('shown once: send as `Authorization: Bearer <secret>`'),
+});
+
+export const grantSchema = z.object({
+  principalType: z.enum(['user', 'apikey']),
+  principalId: z.string().uuid(),
+  resourceType: z.string().min(1).max(50),
+  resourceId: z.string().min(1).max(200),
+});
+export type Grant = z.infer<typeof grantSchema>;
+
+/** Who is calling. Every service call receives one and authorizes against it. */
+export type Principal =
+  | { type: 'user'; id: string; username: string; role: Role }
+  | {
+      type: 'apikey';
+      id: string;
+      name: string;
+      organization: string;
+      scopes: ApiKeyScope[];
+      purpose: string | null;
+    }
+  | { type: 'system'; label: string };

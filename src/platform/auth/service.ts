@@ -1,0 +1,608 @@
+/**
+ * Accounts and sessions: login with lockout, first-login password change, TOTP enrolment and
+ * verification, server-side sessions with idle and absolute timeouts, user administration, API keys
+ * for partner organizations. Every decision that matters is audited.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Transaction, Updateable } from 'kysely';
+import type { AuditService } from '../audit/service.js';
+import type { Config } from '../config.js';
+import { constantTimeEqual, type KeyRing, randomToken } from '../crypto.js';
+import { AppError } from '../errors.js';
+import {
+  type ApiKey,
+  type ApiKeyScope,
+  type Locale,
+  type Principal,
+  type Role,
+  rolesRequiringTotp,
+  type SessionStage,
+  type User,
+} from './model.js';
+import {
+  checkTotp,
+  generateOneTimePassword,
+  generateRecoveryCodes,
+  generateTotpSecret,
+  hashPassword,
+  hashRecoveryCode,
+  totpEnrolment,
+  verifyDummy,
+  verifyPassword,
+} from './secrets.js';
+import type { ApiKeyRow, AuthStore, AuthTables, UserRow, UsersTable } from './store.js';
+
+export const MIN_PASSWORD_LENGTH = 12;
+
+type AuthConfig = Pick<
+  Config,
+  'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'loginMaxFailures' | 'lockoutMinutes'
+>;
+
+export interface SessionInfo {
+  tokenHash: string;
+  stage: SessionStage;
+  csrfToken: string;
+  user: UserRow;
+}
+
+export interface IssuedSession {
+  token: string;
+  stage: SessionStage;
+  csrfToken: string;
+  user: User;
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** Public shape of a user row. */
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    locale: row.locale,
+    totpEnabled: row.totp_enabled,
+    mustChangePassword: row.must_change_password,
+    disabled: row.disabled_at !== null,
+    lockedUntil: row.locked_until && row.locked_until > new Date() ? row.locked_until.toISOString() : null,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+function toApiKey(row: ApiKeyRow): ApiKey {
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return {
+    id: row.id,
+    name: row.name,
+    organization: row.organization,
+    prefix: row.prefix,
+    scopes: row.scopes,
+    createdAt: new Date(row.created_at).toISOString(),
+    expiresAt: iso(row.expires_at),
+    lastUsedAt: iso(row.last_used_at),
+    revokedAt: iso(row.revoked_at),
+  };
+}
+
+function actorOf(principal: Principal) {
+  if (principal.type === 'user')
+    return { type: 'user' as const, id: principal.id, label: principal.username };
+  if (principal.type === 'apikey')
+    return {
+      type: 'apikey' as const,
+      id: principal.id,
+      label: `${principal.organization}/${principal.name}`,
+    };
+  return { type: 'system' as const, label: principal.label };
+}
+
+export { actorOf };
+
+/** The stage a user must complete next after proving their password. */
+function stageAfterPassword(user: UserRow): SessionStage {
+  if (user.must_change_password) return 'password_change';
+  if (user.totp_enabled) return 'totp';
+  if (rolesRequiringTotp.includes(user.role)) return 'totp_enrol';
+  return 'ok';
+}
+
+function stageAfterPasswordChange(user: UserRow): SessionStage {
+  if (user.totp_enabled) return 'ok';
+  if (rolesRequiringTotp.includes(user.role)) return 'totp_enrol';
+  return 'ok';
+}
+
+export class AuthService {
+  constructor(
+    private readonly store: AuthStore,
+    private readonly audit: AuditService,
+    private readonly keys: KeyRing,
+    private readonly config: AuthConfig,
+  ) {}
+
+  // Sessions
+
+  async #issueSession(
+    trx: Transaction<AuthTables>,
+    user: UserRow,
+    stage: SessionStage,
+    replacing?: string,
+  ): Promise<IssuedSession> {
+    if (replacing) await this.store.deleteSession(trx, replacing);
+    const token = randomToken(32);
+    const now = new Date();
+    await this.store.insertSession(trx, {
+      token_hash: sha256(token),
+      user_id: user.id,
+      stage,
+      csrf_token: randomToken(24),
+      created_at: now,
+      last_seen_at: now,
+      expires_at: new Date(now.getTime() + this.config.sessionAbsoluteHours * 3_600_000),
+    });
+    const session = await trx
+      .selectFrom('sessions')
+      .select('csrf_token')
+      .where('token_hash', '=', sha256(token))
+      .executeTakeFirstOrThrow();
+    return { token, stage, csrfToken: session.csrf_token, user: toUser(user) };
+  }
+
+  /** Resolves a session cookie; undefined when unknown, expired (idle or absolute) or the user is disabled. */
+  async session(token: string | undefined): Promise<SessionInfo | undefined> {
+    if (!token || token.length > 200) return undefined;
+    const tokenHash = sha256(token);
+    const row = await this.store.sessionByHash(tokenHash);
+    if (!row) return undefined;
+    const now = new Date();
+    const idleLimit = new Date(
+      new Date(row.last_seen_at).getTime() + this.config.sessionIdleMinutes * 60_000,
+    );
+    if (new Date(row.expires_at) <= now || idleLimit <= now) {
+      await this.store.transaction((trx) => this.store.deleteSession(trx, tokenHash));
+      return undefined;
+    }
+    const user = await this.store.userById(row.user_id);
+    if (!user || user.disabled_at) return undefined;
+    // Writing on every request would make reads expensive; a minute of precision is enough.
+    if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000)
+      await this.store.touchSession(tokenHash, now);
+    return { tokenHash, stage: row.stage, csrfToken: row.csrf_token, user };
+  }
+
+  /** Step 1: user name and password. Counts failures and locks the account (or the unknown name). */
+  async login(usernameRaw: string, password: string): Promise<IssuedSession> {
+    const username = usernameRaw.trim().toLowerCase();
+    const nameHash = this.keys.lookupHash('lookup', `login:${username}`);
+    const now = new Date();
+    const lockUntil = new Date(now.getTime() + this.config.lockoutMinutes * 60_000);
+    const user = username ? await this.store.userByName(username) : undefined;
+    const anonymousActor = { type: 'anonymous' as const, label: username.slice(0, 100) };
+
+    if (!user) {
+      const throttle = await this.store.throttleFor(nameHash);
+      await verifyDummy(password);
+      if (throttle?.locked_until && new Date(throttle.locked_until) > now) {
+        await this.audit.record({
+          actor: anonymousActor,
+          action: 'auth.login',
+          outcome: 'denied',
+          details: { reason: 'locked' },
+        });
+        throw new AppError('SVD_AUTH_LOCKED');
+      }
+      await this.store.recordNameFailure(nameHash, this.config.loginMaxFailures, lockUntil);
+      await this.audit.record({
+        actor: anonymousActor,
+        action: 'auth.login',
+        outcome: 'failed',
+        details: { reason: 'unknown user' },
+      });
+      throw new AppError('SVD_AUTH_BAD_CREDENTIALS');
+    }
+
+    const actor = { type: 'user' as const, id: user.id, label: user.username };
+    if (user.locked_until && new Date(user.locked_until) > now) {
+      await verifyDummy(password);
+      await this.audit.record({
+        actor,
+        action: 'auth.login',
+        outcome: 'denied',
+        details: { reason: 'locked' },
+      });
+      throw new AppError('SVD_AUTH_LOCKED');
+    }
+    const valid = user.password_hash ? await verifyPassword(user.password_hash, password) : false;
+    if (!valid || user.disabled_at || user.role === 'partner') {
+      await this.store.transaction(async (trx) => {
+        const state = await this.store.recordUserFailure(
+          trx,
+          user.id,
+          this.config.loginMaxFailures,
+          lockUntil,
+        );
+        const locked = !!state?.locked_until && new Date(state.locked_until) > now;
+        await this.audit.record(
+          {
+            actor,
+            action: 'auth.login',
+            outcome: 'failed',
+            details: {
+              reason: user.disabled_at
+                ? 'disabled'
+                : user.role === 'partner'
+                  ? 'api-only role'
+                  : 'bad password',
+              locked,
+            },
+          },
+          trx,
+        );
+      });
+      throw new AppError('SVD_AUTH_BAD_CREDENTIALS');
+    }
+    const stage = stageAfterPassword(user);
+    return this.store.transaction(async (trx) => {
+      if (stage === 'ok' || stage === 'password_change' || stage === 'totp_enrol') {
+        await this.store.updateUser(trx, user.id, { failed_logins: 0, locked_until: null });
+      }
+      const issued = await this.#issueSession(trx, user, stage);
+      await this.audit.record({ actor, action: 'auth.login', details: { stage } }, trx);
+      return issued;
+    });
+  }
+
+  /** Step 2 for enrolled users: a TOTP code or a recovery code. */
+  async verifyTotp(session: SessionInfo, code: string): Promise<IssuedSession> {
+    if (session.stage !== 'totp') throw new AppError('SVD_AUTH_STAGE');
+    const user = session.user;
+    const actor = { type: 'user' as const, id: user.id, label: user.username };
+    const now = new Date();
+    if (user.locked_until && new Date(user.locked_until) > now) throw new AppError('SVD_AUTH_LOCKED');
+    const secret = user.totp_secret
+      ? this.keys.decryptFieldText(user.totp_secret, `users.totp_secret:${user.id}`)
+      : null;
+    const step = secret ? checkTotp(secret, code.trim()) : null;
+    return this.store
+      .transaction(async (trx) => {
+        let method: 'totp' | 'recovery' | null = null;
+        if (step !== null && (user.totp_last_step === null || step > Number(user.totp_last_step))) {
+          method = 'totp';
+          await this.store.updateUser(trx, user.id, { totp_last_step: step });
+        } else if (
+          step === null &&
+          (await this.store.consumeRecoveryCode(trx, user.id, hashRecoveryCode(code)))
+        ) {
+          method = 'recovery';
+        }
+        if (!method) {
+          const lockUntil = new Date(now.getTime() + this.config.lockoutMinutes * 60_000);
+          await this.store.recordUserFailure(trx, user.id, this.config.loginMaxFailures, lockUntil);
+          await this.audit.record({ actor, action: 'auth.totp', outcome: 'failed' }, trx);
+          return null;
+        }
+        await this.store.updateUser(trx, user.id, { failed_logins: 0, locked_until: null });
+        const issued = await this.#issueSession(trx, user, 'ok', session.tokenHash);
+        await this.audit.record({ actor, action: 'auth.totp', details: { method } }, trx);
+        return issued;
+      })
+      .then((issued) => {
+        if (!issued) throw new AppError('SVD_AUTH_TOTP_INVALID');
+        return issued;
+      });
+  }
+
+  /** First-login (or any) password change; needs the current password. Ends the user's other sessions. */
+  async changePassword(
+    session: SessionInfo,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<IssuedSession> {
+    if (session.stage !== 'password_change' && session.stage !== 'ok') throw new AppError('SVD_AUTH_STAGE');
+    const user = session.user;
+    if (!user.password_hash || !(await verifyPassword(user.password_hash, currentPassword))) {
+      throw new AppError('SVD_AUTH_BAD_CREDENTIALS', { message: 'The current password is wrong.' });
+    }
+    if ([...newPassword].length < MIN_PASSWORD_LENGTH) throw new AppError('SVD_AUTH_WEAK_PASSWORD');
+    if (newPassword === currentPassword) throw new AppError('SVD_AUTH_SAME_PASSWORD');
+    const passwordHash = await hashPassword(newPassword);
+    return this.store.transaction(async (trx) => {
+      const updated = await this.store.updateUser(trx, user.id, {
+        password_hash: passwordHash,
+        must_change_password: false,
+      });
+      await this.store.deleteUserSessions(trx, user.id);
+      const stage = session.stage === 'ok' ? 'ok' : stageAfterPasswordChange(updated!);
+      const issued = await this.#issueSession(trx, updated!, stage);
+      await this.audit.record(
+        { actor: { type: 'user', id: user.id, label: user.username }, action: 'auth.password.change' },
+        trx,
+      );
+      return issued;
+    });
+  }
+
+  /** Starts TOTP enrolment: a new pending secret (encrypted at rest) and its QR code. */
+  async startTotpEnrolment(session: SessionInfo) {
+    if (session.stage !== 'totp_enrol' && session.stage !== 'ok') throw new AppError('SVD_AUTH_STAGE');
+    const secret = generateTotpSecret();
+    await this.store.transaction((trx) =>
+      this.store.updateUser(trx, session.user.id, {
+        totp_pending_secret: this.keys.encryptField(secret, `users.totp_pending_secret:${session.user.id}`),
+      }),
+    );
+    return totpEnrolment(secret, session.user.username);
+  }
+
+  /** Confirms enrolment with a code from the app; returns single-use recovery codes (shown once). */
+  async confirmTotpEnrolment(session: SessionInfo, code: string) {
+    if (session.stage !== 'totp_enrol' && session.stage !== 'ok') throw new AppError('SVD_AUTH_STAGE');
+    const user = (await this.store.userById(session.user.id))!;
+    if (!user.totp_pending_secret) throw new AppError('SVD_AUTH_NOT_ENROLLED');
+    const secret = this.keys.decryptFieldText(
+      user.totp_pending_secret,
+      `users.totp_pending_secret:${user.id}`,
+    );
+    const step = checkTotp(secret, code.trim());
+    if (step === null) throw new AppError('SVD_AUTH_TOTP_INVALID');
+    const recoveryCodes = generateRecoveryCodes();
+    const issued = await this.store.transaction(async (trx) => {
+      await this.store.updateUser(trx, user.id, {
+        totp_secret: this.keys.encryptField(secret, `users.totp_secret:${user.id}`),
+        totp_pending_secret: null,
+        totp_enabled: true,
+        totp_last_step: step,
+      });
+      await this.store.replaceRecoveryCodes(trx, user.id, recoveryCodes.map(hashRecoveryCode));
+      const result = await this.#issueSession(trx, user, 'ok', session.tokenHash);
+      await this.audit.record(
+        { actor: { type: 'user', id: user.id, label: user.username }, action: 'auth.totp.enrol' },
+        trx,
+      );
+      return result;
+    });
+    return { recoveryCodes, issued };
+  }
+
+  async logout(session: SessionInfo): Promise<void> {
+    await this.store.transaction(async (trx) => {
+      await this.store.deleteSession(trx, session.tokenHash);
+      await this.audit.record(
+        { actor: { type: 'user', id: session.user.id, label: session.user.username }, action: 'auth.logout' },
+        trx,
+      );
+    });
+  }
+
+  async setLocale(session: SessionInfo, locale: Locale): Promise<void> {
+    await this.store.transaction((trx) => this.store.updateUser(trx, session.user.id, { locale }));
+  }
+
+  // User administration (callers are authorized by the route layer; the principal is audited)
+
+  listUsers(): Promise<User[]> {
+    return this.store.listUsers().then((rows) => rows.map(toUser));
+  }
+
+  /** Creates a user with a one-time password that must be changed at first login. */
+  async createUser(
+    principal: Principal,
+    input: { username: string; displayName: string; role: Role; locale?: Locale },
+  ): Promise<{ user: User; oneTimePassword: string }> {
+    const oneTimePassword = generateOneTimePassword();
+    const passwordHash = await hashPassword(oneTimePassword);
+    return this.store.transaction(async (trx) => {
+      if (await this.store.userByName(input.username, trx)) throw new AppError('SVD_AUTH_USER_EXISTS');
+      const row = await this.store.insertUser(trx, {
+        id: randomUUID(),
+        username: input.username,
+        display_name: input.displayName,
+        role: input.role,
+        password_hash: passwordHash,
+        must_change_password: true,
+        totp_secret: null,
+        totp_enabled: false,
+        totp_pending_secret: null,
+        totp_last_step: null,
+        locale: input.locale ?? 'be',
+        failed_logins: 0,
+        locked_until: null,
+        disabled_at: null,
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(principal),
+          action: 'user.create',
+          target: { type: 'user', id: row.id },
+          details: { username: row.username, role: row.role },
+        },
+        trx,
+      );
+      return { user: toUser(row), oneTimePassword };
+    });
+  }
+
+  async #changeUser(
+    principal: Principal,
+    id: string,
+    action: string,
+    changes: Updateable<UsersTable>,
+    options: { endSessions?: boolean; details?: Record<string, unknown> } = {},
+  ): Promise<User> {
+    return this.store.transaction(async (trx) => {
+      const updated = await this.store.updateUser(trx, id, changes);
+      if (!updated) throw new AppError('SVD_HTTP_NOT_FOUND');
+      if (options.endSessions) await this.store.deleteUserSessions(trx, id);
+      await this.audit.record(
+        { actor: actorOf(principal), action, target: { type: 'user', id }, details: options.details ?? {} },
+        trx,
+      );
+      return toUser(updated);
+    });
+  }
+
+  updateUser(
+    principal: Principal,
+    id: string,
+    changes: { displayName?: string | undefined; role?: Role | undefined; locale?: Locale | undefined },
+  ) {
+    const set: Updateable<UsersTable> = {};
+    if (changes.displayName !== undefined) set.display_name = changes.displayName;
+    if (changes.role !== undefined) set.role = changes.role;
+    if (changes.locale !== undefined) set.locale = changes.locale;
+    return this.#changeUser(principal, id, changes.role ? 'user.role.change' : 'user.update', set, {
+      endSessions: changes.role !== undefined,
+      details: { ...changes },
+    });
+  }
+
+  disableUser(principal: Principal, id: string) {
+    if (principal.type === 'user' && principal.id === id)
+      throw new AppError('SVD_HTTP_VALIDATION', { message: 'You cannot disable yourself.' });
+    return this.#changeUser(
+      principal,
+      id,
+      'user.disable',
+      { disabled_at: new Date() },
+      { endSessions: true },
+    );
+  }
+
+  enableUser(principal: Principal, id: string) {
+    return this.#changeUser(principal, id, 'user.enable', {
+      disabled_at: null,
+      failed_logins: 0,
+      locked_until: null,
+    });
+  }
+
+  /** Removes 2FA: the user enrols again at next login. */
+  async resetTotp(principal: Principal, id: string) {
+    return this.store.transaction(async (trx) => {
+      await this.store.replaceRecoveryCodes(trx, id, []);
+      const updated = await this.store.updateUser(trx, id, {
+        totp_enabled: false,
+        totp_secret: null,
+        totp_pending_secret: null,
+        totp_last_step: null,
+      });
+      if (!updated) throw new AppError('SVD_HTTP_NOT_FOUND');
+      await this.store.deleteUserSessions(trx, id);
+      await this.audit.record(
+        { actor: actorOf(principal), action: 'user.reset_2fa', target: { type: 'user', id } },
+        trx,
+      );
+      return toUser(updated);
+    });
+  }
+
+  async resetPassword(principal: Principal, id: string): Promise<{ user: User; oneTimePassword: string }> {
+    const oneTimePassword = generateOneTimePassword();
+    const passwordHash = await hashPassword(oneTimePassword);
+    const user = await this.#changeUser(
+      principal,
+      id,
+      'user.reset_password',
+      { password_hash: passwordHash, must_change_password: true, failed_logins: 0, locked_until: null },
+      { endSessions: true },
+    );
+    return { user, oneTimePassword };
+  }
+
+  /** Creates the first administrator when there is no user at all; returns its one-time password. */
+  async ensureInitialAdmin(): Promise<{ username: string; oneTimePassword: string } | undefined> {
+    if ((await this.store.countUsers()) > 0) return undefined;
+    const { oneTimePassword } = await this.createUser(
+      { type: 'system', label: 'first start' },
+      { username: 'admin', displayName: 'Administrator', role: 'admin', locale: 'be' },
+    );
+    return { username: 'admin', oneTimePassword };
+  }
+
+  // API keys
+
+  listApiKeys(): Promise<ApiKey[]> {
+    return this.store.listApiKeys().then((rows) => rows.map(toApiKey));
+  }
+
+  /** Creates a key; the secret is returned once and only its hash is stored. */
+  async createApiKey(
+    principal: Principal,
+    input: { name: string; organization: string; scopes: ApiKeyScope[]; expiresInDays?: number | undefined },
+  ): Promise<{ apiKey: ApiKey; secret: string }> {
+    const prefix = randomToken(6).replace(/[-_]/g, 'x').slice(0, 8);
+    const secret = `svd_${prefix}_${randomToken(32)}`;
+    return this.store.transaction(async (trx) => {
+      const row = await this.store.insertApiKey(trx, {
+        id: randomUUID(),
+        name: input.name,
+        organization: input.organization,
+        prefix,
+        secret_hash: sha256(secret),
+        scopes: [...new Set(input.scopes)],
+        created_by: principal.type === 'user' ? principal.id : null,
+        expires_at: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(principal),
+          action: 'apikey.create',
+          target: { type: 'apikey', id: row.id },
+          details: { name: row.name, organization: row.organization, scopes: row.scopes },
+        },
+        trx,
+      );
+      return { apiKey: toApiKey(row), secret };
+    });
+  }
+
+  async revokeApiKey(principal: Principal, id: string): Promise<ApiKey> {
+    return this.store.transaction(async (trx) => {
+      const row = await this.store.revokeApiKey(trx, id);
+      if (!row) throw new AppError('SVD_HTTP_NOT_FOUND');
+      await this.audit.record(
+        { actor: actorOf(principal), action: 'apikey.revoke', target: { type: 'apikey', id } },
+        trx,
+      );
+      return toApiKey(row);
+    });
+  }
+
+  /** Resolves `Authorization: Bearer svd_<prefix>_<secret>`; throws SVD_AUTH_API_KEY_INVALID. */
+  async authenticateApiKey(
+    secret: string,
+    purpose: string | null,
+  ): Promise<Extract<Principal, { type: 'apikey' }>> {
+    const match = /^svd_([A-Za-z0-9]{8})_[A-Za-z0-9_-]{20,100}$/.exec(secret);
+    const row = match ? await this.store.apiKeyByPrefix(match[1]!) : undefined;
+    const valid =
+      !!row &&
+      constantTimeEqual(row.secret_hash, sha256(secret)) &&
+      !row.revoked_at &&
+      (!row.expires_at || new Date(row.expires_at) > new Date());
+    if (!valid || !row) throw new AppError('SVD_AUTH_API_KEY_INVALID');
+    if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000)
+      await this.store.touchApiKey(row.id);
+    return {
+      type: 'apikey',
+      id: row.id,
+      name: row.name,
+      organization: row.organization,
+      scopes: row.scopes,
+      purpose,
+    };
+  }
+
+  /** Housekeeping: removes expired sessions. */
+  purgeExpiredSessions(): Promise<number> {
+    const now = new Date();
+    return this.store.deleteExpiredSessions(
+      now,
+      new Date(now.getTime() - this.config.sessionIdleMinutes * 60_000),
+    );
+  }
+}

@@ -1,0 +1,315 @@
+/** SQL for accounts, sessions, login throttling, API keys and access grants. */
+import {
+  type Generated,
+  type Insertable,
+  type Kysely,
+  type Selectable,
+  sql,
+  type Transaction,
+  type Updateable,
+} from 'kysely';
+import type { AnyDb } from '../db/database.js';
+import type { ApiKeyScope, Locale, Role, SessionStage } from './model.js';
+
+export type UsersTable = {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  password_hash: string | null;
+  must_change_password: boolean;
+  totp_secret: Buffer | null;
+  totp_enabled: boolean;
+  totp_pending_secret: Buffer | null;
+  totp_last_step: number | null;
+  locale: Locale;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  disabled_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+};
+
+export type SessionsTable = {
+  token_hash: string;
+  user_id: string;
+  stage: SessionStage;
+  csrf_token: string;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+};
+
+export type ApiKeysTable = {
+  id: string;
+  name: string;
+  organization: string;
+  prefix: string;
+  secret_hash: string;
+  scopes: ApiKeyScope[];
+  created_by: string | null;
+  created_at: Generated<Date>;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+};
+
+export type AuthTables = {
+  users: UsersTable;
+  user_recovery_codes: { user_id: string; code_hash: string; used_at: Date | null };
+  login_throttle: { name_hash: string; failures: number; locked_until: Date | null; updated_at: Date };
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  access_grants: {
+    principal_type: 'user' | 'apikey';
+    principal_id: string;
+    resource_type: string;
+    resource_id: string;
+    granted_by: string | null;
+    granted_at: Generated<Date>;
+  };
+  app_meta: { key: string; value: unknown; updated_at: Generated<Date> };
+};
+
+type Executor = Kysely<AuthTables> | Transaction<AuthTables>;
+
+export class AuthStore {
+  readonly db: Kysely<AuthTables>;
+  constructor(db: AnyDb) {
+    this.db = db.withTables<AuthTables>();
+  }
+
+  transaction<T>(work: (trx: Transaction<AuthTables>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  // Users
+
+  userById(id: string, executor: Executor = this.db) {
+    return executor.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  userByName(username: string, executor: Executor = this.db) {
+    return executor.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  }
+
+  listUsers() {
+    return this.db.selectFrom('users').selectAll().orderBy('username').execute();
+  }
+
+  async countUsers(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  insertUser(trx: Executor, user: Insertable<UsersTable>) {
+    return trx.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
+  }
+
+  updateUser(trx: Executor, id: string, changes: Updateable<UsersTable>) {
+    return trx
+      .updateTable('users')
+      .set({ ...changes, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Counts one failed login; locks the account once `max` is reached. Returns the new state. */
+  recordUserFailure(trx: Executor, id: string, max: number, lockUntil: Date) {
+    return trx
+      .updateTable('users')
+      .set((eb) => ({
+        failed_logins: eb('failed_logins', '+', 1),
+        locked_until: eb
+          .case()
+          .when('failed_logins', '>=', max - 1)
+          .then(lockUntil)
+          .else(eb.ref('locked_until'))
+          .end(),
+      }))
+      .where('id', '=', id)
+      .returning(['failed_logins', 'locked_until'])
+      .executeTakeFirst();
+  }
+
+  // Throttle for unknown names
+
+  throttleFor(nameHash: string) {
+    return this.db
+      .selectFrom('login_throttle')
+      .selectAll()
+      .where('name_hash', '=', nameHash)
+      .executeTakeFirst();
+  }
+
+  async recordNameFailure(nameHash: string, max: number, lockUntil: Date): Promise<void> {
+    await sql`insert into login_throttle (name_hash, failures, locked_until, updated_at)
+      values (${nameHash}, 1, null, now())
+      on conflict (name_hash) do update set
+        failures = login_throttle.failures + 1,
+        locked_until = case when login_throttle.failures + 1 >= ${max} then ${lockUntil}::timestamptz else login_throttle.locked_until end,
+        updated_at = now()`.execute(this.db);
+  }
+
+  async clearNameFailures(nameHash: string): Promise<void> {
+    await this.db.deleteFrom('login_throttle').where('name_hash', '=', nameHash).execute();
+  }
+
+  // Recovery codes
+
+  async replaceRecoveryCodes(trx: Executor, userId: string, hashes: string[]): Promise<void> {
+    await trx.deleteFrom('user_recovery_codes').where('user_id', '=', userId).execute();
+    if (hashes.length) {
+      await trx
+        .insertInto('user_recovery_codes')
+        .values(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null })))
+        .execute();
+    }
+  }
+
+  /** Marks an unused recovery code used; true when one was. */
+  async consumeRecoveryCode(trx: Executor, userId: string, hash: string): Promise<boolean> {
+    const result = await trx
+      .updateTable('user_recovery_codes')
+      .set({ used_at: new Date() })
+      .where('user_id', '=', userId)
+      .where('code_hash', '=', hash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  // Sessions
+
+  insertSession(trx: Executor, session: SessionsTable) {
+    return trx.insertInto('sessions').values(session).execute();
+  }
+
+  sessionByHash(tokenHash: string) {
+    return this.db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  }
+
+  async touchSession(tokenHash: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: at })
+      .where('token_hash', '=', tokenHash)
+      .execute();
+  }
+
+  async deleteSession(trx: Executor, tokenHash: string): Promise<void> {
+    await trx.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  async deleteUserSessions(trx: Executor, userId: string): Promise<void> {
+    await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
+  async deleteExpiredSessions(now: Date, idleCutoff: Date): Promise<number> {
+    const result = await this.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<', now), eb('last_seen_at', '<', idleCutoff)]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  // API keys
+
+  insertApiKey(trx: Executor, key: Insertable<ApiKeysTable> & { scopes: ApiKeyScope[] }) {
+    return trx
+      .insertInto('api_keys')
+      .values({ ...key, scopes: sql`${sql.val(key.scopes)}::text[]` as unknown as ApiKeyScope[] })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  apiKeyByPrefix(prefix: string) {
+    return this.db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).executeTakeFirst();
+  }
+
+  listApiKeys() {
+    return this.db.selectFrom('api_keys').selectAll().orderBy('created_at', 'desc').execute();
+  }
+
+  revokeApiKey(trx: Executor, id: string) {
+    return trx
+      .updateTable('api_keys')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async touchApiKey(id: string): Promise<void> {
+    await this.db.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', id).execute();
+  }
+
+  // Grants
+
+  async grantedIds(
+    principalType: 'user' | 'apikey',
+    principalId: string,
+    resourceType: string,
+    ids: string[],
+  ) {
+    if (ids.length === 0) return new Set<string>();
+    const rows = await this.db
+      .selectFrom('access_grants')
+      .select('resource_id')
+      .where('principal_type', '=', principalType)
+      .where('principal_id', '=', principalId)
+      .where('resource_type', '=', resourceType)
+      .where('resource_id', 'in', ids)
+      .execute();
+    return new Set(rows.map((row) => row.resource_id));
+  }
+
+  async allGrantedIds(principalType: 'user' | 'apikey', principalId: string, resourceType: string) {
+    const rows = await this.db
+      .selectFrom('access_grants')
+      .select('resource_id')
+      .where('principal_type', '=', principalType)
+      .where('principal_id', '=', principalId)
+      .where('resource_type', '=', resourceType)
+      .execute();
+    return rows.map((row) => row.resource_id);
+  }
+
+  async insertGrant(trx: Executor, grant: Insertable<AuthTables['access_grants']>): Promise<boolean> {
+    const result = await trx
+      .insertInto('access_grants')
+      .values(grant)
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async deleteGrant(
+    trx: Executor,
+    grant: Omit<Selectable<AuthTables['access_grants']>, 'granted_by' | 'granted_at'>,
+  ): Promise<boolean> {
+    const result = await trx
+      .deleteFrom('access_grants')
+      .where('principal_type', '=', grant.principal_type)
+      .where('principal_id', '=', grant.principal_id)
+      .where('resource_type', '=', grant.resource_type)
+      .where('resource_id', '=', grant.resource_id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  listGrants(resourceType?: string, resourceId?: string) {
+    let query = this.db.selectFrom('access_grants').selectAll();
+    if (resourceType) query = query.where('resource_type', '=', resourceType);
+    if (resourceId) query = query.where('resource_id', '=', resourceId);
+    return query.orderBy('granted_at').execute();
+  }
+}
+
+/** A user row as read. */
+export type UserRow = Selectable<UsersTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;

@@ -1,0 +1,304 @@
+/**
+ * The Fastify application factory: Zod validation and OpenAPI, the coded error envelope, strict
+ * security headers, authentication (session cookie or API key), CSRF protection and per-route access
+ * rules. Areas add their routes through `register` callbacks; none of them handles these concerns.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type pino from 'pino';
+import type { Principal } from '../auth/model.js';
+import type { AuthService, SessionInfo } from '../auth/service.js';
+import { constantTimeEqual, randomToken } from '../crypto.js';
+import { AppError } from '../errors.js';
+import type { AccessRule } from './access-rules.js';
+
+export const SESSION_COOKIE = 'svd_session';
+export const PRESESSION_COOKIE = 'svd_csrf';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    session: SessionInfo | null;
+  }
+}
+
+export type App = FastifyInstance<
+  // biome-ignore lint/suspicious/noExplicitAny: Fastify's server generics are left at their defaults.
+  any,
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
+  any,
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
+  any,
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
+  any,
+  ZodTypeProvider
+>;
+
+export interface AppOptions {
+  auth: AuthService;
+  logger: pino.Logger | false;
+  bodyLimitBytes: number;
+  secureCookies: boolean;
+  version: string;
+  /** Built web app (index.html + assets); served when present. */
+  webDist?: string;
+  register: Array<(app: App) => Promise<void> | void>;
+}
+
+function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  return reply.status(error.status).send({
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+    },
+  });
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function contentSecurityPolicy(nonce?: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `style-src 'self'${nonce ? ` 'nonce-${nonce}'` : ''}`,
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Builds the HTTP application. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger
+      ? {
+          // No client addresses, user agents or query strings: sources and subscribers must not be traceable.
+          level: options.logger.level,
+          serializers: {
+            req: (request: { method: string; routeOptions?: { url?: string }; url: string }) => ({
+              method: request.method,
+              route: request.routeOptions?.url ?? request.url.split('?')[0],
+            }),
+            res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+          },
+        }
+      : false,
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: false,
+    requestIdHeader: false,
+    genReqId: () => randomToken(8),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('session', null);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Sviedka API',
+        version: options.version,
+        description:
+          'Errors: `{"error": {"code": "SVD_...", "message": "..."}}`. Partner calls use `Authorization: Bearer <key>`; calls that read personal data need `X-Purpose`.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    uiConfig: { validatorUrl: null },
+  });
+
+  // Every API route must carry an access rule: a forgotten rule fails start-up, not production.
+  app.addHook('onRoute', (route) => {
+    const url = route.url;
+    if (!url.startsWith('/api/') || url.startsWith('/api/docs')) return;
+    if (!route.config?.access) throw new Error(`Route ${route.method} ${url} has no access rule`);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const rule = request.routeOptions.config?.access as AccessRule | undefined;
+    if (!request.url.startsWith('/api/') || !rule) return;
+    reply.header('cache-control', 'no-store');
+
+    const authorization = request.headers.authorization;
+    if (authorization?.startsWith('Bearer ')) {
+      const purposeHeader = request.headers['x-purpose'];
+      const purpose =
+        typeof purposeHeader === 'string' && purposeHeader.trim() ? purposeHeader.trim().slice(0, 500) : null;
+      request.principal = await options.auth.authenticateApiKey(authorization.slice(7).trim(), purpose);
+    } else {
+      const session = await options.auth.session(request.cookies[SESSION_COOKIE]);
+      if (session) {
+        request.session = session;
+        if (session.stage === 'ok') {
+          request.principal = {
+            type: 'user',
+            id: session.user.id,
+            username: session.user.username,
+            role: session.user.role,
+          };
+        }
+      }
+    }
+
+    // CSRF: cookie-authenticated changes must echo the session's token; pre-session changes (login)
+    // must echo the pre-session cookie (double submit). Bearer API calls carry no ambient credentials.
+    if (!SAFE_METHODS.has(request.method) && request.principal?.type !== 'apikey') {
+      const header = request.headers['x-csrf-token'];
+      const sent = typeof header === 'string' ? header : '';
+      if (request.session) {
+        if (!constantTimeEqual(sent, request.session.csrfToken)) throw new AppError('SVD_AUTH_CSRF');
+      } else if (!('public' in rule) || rule.csrf !== 'none') {
+        const cookie = request.cookies[PRESESSION_COOKIE] ?? '';
+        if (!cookie || !constantTimeEqual(sent, cookie)) throw new AppError('SVD_AUTH_CSRF');
+      }
+    }
+
+    if ('public' in rule) return;
+    if ('session' in rule) {
+      if (!request.session) throw new AppError('SVD_AUTH_REQUIRED');
+      return;
+    }
+    const principal = request.principal;
+    if (!principal) {
+      if (request.session) throw new AppError('SVD_AUTH_STAGE');
+      throw new AppError('SVD_AUTH_REQUIRED');
+    }
+    if (principal.type === 'user') {
+      if (!rule.roles.includes(principal.role)) throw new AppError('SVD_HTTP_NOT_FOUND');
+    } else if (principal.type === 'apikey') {
+      if (!rule.scopes?.some((scope) => principal.scopes.includes(scope)))
+        throw new AppError('SVD_HTTP_NOT_FOUND');
+      if (rule.personalData && !principal.purpose) throw new AppError('SVD_AUTH_PURPOSE_REQUIRED');
+    }
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!reply.hasHeader('content-security-policy'))
+      reply.header('content-security-policy', contentSecurityPolicy());
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+    if (options.secureCookies)
+      reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
+    if (request.url.startsWith('/api/'))
+      reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+    return payload;
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof AppError) return sendError(reply, error);
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.slice(0, 20).map((issue) => ({
+        path: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
+        message: issue.message ?? 'invalid',
+      }));
+      const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+      return sendError(
+        reply,
+        new AppError('SVD_HTTP_VALIDATION', { message: `Invalid request: ${summary}`, details: { issues } }),
+      );
+    }
+    const fastifyError = error as { code?: string; statusCode?: number };
+    switch (fastifyError.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendError(reply, new AppError('SVD_HTTP_BAD_JSON'));
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(reply, new AppError('SVD_HTTP_TOO_LARGE'));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendError(reply, new AppError('SVD_HTTP_UNSUPPORTED_MEDIA'));
+    }
+    if (error instanceof SyntaxError) return sendError(reply, new AppError('SVD_HTTP_BAD_JSON'));
+    if (fastifyError.statusCode === 429) return sendError(reply, new AppError('SVD_HTTP_RATE_LIMITED'));
+    if (fastifyError.statusCode === 404) return sendError(reply, new AppError('SVD_HTTP_NOT_FOUND'));
+    if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      return sendError(reply, new AppError('SVD_HTTP_VALIDATION', { message: 'The request is malformed.' }));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, new AppError('SVD_HTTP_INTERNAL'));
+  });
+
+  app.get('/api/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  for (const register of options.register) await register(app);
+
+  const webDist = options.webDist;
+  const indexFile = webDist ? path.join(webDist, 'index.html') : undefined;
+  if (webDist && indexFile && existsSync(indexFile)) {
+    const indexTemplate = readFileSync(indexFile, 'utf8');
+    const sendIndex = (reply: FastifyReply) => {
+      const nonce = randomToken(16);
+      return reply
+        .header('content-security-policy', contentSecurityPolicy(nonce))
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(indexTemplate.replaceAll('__CSP_NONCE__', nonce));
+    };
+    await app.register(fastifyStatic, {
+      root: webDist,
+      prefix: '/',
+      index: false,
+      wildcard: false,
+      cacheControl: false,
+    });
+    app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
+    app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+      if (
+        request.method === 'GET' &&
+        !request.url.startsWith('/api/') &&
+        !path.extname(request.url.split('?')[0]!)
+      ) {
+        return sendIndex(reply);
+      }
+      return sendError(reply, new AppError('SVD_HTTP_NOT_FOUND'));
+    });
+  } else {
+    app.setNotFoundHandler((_request, reply) => sendError(reply, new AppError('SVD_HTTP_NOT_FOUND')));
+  }
+
+  return app;
+}
+
+/** Sets the session cookie (httpOnly, SameSite=Strict, Secure when configured). */
+export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}

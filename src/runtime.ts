@@ -1,0 +1,77 @@
+/**
+ * The composition root: opens the database, applies migrations, loads keys and builds every service
+ * with exactly the dependencies it uses. The server, the CLI and the tests all start from here.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { AuditService } from './platform/audit/service.js';
+import { AccessService } from './platform/auth/access.js';
+import { AuthService } from './platform/auth/service.js';
+import { AuthStore } from './platform/auth/store.js';
+import type { Config } from './platform/config.js';
+import { cryptoReady, KeyRing } from './platform/crypto.js';
+import { type Database, openDatabase } from './platform/db/database.js';
+import { migrate } from './platform/db/migrate.js';
+import { JobQueue } from './platform/jobs/queue.js';
+import { checkKeys } from './platform/keys.js';
+import { registerPlatformJobs } from './platform/platform-jobs.js';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const version: string = JSON.parse(
+  readFileSync(path.join(projectRoot, 'package.json'), 'utf8'),
+).version;
+
+export interface Runtime {
+  config: Config;
+  logger: pino.Logger;
+  database: Database;
+  keys: KeyRing;
+  audit: AuditService;
+  auth: AuthService;
+  access: AccessService;
+  jobs: JobQueue;
+  close(): Promise<void>;
+}
+
+/** Opens everything a command needs. `database` may be given (tests pass an already open one). */
+export async function openRuntime(
+  config: Config,
+  options: { database?: Database; logger?: pino.Logger; migrate?: boolean } = {},
+): Promise<Runtime> {
+  // Logs go to stderr as JSON; stdout is kept for what a person at the terminal needs to read.
+  const logger = options.logger ?? pino({ level: config.logLevel, base: undefined }, pino.destination(2));
+  await cryptoReady();
+  const database = options.database ?? (await openDatabase(config));
+  try {
+    if (options.migrate !== false) await migrate(database.db);
+    const keys = KeyRing.load(config);
+    await checkKeys(database.db, keys);
+    const audit = new AuditService(database.db);
+    const authStore = new AuthStore(database.db);
+    const auth = new AuthService(authStore, audit, keys, config);
+    const access = new AccessService(authStore, audit);
+    const jobs = new JobQueue(database.db, {
+      onError: (error, job) => logger.warn({ job: job.id, type: job.type, err: error }, 'job failed'),
+    });
+    registerPlatformJobs(jobs, { auth });
+    return {
+      config,
+      logger,
+      database,
+      keys,
+      audit,
+      auth,
+      access,
+      jobs,
+      close: async () => {
+        await jobs.stop();
+        if (!options.database) await database.close();
+      },
+    };
+  } catch (error) {
+    if (!options.database) await database.close();
+    throw error;
+  }
+}
