@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { fileTypeFromFile } from 'file-type';
+import { fileTypeFromFile, supportedExtensions } from 'file-type';
 import type { MediaKind, ToolFailure } from './types.js';
 import { failure } from './types.js';
 
@@ -172,7 +172,12 @@ export async function detectType(path: string, name?: string): Promise<DetectedT
   const nameExtension = extname(name ?? basename(path))
     .slice(1)
     .toLowerCase();
-  const nameMismatch = nameExtension !== '' && !extensionsFit(extension, nameExtension);
+  // Content without a signature (text, unknown bytes) contradicts only a name whose type has one.
+  const recognisable = extension !== 'txt' && extension !== 'bin';
+  const nameMismatch =
+    nameExtension !== '' &&
+    !extensionsFit(extension, nameExtension) &&
+    (recognisable || (supportedExtensions as ReadonlySet<string>).has(nameExtension));
   const warnings = await structuralWarnings(path, extension, size).catch(() => []);
   return {
     ok: true,
