@@ -606,13 +606,16 @@ export class TelegramEmulator {
 
   // ---------------------------------------------------------------- configuration
 
-  /** Changes flood-control settings at run time (unspecified fields keep their value). */
+  /**
+   * Changes flood-control settings at run time (unspecified fields keep their value). All buckets start
+   * full again and active flood waits end.
+   */
   setRateLimits(options: RateLimitOptions): void {
     this.limits = TelegramEmulator.resolveLimits(options, this.limits);
-    this.globalBucket.reconfigure(this.limits.globalRate, this.limits.globalBurst);
-    this.paidBucket.reconfigure(this.limits.paidBroadcastRate, this.limits.paidBroadcastRate);
-    for (const b of this.chatBuckets.values())
-      b.reconfigure(this.limits.perChatRate, this.limits.perChatBurst);
+    const now = this.clock();
+    this.globalBucket = new TokenBucket(this.limits.globalRate, this.limits.globalBurst, now);
+    this.paidBucket = new TokenBucket(this.limits.paidBroadcastRate, this.limits.paidBroadcastRate, now);
+    this.chatBuckets.clear();
     this.globalWaitUntil = 0;
     this.chatWaitUntil.clear();
   }
@@ -1014,6 +1017,11 @@ export class TelegramEmulator {
   /** Updates queued and not yet confirmed by the bot. */
   pendingUpdates(): Update[] {
     return [...this.updates];
+  }
+
+  /** True while a getUpdates long poll is waiting for updates. */
+  isPolling(): boolean {
+    return this.poller !== undefined;
   }
 
   /** Commands set with setMyCommands for a scope (default scope) and language code ('' = none). */

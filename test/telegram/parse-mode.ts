@@ -116,6 +116,16 @@ function parseHtml(src: string): ParseResult {
       i++;
       continue;
     }
+    if (src[i + 1] !== '/') {
+      // Like tdlib: the tag name is checked before the closing '>' is looked for.
+      const name = /^[a-zA-Z0-9-]*/.exec(src.slice(i + 1, i + 40))![0].toLowerCase();
+      if (!(name in HTML_TAGS)) {
+        return {
+          ok: false,
+          error: `${PREFIX}Unsupported start tag "${name}" at byte offset ${byteOffset(src, i)}`,
+        };
+      }
+    }
     const close = src.indexOf('>', i);
     if (close < 0)
       return { ok: false, error: `${PREFIX}Unclosed start tag at byte offset ${byteOffset(src, i)}` };
@@ -136,14 +146,8 @@ function parseHtml(src: string): ParseResult {
       i = close + 1;
       continue;
     }
-    const m = /^([a-zA-Z][a-zA-Z0-9-]*)(.*)$/s.exec(inner);
-    const name = m?.[1]?.toLowerCase();
-    if (!m || !name || !(name in HTML_TAGS)) {
-      return {
-        ok: false,
-        error: `${PREFIX}Unsupported start tag "${name ?? inner}" at byte offset ${byteOffset(src, i)}`,
-      };
-    }
+    const m = /^([a-zA-Z0-9-]*)(.*)$/s.exec(inner)!;
+    const name = m[1]!.toLowerCase();
     const attrs: Record<string, string> = {};
     for (const a of (m[2] ?? '').matchAll(/([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))/g)) {
       attrs[a[1]!.toLowerCase()] = decodeAll(a[2] ?? a[3] ?? a[4] ?? '');

@@ -39,11 +39,4 @@ export class TokenBucket {
   refund(): void {
     this.tokens = Math.min(this.burst, this.tokens + 1);
   }
-
-  /** Changes rate and capacity, keeping the current fill level within the new capacity. */
-  reconfigure(rate: number, burst: number): void {
-    this.rate = rate;
-    this.burst = burst;
-    this.tokens = Math.min(this.tokens, burst);
-  }
 }
