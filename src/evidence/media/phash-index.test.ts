@@ -72,6 +72,24 @@ describe('PhashIndex', () => {
     }
   });
 
+  it('stays exact when adds and queries interleave (entries not yet in the buckets)', () => {
+    const index = new PhashIndex<number>();
+    const entries: Array<[number, string]> = [];
+    fc.assert(
+      fc.property(fc.array(hex64, { minLength: 6000, maxLength: 6000 }), (hashes) => {
+        hashes.forEach((h, i) => {
+          entries.push([i, h]);
+          index.add(i, h);
+          if (i % 211 === 0) {
+            const q = flip(h, [3, 30, 50]);
+            for (const d of [3, 6, 9]) expect(index.query(q, d)).toEqual(naive(entries, q, d));
+          }
+        });
+      }),
+      { numRuns: 1 },
+    );
+  });
+
   it('keeps several ids per hash and several hashes per id', () => {
     const index = new PhashIndex();
     index.add('a', '0123456789abcdef');
