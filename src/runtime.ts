@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import { type Areas, areaHooks, createAreas } from './areas.js';
 import { AuditService } from './platform/audit/service.js';
 import { AccessService } from './platform/auth/access.js';
 import { AuthService } from './platform/auth/service.js';
@@ -23,7 +24,8 @@ export const version: string = JSON.parse(
   readFileSync(path.join(projectRoot, 'package.json'), 'utf8'),
 ).version;
 
-export interface Runtime {
+/** The platform services every area builds on. */
+export interface Platform {
   config: Config;
   logger: pino.Logger;
   database: Database;
@@ -32,6 +34,10 @@ export interface Runtime {
   auth: AuthService;
   access: AccessService;
   jobs: JobQueue;
+}
+
+export interface Runtime extends Platform {
+  areas: Areas;
   close(): Promise<void>;
 }
 
@@ -56,17 +62,14 @@ export async function openRuntime(
       onError: (error, job) => logger.warn({ job: job.id, type: job.type, err: error }, 'job failed'),
     });
     registerPlatformJobs(jobs, { auth });
+    const platform: Platform = { config, logger, database, keys, audit, auth, access, jobs };
+    const areas = await createAreas(platform);
     return {
-      config,
-      logger,
-      database,
-      keys,
-      audit,
-      auth,
-      access,
-      jobs,
+      ...platform,
+      areas,
       close: async () => {
         await jobs.stop();
+        for (const hooks of areaHooks(areas).reverse()) await hooks.stop?.();
         if (!options.database) await database.close();
       },
     };

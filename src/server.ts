@@ -1,6 +1,7 @@
 /** `sviedka serve`: the HTTP API, the web app and the job workers in one process. */
 import path from 'node:path';
 import { z } from 'zod';
+import { areaHooks } from './areas.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { type App, buildApp } from './platform/http/app.js';
@@ -32,6 +33,7 @@ export function areaRoutes(runtime: Runtime): Array<(app: App) => Promise<void> 
     authRoutes(runtime.auth, runtime.access, runtime.config.secureCookies),
     auditRoutes(runtime.audit),
     jobRoutes(runtime.jobs),
+    ...areaHooks(runtime.areas).flatMap((hooks) => (hooks.routes ? [hooks.routes] : [])),
   ];
 }
 
@@ -60,6 +62,7 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : runtime.config.port;
   const host = runtime.config.host.includes(':') ? `[${runtime.config.host}]` : runtime.config.host;
+  for (const hooks of areaHooks(runtime.areas)) await hooks.start?.();
   if (runtime.config.workers) runtime.jobs.start();
   return {
     url: `http://${host}:${port}`,

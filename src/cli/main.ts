@@ -13,7 +13,8 @@ const program = new Command('sviedka')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-platformCommands(program);
+// Command groups, one line per area.
+for (const register of [platformCommands]) register(program);
 
 try {
   await program.parseAsync(process.argv);

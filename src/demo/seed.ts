@@ -3,6 +3,7 @@
  * seeder to `seeders`; seeding runs once per database (recorded in app_meta).
  */
 import { sql } from 'kysely';
+import { areaHooks } from '../areas.js';
 import type { Runtime } from '../runtime.js';
 
 type Seeder = (runtime: Runtime) => Promise<void>;
@@ -51,6 +52,7 @@ export async function seedDemo(runtime: Runtime): Promise<boolean> {
   const users = await sql<{ n: number }>`select count(*)::int as n from users`.execute(db);
   if (Number(users.rows[0]?.n) > 1) return false;
   for (const seeder of seeders) await seeder(runtime);
+  for (const hooks of areaHooks(runtime.areas)) await hooks.seed?.();
   await sql`insert into app_meta (key, value) values ('demo.seeded', ${JSON.stringify({ at: new Date().toISOString() })}::jsonb)`.execute(
     db,
   );

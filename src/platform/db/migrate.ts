@@ -23,7 +23,7 @@ export interface Migration {
   checksum: string;
 }
 
-/** Reads the migration files, checking that numbers are unique and contiguous. */
+/** Reads the migration files, checking that numbers are unique. */
 export function readMigrations(dir = migrationsDir): Migration[] {
   const files = readdirSync(dir)
     .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
@@ -38,8 +38,10 @@ export function readMigrations(dir = migrationsDir): Migration[] {
     };
   });
   migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new Error(`Migration numbers must be contiguous from 0001; found ${files[index]}`);
+    if (index > 0 && migration.version === migrations[index - 1]!.version) {
+      throw new Error(
+        `Two migrations share the number ${migration.version}: ${files[index - 1]} and ${files[index]}`,
+      );
     }
   });
   return migrations;

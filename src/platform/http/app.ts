@@ -46,6 +46,18 @@ export type App = FastifyInstance<
   ZodTypeProvider
 >;
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: AccessRule;
+}
+const registeredRoutes = new WeakMap<object, RegisteredRoute[]>();
+
+/** Every API route of an app with its access rule (for the authorization-matrix test and docs). */
+export function apiRoutes(app: App): RegisteredRoute[] {
+  return registeredRoutes.get(app) ?? [];
+}
+
 export interface AppOptions {
   auth: AuthService;
   logger: pino.Logger | false;
@@ -138,10 +150,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   // Every API route must carry an access rule: a forgotten rule fails start-up, not production.
+  const routes: RegisteredRoute[] = [];
+  registeredRoutes.set(app, routes);
   app.addHook('onRoute', (route) => {
     const url = route.url;
     if (!url.startsWith('/api/') || url.startsWith('/api/docs')) return;
-    if (!route.config?.access) throw new Error(`Route ${route.method} ${url} has no access rule`);
+    const access = route.config?.access as AccessRule | undefined;
+    if (!access) throw new Error(`Route ${route.method} ${url} has no access rule`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url, access });
   });
 
   app.addHook('onRequest', async (request, reply) => {

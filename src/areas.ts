@@ -1,0 +1,28 @@
+/**
+ * The product areas, wired together. Each area's `create<Area>` takes the platform services and the
+ * other areas' services it needs, and returns its services plus optional hooks:
+ *   routes(app)   HTTP routes          seed()   demo data for an empty database
+ *   start()/stop() background work of the serve process (index polling, bot, ...)
+ * Adding an area adds one line here; nothing else in the platform changes.
+ */
+import type { App } from './platform/http/app.js';
+import type { Platform } from './runtime.js';
+
+export interface AreaHooks {
+  routes?: (app: App) => Promise<void> | void;
+  seed?: () => Promise<void>;
+  start?: () => Promise<void> | void;
+  stop?: () => Promise<void> | void;
+}
+
+/** Builds every area. The order follows dependencies. */
+export async function createAreas(_platform: Platform) {
+  return {} satisfies Record<string, AreaHooks>;
+}
+
+export type Areas = Awaited<ReturnType<typeof createAreas>>;
+
+/** The hooks of all areas, in creation order. */
+export function areaHooks(areas: Areas): AreaHooks[] {
+  return Object.values(areas) as AreaHooks[];
+}
