@@ -354,6 +354,12 @@ describe('protocol over plain HTTP', () => {
     expect((await call(e, 'sendMessage', { chat_id: 1003, text: 'hi' })).status).toBe(200);
     e.unblockBot(ALA);
     expect((await call(e, 'sendMessage', { chat_id: ALA, text: 'hi' })).status).toBe(200);
+    // A blocked user who writes again has restarted the bot: Telegram reports the unblock first.
+    e.blockBot(BORYS, { notify: false });
+    e.sendText(BORYS, '/start');
+    const last = e.pendingUpdates().slice(-2);
+    expect(last[0]?.my_chat_member?.new_chat_member.status).toBe('member');
+    expect(last[1]?.message?.text).toBe('/start');
   });
 
   it('injects failures, dropped connections (delivered or not) and latency', async () => {
@@ -379,6 +385,21 @@ describe('protocol over plain HTTP', () => {
     expect((await call(e, 'getUpdates')).status).toBe(200);
     expect((await call(e, 'sendMessage', { chat_id: ALA, text: 'b' })).status).toBe(500);
 
+    e.setLatency(0);
+    await e.close();
+    const crowded = await start({ maxInFlight: 2, latencyMs: 300 });
+    const slow = [call(crowded, 'getMe'), call(crowded, 'getMe')];
+    await new Promise((r) => setTimeout(r, 50));
+    crowded.setLatency(0);
+    expect((await call(crowded, 'getMe')).json).toMatchObject({
+      error_code: 429,
+      parameters: { retry_after: 60 },
+    });
+    expect((await Promise.all(slow)).map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('adds latency', async () => {
+    const e = await start();
     e.setLatency(150);
     const t0 = Date.now();
     expect((await call(e, 'getMe')).status).toBe(200);

@@ -117,6 +117,12 @@ export interface TelegramEmulatorOptions extends RateLimitOptions {
   port?: number;
   /** Keep a per-request log ({@link TelegramEmulator.requests}). Default true. */
   logRequests?: boolean;
+  /**
+   * Requests allowed in flight at once; beyond it the emulator answers 429 with `retry_after` 60, as
+   * telegram-bot-api does above 1000 + updates/min pending requests (the real server also waits 3 s
+   * first; the emulator answers at once). Default 1000.
+   */
+  maxInFlight?: number;
 }
 
 /** Registration data for a simulated Telegram user. Private chat id equals `id`. */
@@ -333,7 +339,9 @@ export const PUBLIC_UPLOAD_LIMIT = 50 * 1024 * 1024;
 const LOCAL_UPLOAD_LIMIT = 2000 * 1024 * 1024;
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
-const DEFAULT_TOKEN = '7000000001:TEST-emulator-token';
+/** Token used when none is given to {@link startTelegramEmulator}. */
+export const EMULATOR_DEFAULT_TOKEN = '7000000001:TEST-emulator-token';
+const DEFAULT_TOKEN = EMULATOR_DEFAULT_TOKEN;
 const DEFAULT_ALLOWED = new Set([
   'message',
   'edited_message',
@@ -516,6 +524,8 @@ export class TelegramEmulator {
   private readonly clock: () => number;
   private readonly localServer: boolean;
   private readonly logRequests: boolean;
+  private readonly maxInFlight: number;
+  private inFlight = 0;
   private localDir: string | undefined;
   private ownsLocalDir = false;
   private latency: number;
@@ -565,6 +575,7 @@ export class TelegramEmulator {
     this.localServer = options.localServer ?? false;
     this.localDir = options.localFilesDir;
     this.logRequests = options.logRequests ?? true;
+    this.maxInFlight = options.maxInFlight ?? 1000;
     this.latency = options.latencyMs ?? 0;
     const idFromToken = Number(this.token.split(':')[0]);
     this.botUser = {
@@ -854,6 +865,8 @@ export class TelegramEmulator {
 
   private userMessage(userId: number, content: Record<string, unknown>, replyTo?: number): Message {
     const u = this.requireUser(userId);
+    // Writing again after blocking means the user pressed "Restart": Telegram reports the unblock.
+    if (u.blocked) this.myChatMember(userId, 'member');
     u.started = true;
     const message: AnyMessage = {
       message_id: u.chat.nextMessageId++,
@@ -1183,6 +1196,18 @@ export class TelegramEmulator {
       this.sendError(res, m[2]!, new TelegramApiError(404, 'Not Found'));
       return;
     }
+    if (this.inFlight >= this.maxInFlight) {
+      req.resume();
+      this.counters.rateLimited++;
+      this.sendError(
+        res,
+        m[2]!,
+        new TelegramApiError(429, 'Too Many Requests: retry after 60', { retry_after: 60 }),
+      );
+      return;
+    }
+    this.inFlight++;
+    res.once('close', () => this.inFlight--);
     const limit = this.localServer ? LOCAL_UPLOAD_LIMIT : PUBLIC_UPLOAD_LIMIT;
     const chunks: Buffer[] = [];
     let received = 0;
