@@ -1,0 +1,164 @@
+/**
+ * Step three for staff roles: set up two-factor authentication. Shows the QR code and the secret, checks one
+ * code, then shows the recovery codes once and waits for the person to confirm they saved them.
+ */
+import { Alert, Button, Checkbox, Group, Image, List, Loader, Stack, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useClipboard } from '@mantine/hooks';
+import { IconAlertTriangle, IconCopy } from '@tabler/icons-react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client.js';
+import type { TotpEnrolConfirmResponse } from '../api/types.js';
+import { ErrorAlert } from '../components/error-alert.js';
+import { SecretValue } from '../components/secret-reveal.js';
+import { AuthLayout } from './auth-layout.js';
+import { useSession } from './session.js';
+
+/**
+ * The server draws the QR code as SVG markup. Shown through <img>, an SVG cannot run scripts or load
+ * anything, whatever it contains.
+ */
+export function svgDataUrl(svg: string): string {
+  const bytes = new TextEncoder().encode(svg);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return `data:image/svg+xml;base64,${btoa(binary)}`;
+}
+
+/** Six digits, spaces and dashes ignored (authenticator apps show "123 456"). */
+export function normalizeTotpCode(value: string): string {
+  return value.replace(/[\s-]/g, '');
+}
+
+export function TotpEnrolPage() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const [confirmed, setConfirmed] = useState<TotpEnrolConfirmResponse | null>(null);
+
+  const start = useQuery({
+    queryKey: ['auth', 'totp-enrol'],
+    queryFn: api.totpEnrolStart,
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
+    refetchOnWindowFocus: false,
+    retry: false,
+  });
+  const qrSrc = useMemo(() => (start.data ? svgDataUrl(start.data.qrSvg) : null), [start.data]);
+
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: { code: '' },
+    validate: {
+      code: (value) => (/^\d{6}$/.test(normalizeTotpCode(value)) ? null : t('auth.codeSixDigits')),
+    },
+  });
+  const confirm = useMutation({
+    mutationFn: (code: string) => api.totpEnrolConfirm(normalizeTotpCode(code)),
+    onSuccess: (response) => setConfirmed(response),
+  });
+
+  if (confirmed) {
+    return (
+      <RecoveryCodes
+        codes={confirmed.recoveryCodes}
+        onDone={() => session.setSession({ user: session.user, stage: confirmed.stage })}
+      />
+    );
+  }
+
+  return (
+    <AuthLayout title={t('auth.enrolTitle')} description={t('auth.enrolDescription')} width={520} withLogout>
+      {start.isLoading ? (
+        <Loader aria-label={t('common.loading')} />
+      ) : start.error ? (
+        <Stack>
+          <ErrorAlert error={start.error} />
+          <Button variant="default" onClick={() => void start.refetch()}>
+            {t('common.retry')}
+          </Button>
+        </Stack>
+      ) : start.data ? (
+        <Stack gap="md">
+          <List type="ordered" size="sm" spacing={4}>
+            <List.Item>{t('auth.enrolStepApp')}</List.Item>
+            <List.Item>{t('auth.enrolStepScan')}</List.Item>
+            <List.Item>{t('auth.enrolStepCode')}</List.Item>
+          </List>
+          <Group justify="center">
+            <Image
+              src={qrSrc}
+              alt={t('auth.qrAlt')}
+              w={200}
+              h={200}
+              className="qr-code"
+              data-testid="totp-qr"
+            />
+          </Group>
+          <Stack gap={4}>
+            <Text size="sm" fw={500}>
+              {t('auth.manualSecret')}
+            </Text>
+            <SecretValue value={start.data.secret} label={t('auth.manualSecret')} testId="totp-secret" />
+          </Stack>
+          <form onSubmit={form.onSubmit((values) => confirm.mutate(values.code))} noValidate>
+            <Stack gap="sm">
+              <ErrorAlert error={confirm.error} />
+              <TextInput
+                label={t('auth.code')}
+                description={t('auth.codeDescription')}
+                autoComplete="one-time-code"
+                inputMode="numeric"
+                required
+                name="code"
+                {...form.getInputProps('code')}
+              />
+              <Button type="submit" loading={confirm.isPending} data-testid="totp-enrol-submit">
+                {t('auth.enrolConfirm')}
+              </Button>
+            </Stack>
+          </form>
+        </Stack>
+      ) : null}
+    </AuthLayout>
+  );
+}
+
+function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [saved, setSaved] = useState(false);
+  const clipboard = useClipboard({ timeout: 2000 });
+  return (
+    <AuthLayout title={t('auth.recoveryTitle')} description={t('auth.recoveryDescription')} width={520}>
+      <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} aria-hidden />}>
+        {t('auth.recoveryWarning')}
+      </Alert>
+      <ol className="recovery-codes" aria-label={t('auth.recoveryTitle')} data-testid="recovery-codes">
+        {codes.map((code) => (
+          <li key={code}>
+            <code>{code}</code>
+          </li>
+        ))}
+      </ol>
+      <Group>
+        <Button
+          variant="default"
+          leftSection={<IconCopy size={16} aria-hidden />}
+          onClick={() => clipboard.copy(codes.join('\n'))}
+        >
+          {clipboard.copied ? t('common.copied') : t('auth.copyAll')}
+        </Button>
+      </Group>
+      <Checkbox
+        label={t('auth.recoverySaved')}
+        checked={saved}
+        onChange={(event) => setSaved(event.currentTarget.checked)}
+        data-testid="recovery-saved"
+      />
+      <Button disabled={!saved} onClick={onDone} data-testid="recovery-continue">
+        {t('common.continue')}
+      </Button>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import be from './be.json';
+import en from './en.json';
+import { createFormatters } from './format.js';
+import ru from './ru.json';
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [inner, text] of flatten(value, path)) out.set(inner, text);
+  }
+  return out;
+}
+
+const files = { be: flatten(be), ru: flatten(ru), en: flatten(en) };
+const placeholders = (text: string) =>
+  [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]).sort();
+
+describe('translations', () => {
+  it('have exactly the same keys in be, ru and en', () => {
+    const keys = [...files.be.keys()].sort();
+    expect([...files.ru.keys()].sort()).toEqual(keys);
+    expect([...files.en.keys()].sort()).toEqual(keys);
+  });
+
+  it('have no empty values', () => {
+    for (const [language, entries] of Object.entries(files)) {
+      const empty = [...entries]
+        .filter(([, text]) => text.trim() === '')
+        .map(([key]) => `${language}:${key}`);
+      expect(empty).toEqual([]);
+    }
+  });
+
+  it('use the same placeholders in every language', () => {
+    const mismatched: string[] = [];
+    for (const [key, text] of files.be) {
+      for (const language of ['ru', 'en'] as const) {
+        const other = files[language].get(key) ?? '';
+        if (placeholders(other).join() !== placeholders(text).join()) mismatched.push(`${language}:${key}`);
+      }
+    }
+    expect(mismatched).toEqual([]);
+  });
+
+  it('write Belarusian with Belarusian letters, not Russian ones', () => {
+    // Belarusian Cyrillic has no и, щ or ъ (it writes і, шч and an apostrophe): a slip into Russian shows here.
+    const russianOnly = /[ИиЩщЪъ]/;
+    const offenders = [...files.be].filter(([, text]) => russianOnly.test(text)).map(([key]) => key);
+    expect(offenders).toEqual([]);
+    const all = [...files.be.values()].join(' ');
+    expect(all).toMatch(/і/);
+    expect(all).toMatch(/ў/);
+  });
+
+  it('translate every SVD_AUTH and SVD_HTTP error code the server defines', () => {
+    const codes = [
+      'SVD_HTTP_BAD_JSON',
+      'SVD_HTTP_VALIDATION',
+      'SVD_HTTP_TOO_LARGE',
+      'SVD_HTTP_UNSUPPORTED_MEDIA',
+      'SVD_HTTP_NOT_FOUND',
+      'SVD_HTTP_METHOD',
+      'SVD_HTTP_RATE_LIMITED',
+      'SVD_HTTP_INTERNAL',
+      'SVD_AUTH_REQUIRED',
+      'SVD_AUTH_BAD_CREDENTIALS',
+      'SVD_AUTH_LOCKED',
+      'SVD_AUTH_TOTP_INVALID',
+      'SVD_AUTH_STAGE',
+      'SVD_AUTH_CSRF',
+      'SVD_AUTH_WEAK_PASSWORD',
+      'SVD_AUTH_SAME_PASSWORD',
+      'SVD_AUTH_USER_EXISTS',
+      'SVD_AUTH_PURPOSE_REQUIRED',
+      'SVD_AUTH_API_KEY_INVALID',
+      'SVD_AUTH_NOT_ENROLLED',
+    ];
+    for (const code of codes) expect(files.be.has(`errors.${code}`), code).toBe(true);
+  });
+});
+
+describe('formatters', () => {
+  it('format dates in the interface language', () => {
+    const at = '2024-03-05T10:20:30Z';
+    expect(createFormatters('be').date(at)).not.toEqual(createFormatters('en').date(at));
+    expect(createFormatters('en').date(at)).toMatch(/2024/);
+    expect(createFormatters('en').dateTime(null)).toBe('');
+  });
+
+  it('group digits per locale', () => {
+    expect(createFormatters('en').number(12345)).toBe('12,345');
+    expect(createFormatters('ru').number(12345)).toMatch(/^12\s345$/u);
+  });
+});

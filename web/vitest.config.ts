@@ -1,0 +1,8 @@
+/** Unit tests of the web app's pure parts (translations, formatting); run: npx vitest run --config web/vitest.config.ts */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  test: { include: ['src/**/*.test.ts'], environment: 'node' },
+});
