@@ -22,7 +22,7 @@ import sharp from 'sharp';
 const execFileP = promisify(execFile);
 
 /** Bump when a recipe changes so existing fixture directories are rebuilt. */
-const RECIPE_VERSION = 3;
+const RECIPE_VERSION = 4;
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -61,6 +61,15 @@ export const FIXTURE_FACTS = {
     height: 240,
     videoCodec: 'h264',
     audioCodec: 'aac',
+  },
+  heic: {
+    latitude: 53.9006,
+    longitude: 27.559,
+    dateTimeOriginal: '2024:08:09 21:16:02',
+    make: 'Fixturecam',
+    model: 'FC-100',
+    width: 640,
+    height: 480,
   },
   largeBytes: 100 * 1024 * 1024,
 } as const;
@@ -230,11 +239,193 @@ const mp4Recipe: Recipe = async (out) => {
   ]);
 };
 
-/** HEIC needs an HEVC encoder in sharp's libheif; the prebuilt sharp has only AV1, so this may fail. */
+/** An ISO BMFF box: 32-bit size, four-character type, payload. */
+function box(type: string, ...payload: Buffer[]): Buffer {
+  const body = Buffer.concat(payload);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(8 + body.length, 0);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, body]);
+}
+
+/** A full box: a box whose payload starts with an 8-bit version and 24-bit flags. */
+function fullBox(type: string, version: number, flags: number, ...payload: Buffer[]): Buffer {
+  const vf = Buffer.alloc(4);
+  vf.writeUInt32BE(((version & 0xff) << 24) | (flags & 0xffffff), 0);
+  return box(type, vf, ...payload);
+}
+
+const u8 = (v: number) => Buffer.from([v & 0xff]);
+const u16 = (v: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16BE(v, 0);
+  return b;
+};
+const u32 = (v: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(v >>> 0, 0);
+  return b;
+};
+
+/** Splits an Annex B stream (00 00 01 start codes) into NAL units. */
+function annexBUnits(stream: Buffer): Buffer[] {
+  const starts: number[] = [];
+  for (let i = 0; i + 2 < stream.length; i++) {
+    if (stream[i] === 0 && stream[i + 1] === 0 && stream[i + 2] === 1) {
+      starts.push(i + 3);
+      i += 2;
+    }
+  }
+  return starts.map((start, k) => {
+    let end = k + 1 < starts.length ? starts[k + 1]! - 3 : stream.length;
+    while (end > start && stream[end - 1] === 0) end--;
+    return stream.subarray(start, end);
+  });
+}
+
+/** Removes emulation-prevention bytes (00 00 03 -> 00 00) from a NAL unit. */
+function rbsp(nal: Buffer): Buffer {
+  const out: number[] = [];
+  let zeros = 0;
+  for (const byte of nal) {
+    if (zeros >= 2 && byte === 3) {
+      zeros = 0;
+      continue;
+    }
+    out.push(byte);
+    zeros = byte === 0 ? zeros + 1 : 0;
+  }
+  return Buffer.from(out);
+}
+
+/**
+ * Wraps one HEVC intra frame in a minimal HEIF ('heic') container: ftyp, meta (hdlr, pitm, iloc,
+ * iinf, iprp with hvcC and ispe, ipma) and mdat. The prebuilt sharp has no HEVC encoder and Debian's
+ * ffmpeg 5 cannot write HEIF, but ffmpeg's libx265 can make the frame; exiftool then adds EXIF.
+ */
+function heifFromHevc(units: Buffer[], width: number, height: number): Buffer {
+  const type = (u: Buffer) => (u[0]! >> 1) & 0x3f;
+  const vps = units.filter((u) => type(u) === 32);
+  const sps = units.filter((u) => type(u) === 33);
+  const pps = units.filter((u) => type(u) === 34);
+  const vcl = units.filter((u) => type(u) < 32);
+  if (!sps[0] || vcl.length === 0) throw new Error('no SPS or slice in the HEVC stream');
+  // profile_tier_level sits byte-aligned after the SPS's 2-byte header and first byte, read from the
+  // RBSP (emulation-prevention 0x03 bytes removed: Main's flags 60 00 00 00 are stored as 60 00 00 03 00).
+  const ptl = rbsp(sps[0]).subarray(3, 15);
+  const arrays = [
+    [32, vps],
+    [33, sps],
+    [34, pps],
+  ] as const;
+  const hvcC = box(
+    'hvcC',
+    u8(1),
+    ptl.subarray(0, 1), // profile space, tier, profile idc
+    ptl.subarray(1, 5), // compatibility flags
+    ptl.subarray(5, 11), // constraint flags
+    ptl.subarray(11, 12), // level idc
+    u16(0xf000),
+    u8(0xfc),
+    u8(0xfc | 1), // 4:2:0
+    u8(0xf8),
+    u8(0xf8), // 8-bit
+    u16(0),
+    u8(0x0f), // lengthSizeMinusOne = 3
+    u8(arrays.length),
+    ...arrays.flatMap(([t, list]) => [
+      u8(0x80 | t),
+      u16(list.length),
+      ...list.flatMap((u) => [u16(u.length), u]),
+    ]),
+  );
+  const ispe = fullBox('ispe', 0, 0, u32(width), u32(height));
+  const data = Buffer.concat(vcl.flatMap((u) => [u32(u.length), u]));
+
+  const ftyp = box('ftyp', Buffer.from('heic', 'latin1'), u32(0), Buffer.from('mif1heic', 'latin1'));
+  const build = (mdatOffset: number) => {
+    const meta = fullBox(
+      'meta',
+      0,
+      0,
+      fullBox('hdlr', 0, 0, u32(0), Buffer.from('pict', 'latin1'), Buffer.alloc(12), u8(0)),
+      fullBox('pitm', 0, 0, u16(1)),
+      // iloc v0: offset and length sizes 4, no base offset; one item with one extent.
+      fullBox(
+        'iloc',
+        0,
+        0,
+        u8(0x44),
+        u8(0x00),
+        u16(1),
+        u16(1),
+        u16(0),
+        u16(1),
+        u32(mdatOffset + 8),
+        u32(data.length),
+      ),
+      fullBox(
+        'iinf',
+        0,
+        0,
+        u16(1),
+        fullBox('infe', 2, 0, u16(1), u16(0), Buffer.from('hvc1', 'latin1'), u8(0)),
+      ),
+      box(
+        'iprp',
+        box('ipco', hvcC, ispe),
+        // item 1: property 1 (hvcC, essential) and property 2 (ispe).
+        fullBox('ipma', 0, 0, u32(1), u16(1), u8(2), u8(0x81), u8(0x02)),
+      ),
+    );
+    return meta;
+  };
+  const metaLength = build(0).length;
+  const meta = build(ftyp.length + metaLength);
+  return Buffer.concat([ftyp, meta, box('mdat', data)]);
+}
+
+/** HEIC: an x265 intra frame in a hand-built HEIF container, then the photo's EXIF added by exiftool. */
 const heicRecipe: Recipe = async (out) => {
-  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366aa' } })
-    .heif({ compression: 'hevc' })
-    .toFile(out);
+  const f = FIXTURE_FACTS.heic;
+  const hevc = `${out}.src.hevc`;
+  try {
+    await run('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${f.width}x${f.height}:rate=1`,
+      '-frames:v',
+      '1',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:v',
+      'libx265',
+      '-x265-params',
+      'log-level=none:info=0:frame-threads=1:pools=none',
+      '-f',
+      'hevc',
+      hevc,
+    ]);
+    await writeFile(out, heifFromHevc(annexBUnits(await readFile(hevc)), f.width, f.height));
+  } finally {
+    await rm(hevc, { force: true });
+  }
+  await run('exiftool', [
+    '-q',
+    '-overwrite_original',
+    `-GPSLatitude=${f.latitude}`,
+    '-GPSLatitudeRef=N',
+    `-GPSLongitude=${f.longitude}`,
+    '-GPSLongitudeRef=E',
+    `-DateTimeOriginal=${f.dateTimeOriginal}`,
+    `-Make=${f.make}`,
+    `-Model=${f.model}`,
+    out,
+  ]);
 };
 
 const truncatedRecipe =

@@ -89,6 +89,18 @@ describe('makeThumbnail', () => {
     });
   });
 
+  it('makes a clean HEIC preview, or a typed failure where sharp has no HEVC decoder', async (ctx) => {
+    if (!fx.heic) return ctx.skip();
+    const path = join(out, 'heic-thumb.jpg');
+    const r = await makeThumbnail(fx.heic, 'image', path);
+    if (r.ok) {
+      expect(identifyingTags(path)).toEqual([]);
+    } else {
+      expect(r).toMatchObject({ tool: 'sharp', code: 'decode' });
+      expect(r.message).toMatch(/HEVC|hevc|compression/);
+    }
+  });
+
   it('renders the readable part of a truncated JPEG when asked', async () => {
     const r = await makeThumbnail(fx.truncatedJpeg, 'image', join(out, 'partial.jpg'), {
       allowDamaged: true,

@@ -24,6 +24,11 @@ describe('detectType', () => {
     expect(await detectType(fx.mp4)).toMatchObject({ ok: true, mediaType: 'video/mp4', kind: 'video' });
   });
 
+  it('recognises a HEIC', async (ctx) => {
+    if (!fx.heic) return ctx.skip();
+    expect(await detectType(fx.heic)).toMatchObject({ ok: true, mediaType: 'image/heic', kind: 'image' });
+  });
+
   it('judges by content, not by name', async () => {
     const r = await detectType(fx.jpeg, 'holiday.png');
     expect(r).toMatchObject({ ok: true, mediaType: 'image/jpeg', nameExtension: 'png', nameMismatch: true });

@@ -78,6 +78,20 @@ describe('extractMetadata on photos', () => {
     expect(r.data['XMP-dc:Title']).toBe('Synthetic PNG fixture');
   });
 
+  it('reads EXIF GPS and capture time from a HEIC', async (ctx) => {
+    if (!fx.heic) return ctx.skip();
+    const r = record(await extractMetadata(fx.heic, 'image'), 'exiftool');
+    const direct = exiftoolDirect(fx.heic, ['GPSLatitude', 'GPSLongitude', 'DateTimeOriginal']);
+    expect(r.summary).toMatchObject({
+      latitude: direct.GPSLatitude,
+      longitude: direct.GPSLongitude,
+      captureTime: '2024-08-09T21:16:02',
+      make: FIXTURE_FACTS.heic.make,
+      width: FIXTURE_FACTS.heic.width,
+      height: FIXTURE_FACTS.heic.height,
+    });
+  });
+
   it('still reads the EXIF header of a truncated JPEG', async () => {
     const r = record(await extractMetadata(fx.truncatedJpeg, 'image'), 'exiftool');
     expect(r.summary.latitude).toBe(FIXTURE_FACTS.photo.latitude);
