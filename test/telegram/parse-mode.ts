@@ -142,7 +142,21 @@ function parseHtml(src: string): ParseResult {
         };
       }
       const length = text.length - open.start;
-      if (length > 0) entities.push(htmlEntity(open.tag, open.start, length, open.attrs));
+      if (length > 0) {
+        const entity = htmlEntity(open.tag, open.start, length, open.attrs);
+        const inner = entities.at(-1);
+        // <pre><code class="language-x"> is one pre entity with a language, as in Telegram.
+        if (
+          entity.type === 'pre' &&
+          inner?.type === 'code' &&
+          inner.offset === entity.offset &&
+          inner.length === length
+        ) {
+          entities.pop();
+          if (inner.language) entity.language = inner.language;
+        }
+        entities.push(entity);
+      }
       i = close + 1;
       continue;
     }
@@ -180,6 +194,9 @@ function htmlEntity(
     const mention = /^tg:\/\/user\?id=(\d+)$/.exec(href);
     if (mention) return { type: 'text_mention', offset, length, user: { id: Number(mention[1]) } };
     return { type, offset, length, url: href };
+  }
+  if (type === 'code' && attrs.class?.startsWith('language-')) {
+    return { type, offset, length, language: attrs.class.slice('language-'.length) };
   }
   if (type === 'blockquote' && 'expandable' in attrs)
     return { type: 'expandable_blockquote', offset, length };
