@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -63,6 +64,16 @@ describe('makeThumbnail', () => {
     expect(r.ok && r.toolVersion).toMatch(/^ffmpeg .*; sharp /);
     expect((await readFile(path)).subarray(8, 12).toString('latin1')).toBe('WEBP');
     expect(identifyingTags(path)).toEqual([]);
+  });
+
+  it('uses the first frame of a video shorter than a second', async () => {
+    const short = join(out, 'short.mp4');
+    execFileSync('ffmpeg', [
+      ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=25', '-t', '0.4'],
+      ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', short],
+    ]);
+    const r = await makeThumbnail(short, 'video', join(out, 'short.jpg'));
+    expect(r).toMatchObject({ ok: true, width: 160, height: 120 });
   });
 
   it('never enlarges a small image', async () => {
