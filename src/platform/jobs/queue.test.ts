@@ -1,0 +1,70 @@
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { z } from 'zod';
+import { describeEachDatabase } from '../../../test/support/databases.js';
+import { backoffMs, defineJob, JobQueue } from './queue.js';
+
+const echoJob = defineJob('test.echo', z.object({ value: z.number() }), { maxAttempts: 2 });
+const neverHandled = defineJob('test.unhandled', z.object({}));
+
+describeEachDatabase('job queue', (ctx) => {
+  it('refuses to start while a declared job type has no handler', () => {
+    const queue = new JobQueue(ctx.database.db);
+    queue.handle(echoJob, async () => {});
+    expect(() => queue.start()).toThrow(/test\.unhandled/);
+    queue.handle(neverHandled, async () => {});
+    expect(() => queue.assertComplete()).not.toThrow();
+  });
+
+  it('runs jobs, retries with backoff, then marks them dead; dead jobs can be retried', async () => {
+    const queue = new JobQueue(ctx.database.db);
+    const seen: number[] = [];
+    queue.handle(neverHandled, async () => {});
+    queue.handle(echoJob, async ({ value }) => {
+      seen.push(value);
+      if (value < 0) throw new Error('negative values fail');
+    });
+    await queue.enqueue(echoJob, { value: 1 });
+    const failing = await queue.enqueue(echoJob, { value: -1 });
+    expect(await queue.drain()).toBe(2);
+    let listed = await queue.list();
+    expect(listed.counts.succeeded).toBe(1);
+    const retrying = listed.items.find((job) => job.id === failing)!;
+    expect(retrying.state).toBe('queued');
+    expect(new Date(retrying.runAt).getTime()).toBeGreaterThan(Date.now());
+    await sql`update jobs set run_at = now() where id = ${failing}`.execute(ctx.database.db);
+    await queue.drain();
+    listed = await queue.list('dead');
+    expect(listed.items.map((job) => job.id)).toEqual([failing]);
+    expect(listed.items[0]!.lastError).toBe('negative values fail');
+    await queue.retry(failing);
+    expect((await queue.list('queued')).items.some((job) => job.id === failing)).toBe(true);
+    expect(seen.sort()).toEqual([-1, -1, 1]);
+    await expect(queue.enqueue(echoJob, { value: 'x' } as never)).rejects.toThrow();
+  });
+
+  it('gives each job to one worker only (SKIP LOCKED) and reclaims expired leases', async () => {
+    const db = ctx.database.db;
+    await sql`delete from jobs`.execute(db);
+    const a = new JobQueue(db, { leaseSeconds: 60 });
+    const b = new JobQueue(db, { leaseSeconds: 60 });
+    for (let i = 0; i < 10; i++) await a.enqueue(echoJob, { value: i });
+    const [left, right] = await Promise.all([a.claim(6), b.claim(6)]);
+    const ids = [...left, ...right].map((job) => job.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(10);
+    // A worker that died: its lease expires and another claims the job again.
+    await sql`update jobs set locked_until = now() - interval '1 second' where id = ${left[0]!.id}`.execute(
+      db,
+    );
+    const reclaimed = await b.claim(5);
+    expect(reclaimed.map((job) => job.id)).toEqual([left[0]!.id]);
+    expect(reclaimed[0]!.attempts).toBe(2);
+  });
+
+  it('backs off exponentially with a cap', () => {
+    expect(backoffMs(1)).toBeGreaterThanOrEqual(4000);
+    expect(backoffMs(3)).toBeGreaterThanOrEqual(16000);
+    expect(backoffMs(30)).toBeLessThanOrEqual(3_600_000 * 1.2);
+  });
+});
