@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { type Areas, areaHooks, createAreas } from './areas.js';
+import { type Areas, createAreas } from './areas.js';
 import { AuditService } from './platform/audit/service.js';
 import { AccessService } from './platform/auth/access.js';
 import { AuthService } from './platform/auth/service.js';
@@ -69,7 +69,6 @@ export async function openRuntime(
       areas,
       close: async () => {
         await jobs.stop();
-        for (const hooks of areaHooks(areas).reverse()) await hooks.stop?.();
         if (!options.database) await database.close();
       },
     };

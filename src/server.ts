@@ -6,6 +6,7 @@ import { auditRoutes } from './platform/audit/routes.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { type App, buildApp } from './platform/http/app.js';
 import { jobRoutes } from './platform/jobs/routes.js';
+import { purgeSessionsJob } from './platform/platform-jobs.js';
 import { projectRoot, type Runtime, version } from './runtime.js';
 
 /** Route registrations of every area, in one list: adding an area adds one line here. */
@@ -63,12 +64,24 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : runtime.config.port;
   const host = runtime.config.host.includes(':') ? `[${runtime.config.host}]` : runtime.config.host;
   for (const hooks of areaHooks(runtime.areas)) await hooks.start?.();
-  if (runtime.config.workers) runtime.jobs.start();
+  let housekeeping: NodeJS.Timeout | undefined;
+  if (runtime.config.workers) {
+    runtime.jobs.start();
+    const purge = () =>
+      runtime.jobs
+        .enqueue(purgeSessionsJob, {})
+        .catch((error) => runtime.logger.warn({ err: error }, 'housekeeping'));
+    void purge();
+    housekeeping = setInterval(purge, 3_600_000);
+    housekeeping.unref();
+  }
   return {
     url: `http://${host}:${port}`,
     app,
     close: async () => {
+      clearInterval(housekeeping);
       await app.close();
+      for (const hooks of areaHooks(runtime.areas).reverse()) await hooks.stop?.();
     },
   };
 }

@@ -287,3 +287,14 @@ describeEachDatabase('accounts and sessions', (ctx) => {
     expect(response.headers['referrer-policy']).toBe('no-referrer');
   });
 });
+
+describeEachDatabase('API documentation', (ctx) => {
+  const t = useTestApp(ctx);
+  it('serves the OpenAPI document and a docs page without third-party origins', async () => {
+    const spec = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(spec.json().paths['/api/auth/login'].post).toBeTruthy();
+    const docs = await t.app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(String(docs.headers['content-security-policy'])).not.toMatch(/https:|swagger\.io|unsafe/);
+  });
+});

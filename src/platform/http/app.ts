@@ -143,9 +143,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     transform: jsonSchemaTransform,
   });
+  // The docs page gets the app's strict policy: no third-party origins (the plugin's default allows https:).
   await app.register(fastifySwaggerUi, {
     routePrefix: '/api/docs',
     staticCSP: true,
+    transformStaticCSP: () => contentSecurityPolicy(),
     uiConfig: { validatorUrl: null },
   });
 
