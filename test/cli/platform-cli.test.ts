@@ -12,7 +12,10 @@ const bin = path.resolve('bin/sviedka.js');
 
 async function sviedka(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -27,7 +30,8 @@ describe('sviedka CLI', () => {
   it('explains itself with --help on every command', async () => {
     const root = await sviedka(['--help']);
     expect(root.code).toBe(0);
-    for (const command of ['serve', 'migrate', 'user', 'apikey', 'audit', 'keys']) expect(root.stdout).toContain(command);
+    for (const command of ['serve', 'migrate', 'user', 'apikey', 'audit', 'keys'])
+      expect(root.stdout).toContain(command);
     const user = await sviedka(['user', '--help']);
     for (const sub of ['create', 'list', 'disable', 'reset-2fa']) expect(user.stdout).toContain(sub);
   });
@@ -48,7 +52,17 @@ describe('sviedka CLI', () => {
     expect(migrated.code, migrated.stderr).toBe(0);
     expect(migrated.stdout).toMatch(/Applied migrations: 1|up to date/);
 
-    const created = await sviedka(['--data', data, 'user', 'create', 'alesia', '--role', 'analyst', '--name', 'Alesia Test']);
+    const created = await sviedka([
+      '--data',
+      data,
+      'user',
+      'create',
+      'alesia',
+      '--role',
+      'analyst',
+      '--name',
+      'Alesia Test',
+    ]);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toMatch(/One-time password: [a-z0-9-]{23}/);
     const duplicate = await sviedka(['--data', data, 'user', 'create', 'alesia', '--role', 'analyst']);
@@ -62,7 +76,18 @@ describe('sviedka CLI', () => {
     expect((await sviedka(['--data', data, 'user', 'disable', 'alesia'])).code).toBe(0);
     expect((await sviedka(['--data', data, 'user', 'list', '--json'])).stdout).toContain('"disabled": true');
 
-    const key = await sviedka(['--data', data, 'apikey', 'create', '--name', 'screening', '--org', 'Partner', '--scopes', 'screening']);
+    const key = await sviedka([
+      '--data',
+      data,
+      'apikey',
+      'create',
+      '--name',
+      'screening',
+      '--org',
+      'Partner',
+      '--scopes',
+      'screening',
+    ]);
     expect(key.code, key.stderr).toBe(0);
     expect(key.stdout).toMatch(/Secret \(shown once\): svd_/);
     const keyId = /Created key ([0-9a-f-]{36})/.exec(key.stdout)![1]!;
