@@ -98,6 +98,7 @@ function romanizeWord(chars: readonly string[], scheme: SchemeDefinition): strin
       if (prev === '') piece = forms.initial;
       else if (prev === 'л' && scheme.softL && forms.afterSoftL !== undefined) piece = forms.afterSoftL;
       else if (SIBILANTS.has(prev) && forms.afterSibilant !== undefined) piece = forms.afterSibilant;
+      else if (prev === 'ы' && forms.afterYery !== undefined) piece = forms.afterYery;
       else if (VOWEL_LIKE.has(prev)) piece = forms.afterVowel;
       else piece = forms.afterConsonant;
     } else if (ch === 'ь') {

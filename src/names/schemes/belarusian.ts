@@ -20,18 +20,19 @@ export const ICAO_BE: SchemeDefinition = {
 };
 
 /**
- * Belarusian passports as issued: ICAO letters, but word-initial я/ю/е/ё as ya/yu/ye/yo (Yauheni)
- * and final -ый/-ій without the й (Dzmitry, Yauheni).
+ * Belarusian passports as issued: ICAO letters, but я/ю/е/ё as ya/yu/ye/yo at word start and after
+ * vowels (Yauheni, Tsikhanouskaya, Anastasiya) except after ы (Maryia, the ICAO/MVD 2010 vector), and
+ * final -ый/-ій without the й (Dzmitry, Yauheni).
  */
 export const PASSPORT_BE: SchemeDefinition = {
   ...ICAO_BE,
   id: 'passport-be',
   label: 'Belarusian passport practice (MVD 2008/2010)',
   iotated: {
-    е: { initial: 'ye', afterVowel: 'e', afterConsonant: 'e' },
-    ё: { initial: 'yo', afterVowel: 'io', afterConsonant: 'io' },
-    ю: { initial: 'yu', afterVowel: 'iu', afterConsonant: 'iu' },
-    я: { initial: 'ya', afterVowel: 'ia', afterConsonant: 'ia' },
+    е: { initial: 'ye', afterVowel: 'ye', afterConsonant: 'e', afterYery: 'ie' },
+    ё: { initial: 'yo', afterVowel: 'yo', afterConsonant: 'io', afterYery: 'io' },
+    ю: { initial: 'yu', afterVowel: 'yu', afterConsonant: 'iu', afterYery: 'iu' },
+    я: { initial: 'ya', afterVowel: 'ya', afterConsonant: 'ia', afterYery: 'ia' },
   },
   finals: [
     ['ый', 'y'],

@@ -34,6 +34,8 @@ export interface IotatedForms {
   readonly afterSoftL?: string;
   /** After the hard sibilants ж ш ч щ ц (Polish `ża`, German `scho`). */
   readonly afterSibilant?: string;
+  /** After ы (Belarusian passports: Марыя → Maryia but Ціханоўская → Tsikhanouskaya). */
+  readonly afterYery?: string;
 }
 
 export interface SchemeDefinition {
