@@ -22,6 +22,10 @@ const nonceMeta = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"
 // In development (vite dev server) the placeholder is not replaced; no nonce is then needed.
 const nonce = nonceMeta?.content && nonceMeta.content !== '__CSP_NONCE__' ? nonceMeta.content : '';
 
+// Mantine's modals lock page scroll through react-remove-scroll, which adds its own <style> tag and takes
+// the nonce from this well-known global (package get-nonce); without it the CSP blocks that style.
+(globalThis as { __webpack_nonce__?: string }).__webpack_nonce__ = nonce || undefined;
+
 const i18n = initI18n();
 
 /** A session that ended on the server (expired, logged out elsewhere) sends the person back to login. */

@@ -73,9 +73,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await api.logout();
     } finally {
-      queryClient.clear();
-      // A fresh /me gives the anonymous CSRF token the next login needs.
-      await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: api.me });
+      // A fresh /me gives the anonymous CSRF token the next login needs; cached data of the old session goes.
+      const anonymous = await api.me().catch(() => ({ user: null, stage: null, csrfToken: '' }));
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
+      queryClient.setQueryData<MeResponse>(meQueryKey, anonymous);
     }
   }, [queryClient]);
 

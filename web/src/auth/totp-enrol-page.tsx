@@ -69,7 +69,7 @@ export function TotpEnrolPage() {
   }
 
   return (
-    <AuthLayout title={t('auth.enrolTitle')} description={t('auth.enrolDescription')} width={520} withLogout>
+    <AuthLayout title={t('auth.enrolTitle')} description={t('auth.enrolDescription')} width={680} withLogout>
       {start.isLoading ? (
         <Loader aria-label={t('common.loading')} />
       ) : start.error ? (
@@ -81,27 +81,29 @@ export function TotpEnrolPage() {
         </Stack>
       ) : start.data ? (
         <Stack gap="md">
-          <List type="ordered" size="sm" spacing={4}>
-            <List.Item>{t('auth.enrolStepApp')}</List.Item>
-            <List.Item>{t('auth.enrolStepScan')}</List.Item>
-            <List.Item>{t('auth.enrolStepCode')}</List.Item>
-          </List>
-          <Group justify="center">
+          <Group align="flex-start" gap="lg" wrap="nowrap">
             <Image
               src={qrSrc}
               alt={t('auth.qrAlt')}
-              w={200}
-              h={200}
+              w={184}
+              h={184}
               className="qr-code"
               data-testid="totp-qr"
             />
+            <Stack gap="sm" style={{ flex: 1 }}>
+              <List type="ordered" size="sm" spacing={4}>
+                <List.Item>{t('auth.enrolStepApp')}</List.Item>
+                <List.Item>{t('auth.enrolStepScan')}</List.Item>
+                <List.Item>{t('auth.enrolStepCode')}</List.Item>
+              </List>
+              <Stack gap={4}>
+                <Text size="sm" fw={500}>
+                  {t('auth.manualSecret')}
+                </Text>
+                <SecretValue value={start.data.secret} label={t('auth.manualSecret')} testId="totp-secret" />
+              </Stack>
+            </Stack>
           </Group>
-          <Stack gap={4}>
-            <Text size="sm" fw={500}>
-              {t('auth.manualSecret')}
-            </Text>
-            <SecretValue value={start.data.secret} label={t('auth.manualSecret')} testId="totp-secret" />
-          </Stack>
           <form onSubmit={form.onSubmit((values) => confirm.mutate(values.code))} noValidate>
             <Stack gap="sm">
               <ErrorAlert error={confirm.error} />

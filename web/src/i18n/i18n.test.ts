@@ -92,6 +92,14 @@ describe('formatters', () => {
     expect(createFormatters('en').dateTime(null)).toBe('');
   });
 
+  it('write Belarusian dates numerically, never in English, where the browser lacks Belarusian data', () => {
+    const noBelarusian = (locales: string[]) => locales.filter((locale) => locale !== 'be');
+    const format = createFormatters('be', noBelarusian);
+    expect(format.dateTime(new Date(2024, 2, 5, 14, 7, 9))).toBe('05.03.2024, 14:07:09');
+    expect(format.date(new Date(2024, 2, 5))).toBe('05.03.2024');
+    expect(format.number(12345.5)).toMatch(/^12\s345,5$/u);
+  });
+
   it('group digits per locale', () => {
     expect(createFormatters('en').number(12345)).toBe('12,345');
     expect(createFormatters('ru').number(12345)).toMatch(/^12\s345$/u);

@@ -68,7 +68,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
         </AppShell.Header>
         <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
           <ScrollArea type="auto">
-            <nav aria-label={t('nav.label')}>
+            <div>
               {areas.map((area) =>
                 area.pages.length === 1 && area.pages[0]?.label === area.key ? (
                   <NavLink
@@ -109,7 +109,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
                   </div>
                 ),
               )}
-            </nav>
+            </div>
           </ScrollArea>
         </AppShell.Navbar>
         <AppShell.Main id="main" tabIndex={-1}>

@@ -1,0 +1,198 @@
+/**
+ * The browser-test harness: starts the real server on a free port with a fresh data directory, opens
+ * Chromium, and records every request the page makes. A request to any origin other than the server's,
+ * a CSP violation or an uncaught page error fails the test: the app must work with nothing from outside.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const screenshotDir = join(repoRoot, 'docs/screenshots');
+
+const listeningLine = /Listening on (http:\/\/127\.0\.0\.1:\d+)/;
+const adminPasswordLine = /One-time admin password for 'admin': (\S+)/;
+
+export interface RunningServer {
+  baseUrl: string;
+  adminPassword: string;
+  dataDir: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts `node bin/sviedka.js --data <tmp> serve --port 0 --no-demo` with the embedded database and waits
+ * for the lines announcing the address and the admin's one-time password. `SVIEDKA_E2E_BIN` may point at
+ * another entry script (for example a build under test elsewhere).
+ */
+export async function startServer(timeoutMs = 90_000): Promise<RunningServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sviedka-e2e-'));
+  const entry = process.env.SVIEDKA_E2E_BIN ?? join(repoRoot, 'bin/sviedka.js');
+  if (!existsSync(join(repoRoot, 'web/dist/index.html'))) {
+    throw new Error('web/dist is missing: run `npm run build` before the browser tests');
+  }
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, [entry, '--data', dataDir, 'serve', '--port', '0', '--no-demo'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let baseUrl: string | undefined;
+  let adminPassword: string | undefined;
+
+  const ready = new Promise<void>((resolvePromise, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      baseUrl ??= listeningLine.exec(output)?.[1];
+      adminPassword ??= adminPasswordLine.exec(output)?.[1];
+      if (baseUrl && adminPassword) {
+        clearTimeout(timer);
+        resolvePromise();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (code ${code}, signal ${signal}):\n${output}`));
+    });
+  });
+  try {
+    await ready;
+  } catch (error) {
+    await stopChild(child);
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    baseUrl: baseUrl!,
+    adminPassword: adminPassword!,
+    dataDir,
+    output: () => output,
+    stop: async () => {
+      await stopChild(child);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Chromium from the system (scripts/setup-system.sh), with everything that phones home switched off. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+}
+
+export interface Watchdog {
+  /** Every URL requested, in order. */
+  requests: string[];
+  /** Requests to any origin but the server's (data: and blob: URLs are local and allowed). */
+  foreign: string[];
+  /** CSP violations and uncaught errors reported by the page. */
+  problems: string[];
+  /** Throws when anything above went wrong. */
+  assertClean: () => void;
+}
+
+/**
+ * A browser context at 1280×800 that records every request. Requests elsewhere are recorded and aborted,
+ * so a leak fails the test instead of reaching the network.
+ */
+export async function openContext(
+  browser: Browser,
+  baseUrl: string,
+  options: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<{ context: BrowserContext; page: Page; watchdog: Watchdog }> {
+  const origin = new URL(baseUrl).origin;
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width: 1280, height: 800 },
+    colorScheme: options.colorScheme ?? 'light',
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  const watchdog: Watchdog = {
+    requests: [],
+    foreign: [],
+    problems: [],
+    assertClean: () => {
+      if (watchdog.foreign.length > 0)
+        throw new Error(`requests to other origins:\n${watchdog.foreign.join('\n')}`);
+      if (watchdog.problems.length > 0) throw new Error(`page problems:\n${watchdog.problems.join('\n')}`);
+    },
+  };
+  const isLocal = (url: string) =>
+    url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin;
+  await context.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (isLocal(url)) await route.continue();
+    else await route.abort('blockedbyclient');
+  });
+  context.on('request', (request) => {
+    const url = request.url();
+    watchdog.requests.push(`${request.method()} ${url}`);
+    if (!isLocal(url)) watchdog.foreign.push(url);
+  });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content[- ]Security[- ]Policy/i.test(text)) watchdog.problems.push(`CSP: ${text}`);
+  });
+  page.on('pageerror', (error) => watchdog.problems.push(`page error: ${error.message}`));
+  // The console message names no culprit; the DOM event says which element and code caused a violation.
+  await page.exposeFunction('__reportCspViolation', (text: string) =>
+    watchdog.problems.push(`CSP detail: ${text}`),
+  );
+  // A string, not a function: this file is type-checked without the DOM library.
+  await page.addInitScript(`
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const target = event.target;
+      const where = target && target.outerHTML ? String(target.outerHTML).slice(0, 200) : String(target);
+      window.__reportCspViolation(
+        event.violatedDirective + ' at ' + event.sourceFile + ':' + event.lineNumber + ':' + event.columnNumber +
+        ' sample=' + event.sample + ' on ' + where,
+      );
+    });
+  `);
+  return { context, page, watchdog };
+}
+
+/** Saves a 1280×800 PNG under docs/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(screenshotDir, { recursive: true });
+  // No hover tooltips in the picture; let transitions (modals, notifications) settle.
+  await page.mouse.move(1, 799);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
+}

@@ -1,0 +1,17 @@
+/**
+ * Browser tests: the real server (built web app, embedded database) driven by Chromium through
+ * playwright-core. Run after `npm run build`: `npm run test:e2e`.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.test.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    fileParallelism: false,
+    maxWorkers: 1,
+    reporters: ['default'],
+  },
+});
