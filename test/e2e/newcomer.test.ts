@@ -75,6 +75,12 @@ describe('a newcomer administrator', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('be');
     await screenshot(page, 'login-be');
 
+    // Keyboard first: the first Tab reaches the skip link, which is then visible on screen.
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Перайсці да зместу' });
+    expect(await skip.evaluate((link) => link === link.ownerDocument.activeElement)).toBe(true);
+    expect((await skip.boundingBox())?.y ?? -1).toBeGreaterThanOrEqual(0);
+
     // A wrong password: the error in Belarusian, with its code; what was typed stays.
     await login(page, 'admin', 'not the password');
     const alert = page.getByRole('alert');
@@ -210,6 +216,31 @@ describe('a newcomer administrator', () => {
     await nav(page).getByRole('link', { name: 'Фонавыя задачы' }).click();
     await page.getByTestId('jobs-table').waitFor();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Фонавыя задачы');
+
+    // The home page in Russian: every label follows the language, the role is explained.
+    await page.getByTestId('language-switch').getByText('Рус').click();
+    await page
+      .getByRole('navigation', { name: 'Основная навигация' })
+      .getByRole('link', { name: 'Главная' })
+      .click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Добро пожаловать');
+    expect(await page.locator('main').textContent()).toContain('Администратор');
+    await screenshot(page, 'home-ru');
+
+    // The skip link moves keyboard focus past the navigation to the page itself.
+    await page.reload();
+    await page.locator('h1').waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement
+            .id,
+      ),
+    ).toBe('main');
+    await page.getByTestId('language-switch').getByText('Бел').click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Вітаем');
 
     watchdog.assertClean();
   });

@@ -142,5 +142,5 @@ export const api = {
   auditVerify: () => request<AuditVerifyResponse>('GET', '/api/audit/verify'),
 
   jobs: (state?: string) => request<JobListResponse>('GET', `/api/jobs${query({ state })}`),
-  retryJob: (jobId: string | number) => request<{ job: Job }>('POST', `/api/jobs/${id(jobId)}/retry`, {}),
+  retryJob: (jobId: string) => request<{ job: Job }>('POST', `/api/jobs/${id(jobId)}/retry`, {}),
 };

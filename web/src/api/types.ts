@@ -55,7 +55,7 @@ export interface HealthResponse {
 export const jobStates = ['queued', 'running', 'succeeded', 'dead', 'cancelled'] as const;
 export type JobState = (typeof jobStates)[number];
 export interface Job {
-  id: string | number;
+  id: string;
   type: string;
   state: JobState;
   attempts: number;
