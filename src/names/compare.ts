@@ -185,7 +185,9 @@ function compareEdit(a: TokenAnalysis, b: TokenAnalysis): TokenComparison {
     }
   }
   const longEnough = Math.min(bestPair[0].length, bestPair[1].length) >= 6;
-  if (bestDistance <= 1 && longEnough) {
+  // The ending carries the kind of name (-ov/-ova/-ash, -ich/-na): a one-letter difference there is not a typo.
+  const sameEnding = bestPair[0].slice(-2) === bestPair[1].slice(-2);
+  if (bestDistance <= 1 && longEnough && sameEnding) {
     return result(
       RULE_SCORES.editDistanceOne,
       'edit-distance',

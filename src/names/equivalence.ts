@@ -193,7 +193,22 @@ export function belarusianToRussian(word: string): string[] {
   }
   const result = [out];
   if (out.endsWith('ов') && /[жшчщц]ов$/.test(out)) result.push(`${out.slice(0, -2)}ев`);
+  // Яканне: unstressed е is written я in Belarusian (Сяргей/Сергей, Дзямідаў/Демидов). Stress is
+  // unknown, so the variant with е is added next to the literal one.
+  const yakanne = unYakanne(out);
+  if (yakanne !== out) result.push(yakanne);
   return result;
+}
+
+/** я after a consonant, not in the last syllable, back to е. */
+function unYakanne(word: string): string {
+  let out = '';
+  for (let i = 0; i < word.length; i++) {
+    const ch = word[i]!;
+    const nonFinal = i < word.length - 2;
+    out += ch === 'я' && i > 0 && isConsonant(word[i - 1]) && nonFinal ? 'е' : ch;
+  }
+  return out;
 }
 
 /**
@@ -314,9 +329,9 @@ function buildIndex(): DictionaryIndex {
             const stem = patronymicStem(skel);
             if (stem) {
               const key = phoneticKey(stem.stem);
-              let set = patronymicStems.get(key);
-              if (!set) patronymicStems.set(key, (set = new Set()));
-              set.add(entry.id);
+              const set = patronymicStems.get(key);
+              if (set) set.add(entry.id);
+              else patronymicStems.set(key, new Set([entry.id]));
             }
           }
         }

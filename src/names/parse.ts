@@ -210,7 +210,7 @@ export function parseName(text: string): ParsedName {
     }
   }
   if (!roles.includes('given') && n >= 2) {
-    const free = roles.findIndex((r) => r === 'unknown');
+    const free = roles.indexOf('unknown');
     if (free >= 0) {
       roles[free] = 'given';
       conf[free] = 0.4;

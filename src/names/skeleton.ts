@@ -202,16 +202,49 @@ function finish(symbols: string): string {
 
 /**
  * Skeleton keys of a Latin token: the primary skeleton first, then (when the token contains `sj` or
- * `tj` before a vowel, which schemes use for different letters) the alternate reading. At most two.
+ * `tj` before a vowel, which schemes use for different letters) the alternate reading, then the French
+ * reading when the word looks French-transcribed. At most three.
  */
 export function skeletonVariants(latin: string): string[] {
   const ascii = toAsciiLower(latin);
   if (ascii.length === 0) return [];
   const primary = mapSymbols(ascii, false);
-  const first = finish(primary.symbols);
-  if (!primary.ambiguous) return [first];
-  const second = finish(mapSymbols(ascii, true).symbols);
-  return second === first ? [first] : [first, second];
+  const variants = [finish(primary.symbols)];
+  if (primary.ambiguous) {
+    const second = finish(mapSymbols(ascii, true).symbols);
+    if (!variants.includes(second)) variants.push(second);
+  }
+  const french = frenchReading(ascii);
+  if (french !== undefined) {
+    const third = finish(mapSymbols(french, false).symbols);
+    if (!variants.includes(third)) variants.push(third);
+  }
+  return variants;
+}
+
+/**
+ * French transcription (Loukachenko, Tchernov, Jdanov) reads ou as u, ch as ш, tch as ч, j as ж.
+ * Only tried when the word has "ou" inside it (word-final -ou is the Belarusian -оў), so other
+ * schemes are unaffected. Returns the re-spelled word in the common (English-like) convention.
+ */
+function frenchReading(ascii: string): string | undefined {
+  const at = ascii.indexOf('ou');
+  if (at < 0 || at + 2 >= ascii.length) return undefined;
+  let out = '';
+  for (let i = 0; i < ascii.length; i++) {
+    if (ascii.startsWith('ou', i)) {
+      out += 'u';
+      i += 1;
+    } else if (ascii.startsWith('tch', i)) {
+      out += 'ch';
+      i += 2;
+    } else if (ascii.startsWith('ch', i)) {
+      out += 'sh';
+      i += 1;
+    } else if (ascii[i] === 'j') out += 'zh';
+    else out += ascii[i];
+  }
+  return out;
 }
 
 /** Primary skeleton of a Latin token ('' when it has no Latin letters). */

@@ -11,6 +11,8 @@ const APOSTROPHE_VARIANTS = new Set([
   0x27, 0x2019, 0x2018, 0x02bc, 0x02b9, 0x02bb, 0x2032, 0x0060, 0x00b4, 0xff07, 0x201b, 0x02c8,
 ]);
 
+const ACUTE_AS_APOSTROPHE = /[\u00b4\u02b9\u02ca\u0384]/g;
+
 /** Hyphen and dash variants folded to ASCII '-'. */
 const DASH_VARIANTS = new Set([0x2d, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xfe63, 0xff0d]);
 
@@ -71,7 +73,8 @@ export function cleanText(raw: string): string {
   if (typeof raw !== 'string' || raw.length === 0) return '';
   let text: string;
   try {
-    text = raw.normalize('NFKC');
+    // NFKC would turn the acute accent used as an apostrophe (´) into a space and a combining mark.
+    text = raw.replace(ACUTE_AS_APOSTROPHE, APOSTROPHE).normalize('NFKC');
   } catch {
     text = raw;
   }
