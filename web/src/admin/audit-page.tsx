@@ -28,54 +28,24 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client.js';
-import type { AuditEntry, AuditOutcome, AuditQuery, AuditVerifyResponse } from '../api/types.js';
+import type { AuditEntry, AuditVerifyResponse } from '../api/types.js';
 import { DataTable, type DataTableFeatures } from '../components/data-table.js';
 import { ErrorAlert } from '../components/error-alert.js';
 import { PageHeader } from '../components/page-header.js';
 import { OutcomeBadge } from '../components/status-badges.js';
 import { useFormat } from '../i18n/format.js';
+import {
+  auditQueryFromFilters,
+  type FilterKey,
+  type Filters,
+  filterKeys,
+  filtersFromSearch,
+  isoToLocalInput,
+  localInputToIso,
+  outcomes,
+} from './audit-filters.js';
 
-const outcomes: AuditOutcome[] = ['ok', 'denied', 'failed'];
-const filterKeys = ['actor', 'action', 'target', 'outcome', 'from', 'to'] as const;
-type FilterKey = (typeof filterKeys)[number];
-type Filters = Record<FilterKey, string>;
-const pageSize = 100;
 const column = createColumnHelper<DataTableFeatures, AuditEntry>();
-
-/** Reads the filters from a query string; unknown outcomes are dropped rather than sent. */
-export function filtersFromSearch(search: URLSearchParams): Filters {
-  const filters = Object.fromEntries(filterKeys.map((key) => [key, search.get(key) ?? ''])) as Filters;
-  if (filters.outcome && !outcomes.includes(filters.outcome as AuditOutcome)) filters.outcome = '';
-  return filters;
-}
-
-/** The non-empty filters, as the API's query. */
-export function auditQueryFromFilters(filters: Filters): AuditQuery {
-  const query: AuditQuery = { limit: pageSize };
-  if (filters.actor) query.actor = filters.actor;
-  if (filters.action) query.action = filters.action;
-  if (filters.target) query.target = filters.target;
-  if (filters.outcome) query.outcome = filters.outcome as AuditOutcome;
-  if (filters.from) query.from = filters.from;
-  if (filters.to) query.to = filters.to;
-  return query;
-}
-
-/** ISO instant → value for <input type="datetime-local"> in the browser's time zone. */
-export function isoToLocalInput(iso: string): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 16);
-}
-
-/** <input type="datetime-local"> value → ISO instant with offset, as the API expects. */
-export function localInputToIso(value: string): string {
-  if (!value) return '';
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
-}
 
 export function AuditPage() {
   const { t } = useTranslation();
