@@ -16,7 +16,7 @@ import { ApiError } from './api/client.js';
 import { App } from './app.js';
 import { meQueryKey, SessionProvider } from './auth/session.js';
 import { initI18n } from './i18n/index.js';
-import { theme } from './theme.js';
+import { cssVariablesResolver, theme } from './theme.js';
 
 const nonceMeta = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]');
 // In development (vite dev server) the placeholder is not replaced; no nonce is then needed.
@@ -56,6 +56,7 @@ createRoot(root).render(
     <I18nextProvider i18n={i18n}>
       <MantineProvider
         theme={theme}
+        cssVariablesResolver={cssVariablesResolver}
         colorSchemeManager={colorSchemeManager}
         defaultColorScheme="light"
         getStyleNonce={() => nonce}
