@@ -186,7 +186,7 @@ describe('a newcomer administrator', () => {
     session = { page, watchdog };
   });
 
-  it('issues an API key, sees its secret once, revokes it, and checks the jobs', async () => {
+  it('issues and revokes an API key, resets and disables an account, checks the jobs', async () => {
     if (!session) throw new Error('needs the logged-in session of the previous test');
     const { page, watchdog } = session;
 
@@ -212,6 +212,20 @@ describe('a newcomer administrator', () => {
     await row.getByRole('button', { name: /Адклікаць ключ/ }).click();
     await page.getByTestId('confirm').click();
     await expect.poll(() => row.textContent()).toContain('Адкліканы');
+
+    // Account actions from the users table: a new one-time password, then disabling the account.
+    await nav(page).getByRole('link', { name: 'Карыстальнікі' }).click();
+    const analyst = page.getByTestId('users-table').locator('tr', { hasText: 'alesia.test' });
+    await analyst.getByRole('button', { name: 'Дзеянні для alesia.test' }).click();
+    await page.getByRole('menuitem', { name: 'Скінуць пароль' }).click();
+    await page.getByTestId('confirm').click();
+    await page.getByTestId('one-time-password').waitFor();
+    await page.getByRole('button', { name: 'Гатова' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await analyst.getByRole('button', { name: 'Дзеянні для alesia.test' }).click();
+    await page.getByRole('menuitem', { name: 'Адключыць' }).click();
+    await page.getByTestId('confirm').click();
+    await expect.poll(() => analyst.textContent()).toContain('Адключаны');
 
     await nav(page).getByRole('link', { name: 'Фонавыя задачы' }).click();
     await page.getByTestId('jobs-table').waitFor();
