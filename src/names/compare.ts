@@ -75,7 +75,7 @@ function compareInitials(a: TokenAnalysis, b: TokenAnalysis): TokenComparison {
 
 /** Cyrillic token vs Latin token: is the Latin one a romanization of the Cyrillic (or its equivalent)? */
 function compareScheme(cyr: TokenAnalysis, lat: TokenAnalysis): TokenComparison | undefined {
-  const lower = lat.clean.toLowerCase();
+  const lower = lat.lower;
   let rendering = cyr.latin.get(lower);
   let penalty = 0;
   if (!rendering) {
@@ -126,6 +126,11 @@ function compareDictionary(a: TokenAnalysis, b: TokenAnalysis): TokenComparison 
       );
     }
   }
+  if (a.patronymicEntries.size === 0 && b.patronymicEntries.size === 0) {
+    if (!a.hits.some((h) => h.kind === 'patronymic') || !b.hits.some((h) => h.kind === 'patronymic')) {
+      return genderVariant;
+    }
+  }
   const entriesA = a.hits.filter((h) => h.kind === 'patronymic').map((h) => h.entry);
   const entriesB = b.hits.filter((h) => h.kind === 'patronymic').map((h) => h.entry);
   for (const id of a.patronymicEntries) entriesA.push(id);
@@ -171,12 +176,13 @@ function compareEdit(a: TokenAnalysis, b: TokenAnalysis): TokenComparison {
   let best = 0;
   let bestPair: [string, string] = ['', ''];
   let bestDistance = Number.POSITIVE_INFINITY;
-  const pa = a.phonetics.slice(0, 3);
-  const pb = b.phonetics.slice(0, 3);
+  const pa = a.phonetics.length > 2 ? a.phonetics.slice(0, 2) : a.phonetics;
+  const pb = b.phonetics.length > 2 ? b.phonetics.slice(0, 2) : b.phonetics;
   for (const x of pa) {
     for (const y of pb) {
       const jw = jaroWinkler(x, y);
-      const d = damerauLevenshtein(x, y, 2);
+      // Only distance ≤ 1 matters (the typo rule); skip the matrix when it cannot be.
+      const d = Math.abs(x.length - y.length) > 1 || jw < 0.8 ? 2 : damerauLevenshtein(x, y, 1);
       if (jw > best || (jw === best && d < bestDistance)) {
         best = jw;
         bestPair = [x, y];
@@ -224,7 +230,7 @@ export function compareTokens(a: string, b: string): TokenComparison {
     }
     return A.isInitial ? compareInitials(A, B) : compareInitials(B, A);
   }
-  if (A.script === B.script && stripDiacritics(A.fold) === stripDiacritics(B.fold)) {
+  if (A.script === B.script && A.asciiFold === B.asciiFold) {
     return result(RULE_SCORES.normalizedDiacritics, 'normalized', 'same apart from diacritics');
   }
   if (A.script === 'cyrillic' && B.script !== 'cyrillic') {

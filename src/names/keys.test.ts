@@ -64,7 +64,8 @@ describe('tokenKeys', () => {
       for (const scheme of ALL_SCHEMES) {
         if (lang !== 'ambiguous' && scheme.lang !== lang) continue;
         const latin = romanize(w, scheme);
-        if (!/[A-Za-z\u00c0-\u024f]/.test(latin)) continue;
+        // A one-letter rendering reads as an initial (keys i:x), not as a name.
+        if ((latin.match(/[A-Za-z\u00c0-\u024f]/g) ?? []).length < 2) continue;
         expect(overlap(w, latin), `${w} → ${latin} (${scheme.id})`).toBe(true);
       }
     };

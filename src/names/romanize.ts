@@ -60,13 +60,15 @@ function romanizeWord(chars: readonly string[], scheme: SchemeDefinition): strin
   }
   const allCaps = letters > 1 && upper === letters;
 
+  const lowerText = lower.join('');
+  const sameUnits = lowerText.length === n;
   let end = n;
   let finalLatin = '';
   let finalUpper = false;
-  if (scheme.finals) {
+  if (scheme.finals && sameUnits) {
     for (const [ending, latin] of scheme.finals) {
       const len = ending.length;
-      if (n > len && lower.slice(n - len).join('') === ending) {
+      if (n > len && lowerText.endsWith(ending)) {
         end = n - len;
         finalLatin = latin;
         finalUpper = chars[end] !== lower[end];
@@ -81,9 +83,9 @@ function romanizeWord(chars: readonly string[], scheme: SchemeDefinition): strin
     const prev = i > 0 ? lower[i - 1]! : '';
     const next = i + 1 < n ? lower[i + 1]! : '';
     let piece: string | undefined;
-    if (scheme.clusters) {
+    if (scheme.clusters && sameUnits) {
       for (const [cluster, latin] of scheme.clusters) {
-        if (i + cluster.length <= end && lower.slice(i, i + cluster.length).join('') === cluster) {
+        if (i + cluster.length <= end && lowerText.startsWith(cluster, i)) {
           piece = latin;
           if (chars[i] !== ch) piece = capitalise(piece);
           out += piece;

@@ -47,6 +47,10 @@ export interface TokenAnalysis {
   readonly clean: string;
   /** Lower case, ё → е, apostrophes removed. */
   readonly fold: string;
+  /** `fold` without diacritics. */
+  readonly asciiFold: string;
+  /** `clean` in lower case (apostrophes kept). */
+  readonly lower: string;
   readonly script: 'cyrillic' | 'latin' | 'mixed' | 'other';
   readonly cyrillicLanguage?: CyrillicLanguage;
   /** A single letter, optionally with a dot ("A.", "Г"). */
@@ -97,18 +101,19 @@ export function genderOfSkeleton(skel: string): 'm' | 'f' | undefined {
 }
 
 /** Masculine counterpart of a feminine skeleton (Ivanova → Ivanov, -skaia → -ski, -vna → -vih). */
+const MASCULINE_RULES: ReadonlyArray<readonly [string, string]> = [
+  ['skaia', 'ski'],
+  ['ckaia', 'cki'],
+  ['ska', 'ski'],
+  ['cka', 'cki'],
+  ['ihna', 'ih'],
+  ['vna', 'vih'],
+  ['aia', 'i'],
+  ['a', ''],
+];
+
 export function masculineSkeleton(skel: string): string {
-  const rules: Array<[string, string]> = [
-    ['skaia', 'ski'],
-    ['ckaia', 'cki'],
-    ['ska', 'ski'],
-    ['cka', 'cki'],
-    ['ihna', 'ih'],
-    ['vna', 'vih'],
-    ['aia', 'i'],
-    ['a', ''],
-  ];
-  for (const [from, to] of rules) {
+  for (const [from, to] of MASCULINE_RULES) {
     if (skel.length > from.length + 2 && skel.endsWith(from)) return skel.slice(0, -from.length) + to;
   }
   return skel;
@@ -168,6 +173,7 @@ function analyzeCyrillic(input: string, clean: string, fold: string, isInitial: 
 
   const latin = new Map<string, LatinRendering>();
   const skeletons: string[] = [];
+  const skeletonized = new Set<string>();
   for (const form of cyrillicForms) {
     for (const scheme of ALL_SCHEMES) {
       if (scheme.lang !== form.lang) continue;
@@ -191,7 +197,10 @@ function analyzeCyrillic(input: string, clean: string, fold: string, isInitial: 
           viaEquivalence: form.viaEquivalence,
         });
       }
-      for (const s of skeletonVariants(text)) addUnique(skeletons, s);
+      if (!skeletonized.has(text)) {
+        skeletonized.add(text);
+        for (const s of skeletonVariants(text)) addUnique(skeletons, s);
+      }
     }
   }
   const phonetics: string[] = [];
@@ -213,6 +222,8 @@ function analyzeCyrillic(input: string, clean: string, fold: string, isInitial: 
     input,
     clean,
     fold,
+    asciiFold: stripDiacritics(fold),
+    lower,
     script: 'cyrillic',
     cyrillicLanguage: language,
     isInitial,
@@ -266,6 +277,8 @@ function analyzeLatin(
     input,
     clean,
     fold,
+    asciiFold: stripDiacritics(fold),
+    lower,
     script,
     isInitial,
     hits,
