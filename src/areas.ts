@@ -6,6 +6,7 @@
  * Adding an area adds one line here; nothing else in the platform changes.
  */
 import type { App } from './platform/http/app.js';
+import { createEvidence } from './evidence/index.js';
 import type { Platform } from './runtime.js';
 
 export interface AreaHooks {
@@ -16,8 +17,8 @@ export interface AreaHooks {
 }
 
 /** Builds every area. The order follows dependencies. */
-export async function createAreas(_platform: Platform) {
-  return {} satisfies Record<string, AreaHooks>;
+export async function createAreas(platform: Platform) {
+  return { evidence: await createEvidence(platform) } satisfies Record<string, AreaHooks>;
 }
 
 export type Areas = Awaited<ReturnType<typeof createAreas>>;

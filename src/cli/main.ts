@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { version } from '../runtime.js';
 import { failAndExit } from './context.js';
+import { register as evidenceCommands } from './evidence.js';
 import { platformCommands } from './platform-commands.js';
 
 const program = new Command('sviedka')
@@ -14,7 +15,7 @@ const program = new Command('sviedka')
   .exitOverride();
 
 // Command groups, one line per area.
-for (const register of [platformCommands]) register(program);
+for (const register of [platformCommands, evidenceCommands]) register(program);
 
 try {
   await program.parseAsync(process.argv);

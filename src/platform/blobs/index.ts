@@ -2,6 +2,7 @@
 export {
   BLOB_CHUNK,
   type BlobStore,
+  type BlobsTable,
   type BlobVerifyResult,
   blobErrors,
   FsBlobStore,

@@ -1,0 +1,132 @@
+/**
+ * The citizen submission page: plain server-rendered HTML that works without JavaScript, with no
+ * external assets and no inline styles (the CSP forbids them; the CSS is served from /submit.css).
+ */
+
+type Lang = 'be' | 'ru' | 'en';
+
+const TEXT: Record<Lang, Record<string, string>> = {
+  be: {
+    title: 'Перадаць доказы',
+    intro:
+      'Тут можна ананімна перадаць фота, відэа і дакументы пра парушэнні правоў чалавека. Уліковы запіс не патрэбны. Мы не захоўваем ваш IP-адрас, звесткі пра прыладу і назвы файлаў.',
+    warning:
+      'Фота і відэа могуць утрымліваць месца і час здымкі, а таксама мадэль тэлефона. Калі гэта можа вас выдаць, напішыце пра гэта ў каментары.',
+    files: 'Файлы',
+    note: 'Каментар (што, дзе, калі)',
+    contact: 'Кантакт для сувязі (неабавязкова; захоўваецца ў зашыфраваным выглядзе)',
+    receipt: 'Код квітанцыі (калі дасылаеце дадатковыя файлы)',
+    send: 'Адправіць',
+    done: 'Дзякуй. Атрымана файлаў: {n}.',
+    keep: 'Захавайце гэты код, каб дадаць файлы пазней. Мы не можам аднавіць яго.',
+    again: 'Даслаць яшчэ',
+    SVD_EVIDENCE_FORM_EXPIRED: 'Форма састарэла. Калі ласка, выберыце файлы і адпраўце яшчэ раз.',
+    SVD_EVIDENCE_BUSY: 'Зараз занадта шмат адправак. Паспрабуйце праз некалькі хвілін.',
+    SVD_EVIDENCE_RECEIPT_UNKNOWN: 'Такі код квітанцыі не знойдзены. Праверце яго.',
+    SVD_EVIDENCE_NO_FILE: 'Выберыце хаця б адзін файл.',
+    SVD_BLOB_TOO_LARGE: 'Файл занадта вялікі.',
+    partial: 'Частка файлаў атрымана. Ваш код квітанцыі: {code}',
+    other: 'Не атрымалася захаваць файлы. Паспрабуйце яшчэ раз.',
+  },
+  ru: {
+    title: 'Передать доказательства',
+    intro:
+      'Здесь можно анонимно передать фото, видео и документы о нарушениях прав человека. Учётная запись не нужна. Мы не храним ваш IP-адрес, данные об устройстве и названия файлов.',
+    warning:
+      'Фото и видео могут содержать место и время съёмки, а также модель телефона. Если это может вас выдать, напишите об этом в комментарии.',
+    files: 'Файлы',
+    note: 'Комментарий (что, где, когда)',
+    contact: 'Контакт для связи (необязательно; хранится в зашифрованном виде)',
+    receipt: 'Код квитанции (если досылаете файлы)',
+    send: 'Отправить',
+    done: 'Спасибо. Получено файлов: {n}.',
+    keep: 'Сохраните этот код, чтобы добавить файлы позже. Восстановить его мы не можем.',
+    again: 'Отправить ещё',
+    SVD_EVIDENCE_FORM_EXPIRED: 'Форма устарела. Пожалуйста, выберите файлы и отправьте ещё раз.',
+    SVD_EVIDENCE_BUSY: 'Сейчас слишком много отправок. Попробуйте через несколько минут.',
+    SVD_EVIDENCE_RECEIPT_UNKNOWN: 'Такой код квитанции не найден. Проверьте его.',
+    SVD_EVIDENCE_NO_FILE: 'Выберите хотя бы один файл.',
+    SVD_BLOB_TOO_LARGE: 'Файл слишком большой.',
+    partial: 'Часть файлов получена. Ваш код квитанции: {code}',
+    other: 'Не удалось сохранить файлы. Попробуйте ещё раз.',
+  },
+  en: {
+    title: 'Send evidence',
+    intro:
+      'Send photos, videos and documents about human-rights violations anonymously. No account is needed. We keep no IP address, no device details and no file names.',
+    warning:
+      'Photos and videos can contain the place and time they were taken and the phone model. If that could identify you, say so in the comment.',
+    files: 'Files',
+    note: 'Comment (what, where, when)',
+    contact: 'Contact for follow-up (optional; stored encrypted)',
+    receipt: 'Receipt code (when adding files)',
+    send: 'Send',
+    done: 'Thank you. Files received: {n}.',
+    keep: 'Keep this code to add files later. We cannot recover it.',
+    again: 'Send more',
+    SVD_EVIDENCE_FORM_EXPIRED: 'The form expired. Choose the files and send again.',
+    SVD_EVIDENCE_BUSY: 'Too many submissions right now. Try again in a few minutes.',
+    SVD_EVIDENCE_RECEIPT_UNKNOWN: 'This receipt code was not found. Check it.',
+    SVD_EVIDENCE_NO_FILE: 'Choose at least one file.',
+    SVD_BLOB_TOO_LARGE: 'The file is too large.',
+    partial: 'Some files were received. Your receipt code: {code}',
+    other: 'The files could not be stored. Try again.',
+  },
+};
+
+export const SUBMIT_CSS = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
+h1{font-size:1.6rem}label{display:block;margin-top:1rem;font-weight:600}
+input[type=text],textarea{width:100%;box-sizing:border-box;padding:.5rem;font:inherit}
+textarea{min-height:6rem}button{margin-top:1.5rem;padding:.6rem 1.4rem;font:inherit;cursor:pointer}
+.warn{background:#fff6d6;padding:.75rem;border-left:4px solid #c9a400}.err{background:#fde2e2;padding:.75rem;border-left:4px solid #c00}
+.code{font-family:ui-monospace,monospace;font-size:1.4rem;letter-spacing:.05em;background:#eef;padding:.75rem;display:inline-block}
+nav a{margin-right:1rem}`;
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function layout(lang: Lang, body: string): string {
+  const t = TEXT[lang];
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>${escapeHtml(t.title!)}</title><link rel="stylesheet" href="/submit.css"></head>
+<body><nav><a href="/submit?lang=be">Беларуская</a><a href="/submit?lang=ru">Русский</a><a href="/submit?lang=en">English</a></nav>
+${body}</body></html>`;
+}
+
+/** The form; `error` is an error code to explain, `receiptCode` a code already issued in this request. */
+export function citizenPage(lang: Lang, token: string, error?: string, receiptCode?: string): string {
+  const t = TEXT[lang];
+  const problem = error ? (t[error] ?? t.other!) : undefined;
+  return layout(
+    lang,
+    `<h1>${escapeHtml(t.title!)}</h1>
+<p>${escapeHtml(t.intro!)}</p>
+<p class="warn">${escapeHtml(t.warning!)}</p>
+${problem ? `<p class="err" role="alert">${escapeHtml(problem)}</p>` : ''}
+${receiptCode ? `<p class="err">${escapeHtml(t.partial!.replace('{code}', receiptCode))}</p>` : ''}
+<form method="post" action="/submit" enctype="multipart/form-data">
+<input type="hidden" name="t" value="${escapeHtml(token)}">
+<input type="hidden" name="lang" value="${lang}">
+<label for="note">${escapeHtml(t.note!)}</label><textarea id="note" name="note" maxlength="2000"></textarea>
+<label for="contact">${escapeHtml(t.contact!)}</label><input type="text" id="contact" name="contact" maxlength="500" autocomplete="off">
+<label for="receipt">${escapeHtml(t.receipt!)}</label><input type="text" id="receipt" name="receipt" maxlength="40" autocomplete="off" value="${receiptCode ? escapeHtml(receiptCode) : ''}">
+<label for="files">${escapeHtml(t.files!)}</label><input type="file" id="files" name="files" multiple required>
+<button type="submit">${escapeHtml(t.send!)}</button>
+</form>`,
+  );
+}
+
+/** The page after a successful submission, showing the receipt code once. */
+export function receiptPage(lang: Lang, receiptCode: string, count: number): string {
+  const t = TEXT[lang];
+  return layout(
+    lang,
+    `<h1>${escapeHtml(t.title!)}</h1>
+<p>${escapeHtml(t.done!.replace('{n}', String(count)))}</p>
+<p class="code" id="receipt-code">${escapeHtml(receiptCode)}</p>
+<p>${escapeHtml(t.keep!)}</p>
+<p><a href="/submit?lang=${lang}">${escapeHtml(t.again!)}</a></p>`,
+  );
+}

@@ -1,0 +1,395 @@
+/**
+ * Export packages for OHCHR / ICC: a directory or ZIP with the decrypted originals, a
+ * `manifest-sha256.txt` that `sha256sum -c manifest-sha256.txt` checks, metadata JSON per item, each
+ * item's custody log with its hash chain, and an `index.html` readable offline. Optionally the whole
+ * package (the ZIP) is encrypted to a recipient's X25519 public key: a random data key sealed to the
+ * recipient (libsodium sealed box) and the ZIP encrypted with secretstream. The export is a custody
+ * event on every item it contains.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream, existsSync, readdirSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough, Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import sodium from 'libsodium-wrappers';
+import yazl from 'yazl';
+import type { Principal } from '../platform/auth/model.js';
+import { actorOf } from '../platform/auth/service.js';
+import { openSealed, sealFor } from '../platform/crypto.js';
+import { AppError } from '../platform/errors.js';
+import { CUSTODY_GENESIS } from './custody.js';
+import type { ItemDetail } from './model.js';
+import type { EvidenceService } from './service.js';
+
+export interface ExportRequest {
+  incidentId?: string | undefined;
+  itemIds?: string[] | undefined;
+  recipientKey?: string | undefined;
+  purpose?: string | undefined;
+}
+
+interface PackageFile {
+  path: string;
+  /** Either bytes or a stream factory with a known SHA-256. */
+  bytes?: Buffer;
+  stream?: () => Readable;
+  sha256: string;
+  size: number;
+}
+
+const PACKAGE_MAGIC = Buffer.from('SVDPKG01', 'latin1');
+
+function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function safeName(name: string): string {
+  const cleaned = name
+    .normalize('NFC')
+    .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_')
+    .replace(/^\.+/, '_');
+  return cleaned.slice(0, 120) || 'file';
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function recipientKeyBytes(key: string): Uint8Array {
+  const bytes = Buffer.from(key.trim(), 'base64');
+  if (bytes.length !== 32) throw new AppError('SVD_EVIDENCE_RECIPIENT_KEY');
+  return new Uint8Array(bytes);
+}
+
+/** Collects the files of a package and records the export in every item's custody log. */
+async function planPackage(
+  service: EvidenceService,
+  principal: Principal,
+  request: ExportRequest,
+): Promise<{ exportId: string; files: PackageFile[]; items: ItemDetail[] }> {
+  let ids = [...new Set(request.itemIds ?? [])];
+  let incident: Awaited<ReturnType<EvidenceService['incident']>> | undefined;
+  if (request.incidentId) {
+    incident = await service.incident(request.incidentId);
+    ids = [...new Set([...ids, ...incident.items.map((item) => item.itemId)])];
+  }
+  if (ids.length === 0) throw new AppError('SVD_EVIDENCE_EXPORT_EMPTY');
+  if (request.recipientKey) recipientKeyBytes(request.recipientKey);
+  const exportId = randomUUID();
+  const recipient = request.recipientKey
+    ? sha256(Buffer.from(request.recipientKey.trim(), 'base64')).slice(0, 16)
+    : null;
+  const actor = actorOf(principal);
+  // Record the export first (all items, one transaction): a package never leaves without its record.
+  await service.store.transaction(async (trx) => {
+    for (const id of ids) {
+      if (!(await service.store.item(trx, id))) throw new AppError('SVD_HTTP_NOT_FOUND');
+      await service.custody(trx, id, 'exported', actor, {
+        exportId,
+        ...(request.incidentId ? { incidentId: request.incidentId } : {}),
+        ...(request.purpose ? { purpose: request.purpose } : {}),
+        encryptedTo: recipient,
+        items: ids.length,
+      });
+    }
+  });
+  const files: PackageFile[] = [];
+  const items: ItemDetail[] = [];
+  for (const id of ids) {
+    const item = await service.show(principal, id, { recordView: false });
+    items.push(item);
+    const original = `originals/${id}/${safeName(item.fileName ?? `${item.sha256}`)}`;
+    files.push({
+      path: original,
+      stream: () => service.blobs.get(item.sha256),
+      sha256: item.sha256,
+      size: item.size,
+    });
+    const { custody, ...rest } = item;
+    const metadata = Buffer.from(`${JSON.stringify({ ...rest, original }, null, 2)}\n`);
+    files.push({
+      path: `metadata/${id}.json`,
+      bytes: metadata,
+      sha256: sha256(metadata),
+      size: metadata.length,
+    });
+    const chain = Buffer.from(
+      `${JSON.stringify(
+        {
+          itemId: id,
+          sha256: item.sha256,
+          hashAlgorithm:
+            'SHA-256 over canonical JSON (keys sorted) of {itemId, seq, at, action, actorType, actorId, actorLabel, details, prevHash}',
+          genesis: CUSTODY_GENESIS,
+          events: custody,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    files.push({ path: `custody/${id}.json`, bytes: chain, sha256: sha256(chain), size: chain.length });
+  }
+  const summary = {
+    exportId,
+    createdAt: new Date().toISOString(),
+    exportedBy: actor.label ?? actor.type,
+    purpose: request.purpose ?? null,
+    incident: incident ?? null,
+    items: items.map((item) => ({
+      id: item.id,
+      sha256: item.sha256,
+      size: item.size,
+      mediaType: item.mediaType,
+    })),
+  };
+  const summaryBytes = Buffer.from(`${JSON.stringify(summary, null, 2)}\n`);
+  files.push({
+    path: 'package.json',
+    bytes: summaryBytes,
+    sha256: sha256(summaryBytes),
+    size: summaryBytes.length,
+  });
+  const html = Buffer.from(indexHtml(exportId, summary.createdAt, request, incident, items, files));
+  files.push({ path: 'index.html', bytes: html, sha256: sha256(html), size: html.length });
+  const manifest = Buffer.from(files.map((file) => `${file.sha256}  ${file.path}\n`).join(''));
+  files.push({
+    path: 'manifest-sha256.txt',
+    bytes: manifest,
+    sha256: sha256(manifest),
+    size: manifest.length,
+  });
+  return { exportId, files, items };
+}
+
+function indexHtml(
+  exportId: string,
+  createdAt: string,
+  request: ExportRequest,
+  incident: Awaited<ReturnType<EvidenceService['incident']>> | undefined,
+  items: ItemDetail[],
+  files: PackageFile[],
+): string {
+  const rows = items
+    .map((item) => {
+      const original = files.find((file) => file.path.startsWith(`originals/${item.id}/`))!;
+      const place =
+        item.latitude !== null && item.longitude !== null
+          ? `${item.latitude.toFixed(6)}, ${item.longitude.toFixed(6)}`
+          : '';
+      return `<tr><td><a href="${escapeHtml(original.path)}">${escapeHtml(item.fileName ?? item.id)}</a><br><small>${item.id}</small></td>
+<td><code>${item.sha256}</code></td><td>${item.size}</td><td>${escapeHtml(item.mediaType)}</td>
+<td>${escapeHtml(item.receivedAt)}<br>${escapeHtml(item.channel)}</td><td>${escapeHtml(item.captureTime ?? '')}</td><td>${escapeHtml(place)}</td>
+<td>${escapeHtml(item.codes.join(', '))}</td><td><a href="metadata/${item.id}.json">metadata</a> · <a href="custody/${item.id}.json">custody (${item.custody.length} events)</a></td></tr>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Evidence package ${exportId}</title></head>
+<body>
+<h1>Evidence package</h1>
+<p>Package <code>${exportId}</code>, made ${escapeHtml(createdAt)}${request.purpose ? `, for: ${escapeHtml(request.purpose)}` : ''}.</p>
+${incident ? `<h2>Incident: ${escapeHtml(incident.title)}</h2><p>${escapeHtml(incident.description)}</p><p>When: ${escapeHtml(incident.occurredFrom ?? '?')} – ${escapeHtml(incident.occurredTo ?? '?')}. Where: ${escapeHtml(incident.place ?? '')} ${escapeHtml(incident.placeType ?? '')}. Responsible: ${escapeHtml([incident.responsibleInstitution, incident.responsibleUnit].filter(Boolean).join(', '))}. Codes: ${escapeHtml(incident.codes.join(', '))}</p>` : ''}
+<h2>Items (${items.length})</h2>
+<table border="1" cellpadding="4">
+<tr><th>Original</th><th>SHA-256</th><th>Bytes</th><th>Type</th><th>Received</th><th>Captured</th><th>GPS</th><th>Codes</th><th>Records</th></tr>
+${rows}
+</table>
+<h2>How to check this package</h2>
+<ol>
+<li>In this directory run <code>sha256sum -c manifest-sha256.txt</code>: every line must say OK. The SHA-256 of each original is the one computed when it was received.</li>
+<li>Each <code>custody/&lt;item&gt;.json</code> lists the chain of custody. Each event's <code>hash</code> is SHA-256 over its canonical JSON with the previous event's hash (<code>prevHash</code>); the first event links to 64 zeros.</li>
+</ol>
+</body></html>
+`;
+}
+
+/** Encrypts a stream to a recipient: magic, sealed data key (length-prefixed), secretstream header, chunks. */
+export function encryptToRecipient(input: Readable, recipientKey: string): Readable {
+  const publicKey = recipientKeyBytes(recipientKey);
+  const key = sodium.crypto_secretstream_xchacha20poly1305_keygen();
+  const sealedKey = sealFor(publicKey, key);
+  const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
+  const CHUNK = 64 * 1024;
+  let pending: Buffer = Buffer.alloc(0);
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(sealedKey.length);
+  let started = false;
+  return input.pipe(
+    new Transform({
+      transform(piece: Buffer, _encoding, done) {
+        if (!started) {
+          started = true;
+          this.push(Buffer.concat([PACKAGE_MAGIC, length, sealedKey, Buffer.from(header)]));
+        }
+        pending = pending.length ? Buffer.concat([pending, piece]) : piece;
+        while (pending.length > CHUNK) {
+          this.push(
+            Buffer.from(
+              sodium.crypto_secretstream_xchacha20poly1305_push(state, pending.subarray(0, CHUNK), null, 0),
+            ),
+          );
+          pending = pending.subarray(CHUNK);
+        }
+        done();
+      },
+      flush(done) {
+        if (!started) this.push(Buffer.concat([PACKAGE_MAGIC, length, sealedKey, Buffer.from(header)]));
+        this.push(Buffer.from(sodium.crypto_secretstream_xchacha20poly1305_push(state, pending, null, 3)));
+        done();
+      },
+    }),
+  );
+}
+
+/** Decrypts a package made by {@link encryptToRecipient} with the recipient's key pair (base64). */
+export async function* decryptPackage(
+  input: AsyncIterable<Buffer>,
+  publicKey: string,
+  secretKey: string,
+): AsyncGenerator<Buffer> {
+  let buffer: Buffer = Buffer.alloc(0);
+  let state: unknown;
+  const CHUNK = 64 * 1024 + 17;
+  let finished = false;
+  const bad = () =>
+    new AppError('SVD_CRYPTO_DECRYPT', { message: 'The package is damaged or not for this key.' });
+  for await (const piece of input) {
+    buffer = buffer.length ? Buffer.concat([buffer, piece]) : piece;
+    if (!state) {
+      if (buffer.length < PACKAGE_MAGIC.length + 2) continue;
+      if (!buffer.subarray(0, PACKAGE_MAGIC.length).equals(PACKAGE_MAGIC)) throw bad();
+      const keyLength = buffer.readUInt16BE(PACKAGE_MAGIC.length);
+      const headerEnd = PACKAGE_MAGIC.length + 2 + keyLength + 24;
+      if (buffer.length < headerEnd) continue;
+      const key = openSealed(
+        Buffer.from(publicKey, 'base64'),
+        Buffer.from(secretKey, 'base64'),
+        buffer.subarray(PACKAGE_MAGIC.length + 2, PACKAGE_MAGIC.length + 2 + keyLength),
+      );
+      state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(
+        buffer.subarray(headerEnd - 24, headerEnd),
+        key,
+      );
+      buffer = buffer.subarray(headerEnd);
+    }
+    while (buffer.length > CHUNK) {
+      const out = sodium.crypto_secretstream_xchacha20poly1305_pull(
+        state as never,
+        buffer.subarray(0, CHUNK),
+        null,
+      );
+      if (!out) throw bad();
+      yield Buffer.from(out.message);
+      buffer = buffer.subarray(CHUNK);
+    }
+  }
+  if (state && buffer.length) {
+    const out = sodium.crypto_secretstream_xchacha20poly1305_pull(state as never, buffer, null);
+    if (out?.tag !== 3) throw bad();
+    finished = true;
+    yield Buffer.from(out.message);
+  }
+  if (!finished) throw bad();
+}
+
+/** Hashes a stream as it passes and fails it if the content is not the expected SHA-256. */
+function checked(stream: Readable, expected: string, label: string): Readable {
+  const hash = createHash('sha256');
+  const check = new Transform({
+    transform(piece, _encoding, done) {
+      hash.update(piece);
+      done(null, piece);
+    },
+    flush(done) {
+      const actual = hash.digest('hex');
+      done(
+        actual === expected
+          ? null
+          : new AppError('SVD_BLOB_CORRUPT', { message: `${label}: content does not match sha256` }),
+      );
+    },
+  });
+  return stream.pipe(check);
+}
+
+/** The package as a ZIP stream (encrypted when a recipient key is given). */
+export async function exportZipStream(
+  service: EvidenceService,
+  principal: Principal,
+  request: ExportRequest,
+): Promise<{ exportId: string; stream: Readable; encrypted: boolean; files: number; items: number }> {
+  const { exportId, files, items } = await planPackage(service, principal, request);
+  const zip = new yazl.ZipFile();
+  const mtime = new Date();
+  for (const file of files) {
+    if (file.bytes) zip.addBuffer(file.bytes, `${exportId}/${file.path}`, { mtime });
+    else {
+      const open = file.stream!;
+      // Lazy: one decrypting stream open at a time, however many originals the package holds.
+      zip.addReadStreamLazy(`${exportId}/${file.path}`, { mtime, size: file.size, compress: false }, (cb) =>
+        cb(null, checked(open(), file.sha256, file.path)),
+      );
+    }
+  }
+  zip.end();
+  const output = new PassThrough();
+  (zip.outputStream as Readable).on('error', (error) => output.destroy(error)).pipe(output);
+  zip.on('error', (error: Error) => output.destroy(error));
+  return {
+    exportId,
+    stream: request.recipientKey ? encryptToRecipient(output, request.recipientKey) : output,
+    encrypted: Boolean(request.recipientKey),
+    files: files.length,
+    items: items.length,
+  };
+}
+
+/**
+ * Writes a package to `out`: a directory (created; must be absent or empty), or a file when `out` ends
+ * in `.zip` (or anything, when encrypted). Written under a temporary name and renamed when complete.
+ */
+export async function exportToPath(
+  service: EvidenceService,
+  principal: Principal,
+  request: ExportRequest,
+  out: string,
+): Promise<{ exportId: string; path: string; files: number; items: number }> {
+  const target = path.resolve(out);
+  const asFile = Boolean(request.recipientKey) || target.toLowerCase().endsWith('.zip');
+  if (existsSync(target) && (!asFile ? readdirSync(target).length > 0 : true)) {
+    throw new AppError('SVD_EVIDENCE_EXPORT_TARGET', {
+      message: `${target} already exists${asFile ? '' : ' and is not empty'}.`,
+    });
+  }
+  if (asFile) {
+    const { exportId, stream, files, items } = await exportZipStream(service, principal, request);
+    const temporary = `${target}.part-${process.pid}`;
+    try {
+      await pipeline(stream, createWriteStream(temporary, { mode: 0o600 }));
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return { exportId, path: target, files, items };
+  }
+  const { exportId, files, items } = await planPackage(service, principal, request);
+  const temporary = `${target}.part-${process.pid}`;
+  await rm(temporary, { recursive: true, force: true });
+  try {
+    for (const file of files) {
+      const destination = path.join(temporary, file.path);
+      await mkdir(path.dirname(destination), { recursive: true });
+      const source = file.bytes
+        ? Readable.from([file.bytes])
+        : checked(file.stream!(), file.sha256, file.path);
+      await pipeline(source, createWriteStream(destination, { mode: 0o600 }));
+    }
+    if (existsSync(target)) await rm(target, { recursive: true });
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
+    throw error;
+  }
+  return { exportId, path: target, files: files.length, items: items.length };
+}

@@ -1,0 +1,86 @@
+/**
+ * The evidence vault area. Other areas (the Telegram bot, imports) hand files in through ONE call:
+ *
+ *   evidence.intake(input: {
+ *     stream: Readable;               // the bytes, streamed (never buffered whole)
+ *     fileName?: string;              // as received; the type is decided from the content, not the name
+ *     declaredMediaType?: string;     // what the sender claimed (recorded, not trusted)
+ *     channel: 'web' | 'citizen' | 'cli' | 'import' | 'bot';
+ *     sourceLabel?: string;           // e.g. "seized server X", "Telegram bot"
+ *     note?: string;
+ *     incidentId?: string;            // link to an incident at once
+ *     sealedContact?: string;         // optional submitter contact, sealed separately, never linked in clear
+ *     receiptCode?: string;           // add to an existing citizen submission
+ *     acquisition?: Record<string, unknown>; // e.g. relative path and file times for seized data
+ *     actor: Principal | { type: 'citizen' } | { type: 'bot' };
+ *   }): Promise<{ itemId: string; sha256: string; size: number; mediaType: string; duplicate: boolean;
+ *                 receiptCode?: string }>
+ *
+ * The same bytes again give the same item (`duplicate: true`) with a "received-again" custody event.
+ * A new citizen submission (actor citizen, or channel 'citizen', or a sealedContact) returns a
+ * `receiptCode` for adding more later. Errors are AppErrors: SVD_BLOB_TOO_LARGE (over the maximum,
+ * default 4 GB, env SVIEDKA_EVIDENCE_MAX_BYTES), SVD_BLOB_INPUT (the stream failed),
+ * SVD_EVIDENCE_RECEIPT_UNKNOWN, SVD_EVIDENCE_INCIDENT_UNKNOWN. Nothing is stored unless all succeeded.
+ * After storing, a typed job (`evidence.process`) extracts metadata, makes working copies, hashes
+ * perceptually and links near-duplicates; run it with the job workers or `runtime.jobs.drain()`.
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { FsBlobStore } from '../platform/blobs/index.js';
+import { defineJob } from '../platform/jobs/queue.js';
+import type { Platform } from '../runtime.js';
+import { evidenceRoutes } from './routes.js';
+import { EvidenceService, type IntakeInput, type IntakeResult } from './service.js';
+import { EvidenceStore } from './store.js';
+
+export { exportToPath, exportZipStream } from './export.js';
+export { type EvidenceActor, EvidenceService, type IntakeInput, type IntakeResult } from './service.js';
+
+export const processEvidenceJob = defineJob('evidence.process', z.object({ itemId: z.string().uuid() }), {
+  maxAttempts: 3,
+});
+
+/** Default maximum size of one file: 4 GB (env SVIEDKA_EVIDENCE_MAX_BYTES). */
+export function evidenceMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.SVIEDKA_EVIDENCE_MAX_BYTES);
+  return Number.isFinite(value) && value > 0 ? Math.floor(value) : 4 * 1024 ** 3;
+}
+
+/** Builds the evidence area: blob store, service, processing job, routes. */
+export async function createEvidence(platform: Platform, _deps: Record<string, unknown> = {}) {
+  const store = new EvidenceStore(platform.database.db);
+  const embedded = platform.database.kind === 'pglite';
+  const blobs = new FsBlobStore(
+    platform.database.db,
+    platform.keys,
+    path.join(platform.config.dataDir, 'blobs'),
+    {
+      maxBytes: evidenceMaxBytes(),
+      // An embedded data directory is locked to this process, so nothing in tmp/ can belong to another.
+      sweepGraceMs: embedded ? 0 : 60 * 60 * 1000,
+    },
+  );
+  await blobs.sweep();
+  // Decrypted working files of processing that a crash interrupted (embedded: no other process).
+  if (embedded) await rm(path.join(platform.config.dataDir, 'work'), { recursive: true, force: true });
+  const service = new EvidenceService(store, blobs, platform.keys, platform.audit, {
+    dataDir: platform.config.dataDir,
+    maxBytes: blobs.maxBytes,
+    logger: platform.logger,
+    enqueueProcessing: (itemId, trx) => platform.jobs.enqueue(processEvidenceJob, { itemId }, { trx }),
+  });
+  platform.jobs.handle(processEvidenceJob, async ({ itemId }) => service.process(itemId));
+  await service.seedTaxonomy();
+  return {
+    service,
+    blobs,
+    intake: (input: IntakeInput): Promise<IntakeResult> => service.intake(input),
+    routes: evidenceRoutes(service, platform),
+    start: async () => {
+      await service.loadIndex();
+    },
+  };
+}
+
+export type EvidenceArea = Awaited<ReturnType<typeof createEvidence>>;
