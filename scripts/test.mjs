@@ -73,6 +73,20 @@ const steps = [
     return countVitest(report) && ok;
   },
   () => {
+    if (!existsSync(path.join(root, 'web', 'vitest.config.ts'))) return true;
+    const report = path.join(outDir, 'vitest-web-report.json');
+    rmSync(report, { force: true });
+    const ok = step('web unit tests', bin('vitest'), [
+      'run',
+      '--config',
+      'web/vitest.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ]);
+    return countVitest(report) && ok;
+  },
+  () => {
     if (!existsSync(path.join(root, 'test', 'e2e', 'vitest.config.ts'))) return true;
     const report = path.join(outDir, 'vitest-e2e-report.json');
     rmSync(report, { force: true });

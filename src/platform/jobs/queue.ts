@@ -13,7 +13,9 @@ import type { z } from 'zod';
 import type { AnyDb, AnyTransaction } from '../db/database.js';
 import { AppError } from '../errors.js';
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'dead' | 'cancelled';
+import type { JobState } from './model.js';
+
+export type { JobState };
 
 export type JobsTable = {
   id: string;

@@ -48,24 +48,14 @@ export interface HealthResponse {
   version: string;
 }
 
-/*
- * Jobs: the server has no shared schema for these yet (src/platform/jobs is being written); replace these
- * two types with `z.infer` of its schemas once it exports them.
- */
-export const jobStates = ['queued', 'running', 'succeeded', 'dead', 'cancelled'] as const;
-export type JobState = (typeof jobStates)[number];
-export interface Job {
-  id: string;
-  type: string;
-  state: JobState;
-  attempts: number;
-  maxAttempts: number;
-  runAt: string;
-  lastError: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface JobListResponse {
-  items: Job[];
-  counts: Record<JobState, number>;
-}
+import type { JobState as ServerJobState } from '@platform/jobs/model.js';
+
+export type { Job, JobListResponse, JobState } from '@platform/jobs/model.js';
+/** The job states in display order; typed against the server's enum (only types cross over). */
+export const jobStates = [
+  'queued',
+  'running',
+  'succeeded',
+  'dead',
+  'cancelled',
+] as const satisfies readonly ServerJobState[];
