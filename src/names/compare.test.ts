@@ -69,9 +69,13 @@ describe('compareTokens: spellings from names.md are the same name', () => {
     }
   }
 
-  it('a list typo one edit away still matches, flagged as edit distance (UK "Grogorievich")', () => {
+  it('a list typo one edit away still matches, flagged as a typo (UK "Grogorievich")', () => {
     const r = expectSame('Grogorievich', 'Григорьевич');
-    expect(r.rule).toBe('edit-distance');
+    expect(r.rule).toBe('equivalence:be-ru');
+    expect(r.detail).toContain('typo');
+    expect(r.score).toBeLessThan(compareTokens('Grigorievich', 'Григорьевич').score);
+    // A surname typo has no dictionary behind it: plain edit distance.
+    expect(expectSame('Sidaremka', 'Sidarenka').rule).toBe('edit-distance');
   });
 
   it('Навумаў ↔ Наумов ↔ Navumau ↔ Naumov (short surnames beyond any edit budget)', () => {

@@ -38,6 +38,7 @@ export const RULE_SCORES = {
   scheme: 0.95,
   equivalence: 0.9,
   patronymicStem: 0.88,
+  patronymicTypo: 0.78,
   skeleton: 0.87,
   phonetic: 0.8,
   initial: 0.7,
@@ -144,6 +145,13 @@ function compareDictionary(a: TokenAnalysis, b: TokenAnalysis): TokenComparison 
         `male and female patronymics from ${entryLabel(id)}`,
       );
       continue;
+    }
+    if (a.patronymicFuzzy || b.patronymicFuzzy) {
+      return result(
+        RULE_SCORES.patronymicTypo,
+        'equivalence:be-ru',
+        `both are patronymics from ${entryLabel(id)} (one spelled with a likely typo)`,
+      );
     }
     return result(
       RULE_SCORES.patronymicStem,

@@ -18,6 +18,7 @@ import { phoneticKey } from './phonetic.js';
 import { romanize } from './romanize.js';
 import { ALL_SCHEMES, type SchemeId } from './schemes/index.js';
 import { type CyrillicLanguage, detectCyrillicLanguage, detectScript } from './scripts.js';
+import { damerauLevenshtein } from './similarity.js';
 import { skeletonVariants } from './skeleton.js';
 import { cleanText, foldCase, stripDiacritics } from './unicode.js';
 
@@ -59,6 +60,8 @@ export interface TokenAnalysis {
   readonly hits: readonly DictionaryHit[];
   /** Entries whose patronymic this token looks like (by stem), when not a direct dictionary hit. */
   readonly patronymicEntries: ReadonlySet<number>;
+  /** `patronymicEntries` were found by a one-edit fuzzy stem match (a likely typo), not exactly. */
+  readonly patronymicFuzzy: boolean;
   readonly cyrillicForms: readonly CyrillicRendering[];
   /** Lower-case Latin renderings of a Cyrillic token, keyed by text (own-language schemes first). */
   readonly latin: ReadonlyMap<string, LatinRendering>;
@@ -118,6 +121,51 @@ export function masculineSkeleton(skel: string): string {
   }
   return skel;
 }
+
+/**
+ * Dictionary entries whose patronymic has the stem of `skeletons` (the father's given name): exact
+ * phonetic match first, then one edit away (list typos such as "Grogorievich") for stems of 4+ letters.
+ */
+function patronymicEntriesOf(skeletons: readonly string[]): { ids: Set<number>; fuzzy: boolean } {
+  const stems = dictionaryIndex().patronymicStems;
+  const ids = new Set<number>();
+  const keys: string[] = [];
+  for (const s of skeletons.slice(0, 4)) {
+    const stem = patronymicStem(s);
+    if (!stem) continue;
+    const key = phoneticKey(stem.stem);
+    keys.push(key);
+    const found = stems.get(key);
+    if (found) for (const id of found) ids.add(id);
+  }
+  if (ids.size > 0 || keys.length === 0) return { ids, fuzzy: false };
+  for (const key of keys) {
+    if (key.length < 4) continue;
+    for (const [stem, entries] of stems) {
+      if (Math.abs(stem.length - key.length) > 1 || stem[0] !== key[0]) continue;
+      if (damerauLevenshtein(stem, key, 1) <= 1) for (const id of entries) ids.add(id);
+    }
+  }
+  return { ids, fuzzy: ids.size > 0 };
+}
+
+/** First Latin letters of the dictionary forms (both languages) of the entries a token belongs to. */
+function entryInitials(entries: Iterable<number>, into: Set<string>): void {
+  for (const id of entries) {
+    const entry = givenNameEntry(id);
+    if (!entry) continue;
+    for (const form of [entry.be[0], entry.ru[0]]) {
+      if (!form) continue;
+      const letter = form[0]!;
+      for (const scheme of INITIAL_SCHEMES) {
+        const latin = romanize(letter, scheme).toLowerCase();
+        if (latin.length > 0) into.add(latin[0]!);
+      }
+    }
+  }
+}
+
+const INITIAL_SCHEMES = ['icao-be', 'passport-be', 'icao-ru', 'german-ru'] as const;
 
 function isInitialToken(clean: string): boolean {
   const letters = clean.endsWith('.') ? clean.slice(0, -1) : clean;
@@ -206,18 +254,14 @@ function analyzeCyrillic(input: string, clean: string, fold: string, isInitial: 
   const phonetics: string[] = [];
   for (const s of skeletons) addUnique(phonetics, phoneticKey(s));
 
-  const patronymicEntries = new Set<number>();
-  if (hits.length === 0 && !isInitial) {
-    const stems = dictionaryIndex().patronymicStems;
-    for (const s of skeletons.slice(0, 4)) {
-      const stem = patronymicStem(s);
-      const ids = stem ? stems.get(phoneticKey(stem.stem)) : undefined;
-      if (ids) for (const id of ids) patronymicEntries.add(id);
-    }
-  }
+  const { ids: patronymicEntries, fuzzy: patronymicFuzzy } =
+    hits.length === 0 && !isInitial
+      ? patronymicEntriesOf(skeletons)
+      : { ids: new Set<number>(), fuzzy: false };
   const initials = new Set<string>();
   for (const text of latin.keys()) if (text.length > 0) initials.add(text[0]!);
   for (const s of skeletons) initials.add(s[0]!);
+  entryInitials(patronymicEntries, initials);
   return {
     input,
     clean,
@@ -229,6 +273,7 @@ function analyzeCyrillic(input: string, clean: string, fold: string, isInitial: 
     isInitial,
     hits,
     patronymicEntries,
+    patronymicFuzzy,
     cyrillicForms,
     latin,
     skeletons,
@@ -261,18 +306,19 @@ function analyzeLatin(
   const phonetics: string[] = [];
   for (const s of skeletons) addUnique(phonetics, phoneticKey(s));
   const hits = isInitial || script !== 'latin' ? [] : latinHits(lower, skeletons);
-  const patronymicEntries = new Set<number>();
-  if (hits.length === 0 && !isInitial && script === 'latin') {
-    const stems = dictionaryIndex().patronymicStems;
-    for (const s of skeletons) {
-      const stem = patronymicStem(s);
-      const ids = stem ? stems.get(phoneticKey(stem.stem)) : undefined;
-      if (ids) for (const id of ids) patronymicEntries.add(id);
-    }
-  }
+  const { ids: patronymicEntries, fuzzy: patronymicFuzzy } =
+    hits.length === 0 && !isInitial && script === 'latin'
+      ? patronymicEntriesOf(skeletons)
+      : { ids: new Set<number>(), fuzzy: false };
   const initials = new Set<string>();
   if (lower.length > 0) initials.add(stripDiacritics(lower[0]!));
   for (const s of skeletons) initials.add(s[0]!);
+  // Aliaksandr also fits "А." and Ryhoravich fits "Г." (Григорьевич): initials of the other forms.
+  entryInitials(
+    hits.map((h) => h.entry),
+    initials,
+  );
+  entryInitials(patronymicEntries, initials);
   return {
     input,
     clean,
@@ -283,6 +329,7 @@ function analyzeLatin(
     isInitial,
     hits,
     patronymicEntries,
+    patronymicFuzzy,
     cyrillicForms: [],
     latin: new Map(),
     skeletons,
