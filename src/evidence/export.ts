@@ -284,7 +284,9 @@ export async function* decryptPackage(
     }
   }
   if (state && buffer.length) {
-    const out = sodium.crypto_secretstream_xchacha20poly1305_pull(state as never, buffer, null);
+    const out = sodium.crypto_secretstream_xchacha20poly1305_pull(state as never, buffer, null) as
+      | { message: Uint8Array; tag: number }
+      | undefined;
     if (out?.tag !== 3) throw bad();
     finished = true;
     yield Buffer.from(out.message);

@@ -210,20 +210,21 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
       );
 
       // The citizen page: outside /api, no session, no cookies, no JavaScript needed.
-      scope.get('/submit', { schema: { hide: true } }, async (request, reply) => {
+      // logLevel caps plugin debug output (multipart traces request headers) on the citizen path.
+      scope.get('/submit', { schema: { hide: true }, logLevel: 'info' }, async (request, reply) => {
         const lang = locale((request.query as Record<string, unknown>)?.lang);
         return reply
           .header('cache-control', 'no-store')
           .type('text/html; charset=utf-8')
           .send(citizenPage(lang, forms.issue()));
       });
-      scope.get('/submit.css', { schema: { hide: true } }, async (_request, reply) =>
+      scope.get('/submit.css', { schema: { hide: true }, logLevel: 'info' }, async (_request, reply) =>
         reply
           .header('cache-control', 'public, max-age=3600')
           .type('text/css; charset=utf-8')
           .send(SUBMIT_CSS),
       );
-      scope.post('/submit', { schema: { hide: true } }, async (request, reply) => {
+      scope.post('/submit', { schema: { hide: true }, logLevel: 'info' }, async (request, reply) => {
         const send = (status: number, html: string) =>
           reply
             .status(status)
