@@ -7,6 +7,7 @@
  */
 import type { App } from './platform/http/app.js';
 import { createEvidence } from './evidence/index.js';
+import { createRegistry } from './registry/index.js';
 import type { Platform } from './runtime.js';
 
 export interface AreaHooks {
@@ -18,7 +19,8 @@ export interface AreaHooks {
 
 /** Builds every area. The order follows dependencies. */
 export async function createAreas(platform: Platform) {
-  return { evidence: await createEvidence(platform) } satisfies Record<string, AreaHooks>;
+  const registry = createRegistry(platform);
+  return { evidence: await createEvidence(platform), registry } satisfies Record<string, AreaHooks>;
 }
 
 export type Areas = Awaited<ReturnType<typeof createAreas>>;

@@ -4,6 +4,7 @@ import { version } from '../runtime.js';
 import { failAndExit } from './context.js';
 import { register as evidenceCommands } from './evidence.js';
 import { platformCommands } from './platform-commands.js';
+import { register as registryCommands } from './registry.js';
 
 const program = new Command('sviedka')
   .description('Sviedka: evidence, registry, screening and outreach for human-rights accountability')
@@ -15,7 +16,7 @@ const program = new Command('sviedka')
   .exitOverride();
 
 // Command groups, one line per area.
-for (const register of [platformCommands, evidenceCommands]) register(program);
+for (const register of [platformCommands, evidenceCommands, registryCommands]) register(program);
 
 try {
   await program.parseAsync(process.argv);

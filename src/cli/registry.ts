@@ -1,0 +1,187 @@
+/**
+ * Registry commands: `import` and `export` of FtM JSON lines.
+ *
+ *   sviedka --data DIR import --dataset NAME FILE [--rejects FILE] [--title ...] [--restricted]
+ *   sviedka --data DIR export --dataset NAME [--out FILE]
+ *
+ * Exit codes of `import`: 0 all lines imported or unchanged, 2 done but some lines rejected (see the
+ * rejects file), 1 the import could not run (missing file, unknown dataset, ...).
+ */
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { AppError } from '../platform/errors.js';
+import type { Reject } from '../registry/model.js';
+import { cliPrincipal, configFrom, progress, withRuntime } from './context.js';
+
+/** Writes to a temporary name next to `target`; `commit` fsyncs and renames, `abort` removes it. */
+async function atomicWriter(target: string) {
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  const stream = createWriteStream(temp, { mode: 0o600 });
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+  let failed: Error | undefined;
+  stream.on('error', (error) => {
+    failed = error;
+  });
+  const write = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (failed) return reject(failed);
+      if (stream.write(text)) resolve();
+      else stream.once('drain', resolve);
+    });
+  const close = () => new Promise<void>((resolve) => stream.end(resolve));
+  return {
+    write,
+    async commit() {
+      await close();
+      if (failed) throw failed;
+      const handle = await open(temp, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, target);
+    },
+    async abort() {
+      await close();
+      await rm(temp, { force: true });
+    },
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description('import FtM JSON lines (one entity a line) into a dataset; creates the dataset if missing')
+    .requiredOption('--dataset <name>', 'dataset name (lower-case letters, digits, "-" or "_")')
+    .argument('<file>', 'FtM JSON lines file')
+    .option('--rejects <file>', 'where to write rejected lines (default: <file>.rejects.jsonl)')
+    .option('--title <title>', 'title of a new dataset')
+    .option('--source <source>', 'source of a new dataset')
+    .option('--source-date <date>', 'date of the source (YYYY, YYYY-MM or YYYY-MM-DD)')
+    .option('--licence <licence>', 'licence or terms of a new dataset')
+    .option('--notes <notes>', 'notes for a new dataset')
+    .option('--restricted', 'a new dataset is a restricted compartment (only granted principals see it)')
+    .option('--batch-size <n>', 'entities per transaction', '500')
+    .action(
+      async (
+        file: string,
+        opts: {
+          dataset: string;
+          rejects?: string;
+          title?: string;
+          source?: string;
+          sourceDate?: string;
+          licence?: string;
+          notes?: string;
+          restricted?: boolean;
+          batchSize: string;
+        },
+        command: Command,
+      ) => {
+        if (!existsSync(file) || !statSync(file).isFile())
+          throw new AppError('SVD_REGISTRY_FILE', { message: `No such file: ${file}` });
+        const batchSize = Number.parseInt(opts.batchSize, 10);
+        if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+          throw new AppError('SVD_HTTP_VALIDATION', { message: '--batch-size must be 1–10000' });
+        const size = statSync(file).size;
+        const rejectsPath = opts.rejects ?? `${file}.rejects.jsonl`;
+        const exitCode = await withRuntime(configFrom(command), async (runtime) => {
+          const registry = runtime.areas.registry.service;
+          const principal = cliPrincipal();
+          let dataset = await registry.findDatasetByName(opts.dataset);
+          if (!dataset) {
+            dataset = await registry.createDataset(principal, {
+              name: opts.dataset,
+              title: opts.title ?? opts.dataset,
+              ...(opts.source ? { source: opts.source } : {}),
+              ...(opts.sourceDate ? { sourceDate: opts.sourceDate } : {}),
+              ...(opts.licence ? { licence: opts.licence } : {}),
+              ...(opts.notes ? { notes: opts.notes } : {}),
+              restricted: opts.restricted ?? false,
+            });
+            process.stderr.write(
+              `Created dataset ${dataset.name}${dataset.restricted ? ' (restricted)' : ''}\n`,
+            );
+          }
+          const rejects = await atomicWriter(rejectsPath);
+          const bar = progress(`Importing ${path.basename(file)}`, size);
+          let summary: Awaited<ReturnType<typeof registry.importStream>>;
+          try {
+            summary = await registry.importStream(
+              principal,
+              dataset.id,
+              createReadStream(file, { highWaterMark: 256 * 1024 }),
+              {
+                fileName: path.basename(file),
+                batchSize,
+                onReject: (reject: Reject) => rejects.write(`${JSON.stringify(reject)}\n`),
+                onProgress: (bytes) => bar.update(bytes),
+              },
+            );
+          } catch (error) {
+            bar.stop();
+            await rejects.abort();
+            throw error;
+          }
+          bar.update(size);
+          bar.stop();
+          if (summary.rejected > 0) await rejects.commit();
+          else {
+            await rejects.abort();
+            await rm(rejectsPath, { force: true });
+          }
+          process.stdout.write(
+            `${dataset.name}: imported ${summary.imported}, unchanged ${summary.unchanged}, rejected ${summary.rejected}${summary.rejected > 0 ? ` (see ${rejectsPath})` : ''}\n`,
+          );
+          return summary.rejected > 0 ? 2 : 0;
+        });
+        process.exitCode = exitCode;
+      },
+    );
+
+  program
+    .command('export')
+    .description('export a dataset as FtM JSON lines')
+    .requiredOption('--dataset <name>', 'dataset name')
+    .option('--out <file>', 'output file (default: standard output)')
+    .action(async (opts: { dataset: string; out?: string }, command: Command) => {
+      await withRuntime(configFrom(command), async (runtime) => {
+        const registry = runtime.areas.registry.service;
+        const dataset = await registry.findDatasetByName(opts.dataset);
+        if (!dataset)
+          throw new AppError('SVD_HTTP_NOT_FOUND', { message: `No dataset named ${opts.dataset}.` });
+        const total = (await registry.getDataset(cliPrincipal(), dataset.id)).counts?.entities;
+        const lines = registry.exportLines(cliPrincipal(), dataset.id);
+        if (!opts.out) {
+          for await (const chunk of lines) {
+            if (!process.stdout.write(chunk))
+              await new Promise((resolve) => process.stdout.once('drain', resolve));
+          }
+          return;
+        }
+        const out = await atomicWriter(opts.out);
+        const bar = progress(`Exporting ${dataset.name}`, total);
+        let written = 0;
+        try {
+          for await (const chunk of lines) {
+            await out.write(chunk);
+            written += chunk.split('\n').length - 1;
+            bar.update(written);
+          }
+        } catch (error) {
+          bar.stop();
+          await out.abort();
+          throw error;
+        }
+        bar.stop();
+        await out.commit();
+        process.stderr.write(`${dataset.name}: exported ${written} entities to ${opts.out}\n`);
+      });
+    });
+}
