@@ -6,8 +6,10 @@
  * Adding an area adds one line here; nothing else in the platform changes.
  */
 import type { App } from './platform/http/app.js';
+import { createBot } from './bot/index.js';
 import { createEvidence } from './evidence/index.js';
 import { createRegistry } from './registry/index.js';
+import { createScreening } from './screening/index.js';
 import type { Platform } from './runtime.js';
 
 export interface AreaHooks {
@@ -20,7 +22,9 @@ export interface AreaHooks {
 /** Builds every area. The order follows dependencies. */
 export async function createAreas(platform: Platform) {
   const registry = createRegistry(platform);
-  return { evidence: await createEvidence(platform), registry } satisfies Record<string, AreaHooks>;
+  const evidence = await createEvidence(platform);
+  const screening = createScreening(platform, { registry });
+  return { evidence, registry, screening, bot: await createBot(platform, { evidence }) } satisfies Record<string, AreaHooks>;
 }
 
 export type Areas = Awaited<ReturnType<typeof createAreas>>;

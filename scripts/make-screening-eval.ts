@@ -1,0 +1,20 @@
+/**
+ * Prints the screening evaluation figures (and the misses, for tuning) on the synthetic set:
+ *   npx tsx scripts/make-screening-eval.ts [persons] [positives] [negatives] [--misses]
+ */
+import { evaluate, indexPersons } from '../test/fixtures/screening/evaluate.js';
+import { generatePersons, generateQueries } from '../test/fixtures/screening/generator.js';
+
+const [persons = 5000, positives = 1500, negatives = 900] = process.argv
+  .slice(2)
+  .filter((a) => !a.startsWith('--'))
+  .map(Number);
+const population = generatePersons(persons, 1);
+const queries = generateQueries(population, positives, negatives, 2);
+const index = indexPersons(population);
+const started = performance.now();
+const figures = evaluate(index, queries);
+const { misses, ...summary } = figures;
+console.log(JSON.stringify(summary, null, 1));
+console.log(`${((performance.now() - started) / queries.length).toFixed(2)} ms/query`);
+if (process.argv.includes('--misses')) for (const m of misses) console.log(JSON.stringify(m));

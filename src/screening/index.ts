@@ -1,0 +1,38 @@
+/**
+ * The screening area: in-memory candidate index over the registry, scoring with explanations,
+ * yente-style `/api/match`, analyst search and bulk screening.
+ *
+ *   const screening = createScreening(platform, { registry });
+ *   await screening.service.match(principal, { q1: { schema: 'Person', properties: { name: ['…'] } } },
+ *                                 { datasets: [], threshold: 0.7, limit: 5, excludeEntityIds: [] });
+ *
+ * `start()` builds the index and polls the registry for changes (every 5 s by default); without it
+ * (CLI, tests) the index is built on first use and refreshed before every call.
+ */
+import type { Platform } from '../runtime.js';
+import { screeningRoutes } from './routes.js';
+import { type ScreeningRegistry, ScreeningService } from './service.js';
+
+export type { CandidateSource, IndexEntity } from './candidate-index.js';
+export { CandidateIndex } from './candidate-index.js';
+export { screenQuery } from './engine.js';
+export { prepareQuery } from './query.js';
+export { ScreeningService, screenBulk } from './service.js';
+
+/** Builds the screening area on the registry. */
+export function createScreening(
+  platform: Pick<Platform, 'audit' | 'logger'>,
+  deps: { registry: ScreeningRegistry; pollMs?: number },
+) {
+  const service = new ScreeningService(deps.registry, platform.audit, platform.logger, {
+    pollMs: deps.pollMs,
+  });
+  return {
+    service,
+    routes: screeningRoutes(service),
+    start: () => service.start(),
+    stop: () => service.stop(),
+  };
+}
+
+export type ScreeningArea = ReturnType<typeof createScreening>;

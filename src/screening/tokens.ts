@@ -1,0 +1,447 @@
+/**
+ * Token analysis for screening, built on the pure name functions of `src/names/`. A token is analysed
+ * once (the index interns tokens, so one analysis serves every entity that carries it) into compact
+ * facts: skeletons under every applicable romanization scheme, phonetic keys, dictionary readings as a
+ * given name or a patronymic. Comparison of two analysed tokens is then a few small-array checks and,
+ * as the last resort, one bounded edit distance — fast enough to score hundreds of candidates per query.
+ *
+ * Why not call `names.compareTokens(a, b)` on raw strings: it would re-analyse both tokens per call;
+ * screening compares each query token with thousands of stored tokens per query.
+ */
+import { dictionaryIndex, lookupCyrillic, patronymicStem } from '../names/equivalence.js';
+import { repairHomoglyphs } from '../names/homoglyphs.js';
+import { phoneticKey } from '../names/phonetic.js';
+import { romanize } from '../names/romanize.js';
+import { ALL_SCHEMES, type SchemeId } from '../names/schemes/index.js';
+import { detectCyrillicLanguage, isCyrillicLetter, isLatinLetter } from '../names/scripts.js';
+import { damerauLevenshtein } from '../names/similarity.js';
+import { skeletonVariants } from '../names/skeleton.js';
+import { cleanText, foldCase, hasControlChars } from '../names/unicode.js';
+
+/** Longest name accepted, in characters after clean-up (a person's full name is far shorter). */
+export const MAX_NAME_CHARS = 300;
+
+export type TokenScript = 'cyrillic' | 'latin' | 'other';
+
+/** What the analysis knows about one token (shared by every occurrence of the token). */
+export interface TokenInfo {
+  /** Case-folded text. */
+  readonly text: string;
+  readonly script: TokenScript;
+  /** Cyrillic orthography: Belarusian, Russian or undecidable. */
+  readonly lang: 'be' | 'ru' | 'ambiguous' | 'latin';
+  /** Distinct skeletons (Latin tokens: of the token; Cyrillic: of every scheme's romanization). */
+  readonly skeletons: readonly string[];
+  /** Distinct phonetic keys of the skeletons. */
+  readonly phonetics: readonly string[];
+  /** Interned ids of `skeletons` and `phonetics` (integer comparisons on the hot path). */
+  readonly skeletonIds: readonly number[];
+  readonly phoneticIds: readonly number[];
+  /** Letter-presence bit masks of `skeletons` and `phonetics` (cheap edit-distance rejection). */
+  readonly skeletonMasks: readonly number[];
+  readonly phoneticMasks: readonly number[];
+  /** Given-name dictionary entries this token is a form of. */
+  readonly given: readonly number[];
+  /** Dictionary entries this token is a patronymic of (the father's given name). */
+  readonly patronymic: readonly number[];
+  /** Gender the dictionary implies: 0 unknown, 1 male, 2 female. */
+  readonly gender: 0 | 1 | 2;
+  /** True when the token looks like a patronymic (suffix), dictionary or not. */
+  readonly patronymicShaped: boolean;
+  /** A single letter (an initial). */
+  readonly initial: boolean;
+}
+
+/** Result of comparing two tokens: similarity in 0..1 and the rule that produced it. */
+export interface TokenComparison {
+  score: number;
+  rule: string;
+}
+
+/** Rule scores, highest first: a rule never scores above a stronger one. */
+export const RULE_SCORES = {
+  exact: 1,
+  scheme: 0.97,
+  skeleton: 0.96,
+  equivalence: 0.95,
+  phonetic: 0.92,
+  fuzzyEquivalence: 0.86,
+  initial: 0.75,
+} as const;
+
+function scriptOf(text: string): TokenScript {
+  let cyr = 0;
+  let lat = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isCyrillicLetter(code)) cyr++;
+    else if (isLatinLetter(code)) lat++;
+  }
+  if (cyr === 0 && lat === 0) return 'other';
+  return cyr >= lat ? 'cyrillic' : 'latin';
+}
+
+function pushUnique<T>(list: T[], value: T): void {
+  if (!list.includes(value)) list.push(value);
+}
+
+/** Given-name phonetic keys and their one-deletion neighbourhoods, for the fuzzy dictionary lookup. */
+let FUZZY: { exact: Map<string, number[]>; deleted: Map<string, number[]> } | undefined;
+
+function deletionsOf(key: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < key.length; i++) {
+    const d = key.slice(0, i) + key.slice(i + 1);
+    if (!out.includes(d)) out.push(d);
+  }
+  return out;
+}
+
+function fuzzyTable(): { exact: Map<string, number[]>; deleted: Map<string, number[]> } {
+  if (FUZZY) return FUZZY;
+  const exact = new Map<string, number[]>();
+  const deleted = new Map<string, number[]>();
+  const add = (map: Map<string, number[]>, key: string, ids: readonly number[]) => {
+    let list = map.get(key);
+    if (!list) {
+      list = [];
+      map.set(key, list);
+    }
+    for (const id of ids) pushUnique(list, id);
+  };
+  for (const [key, hits] of dictionaryIndex().phonetic) {
+    const ids = [...new Set(hits.filter((h) => h.kind === 'given').map((h) => h.entry))];
+    if (ids.length === 0 || key.length < 4) continue;
+    add(exact, key, ids);
+    for (const d of deletionsOf(key)) add(deleted, d, ids);
+  }
+  FUZZY = { exact, deleted };
+  return FUZZY;
+}
+
+/**
+ * Given-name entries within one edit of a token's phonetic keys (query side only: it absorbs typos in
+ * given names, "Aleksandrr", "Sergej" → Сергей, without indexing edit neighbourhoods of given names).
+ * Symmetric deletion over a precomputed table: a few map look-ups per key.
+ */
+export function fuzzyGivenNames(info: TokenInfo): number[] {
+  if (info.given.length > 0 || info.patronymicShaped || info.initial) return [];
+  const { exact, deleted } = fuzzyTable();
+  const out: number[] = [];
+  for (const key of info.phonetics.slice(0, 3)) {
+    if (key.length < 4) continue;
+    for (const id of deleted.get(key) ?? []) pushUnique(out, id);
+    for (const d of deletionsOf(key)) {
+      for (const id of exact.get(d) ?? []) pushUnique(out, id);
+      for (const id of deleted.get(d) ?? []) pushUnique(out, id);
+    }
+  }
+  return out;
+}
+
+/** Analyses one folded token (see `TokenInfo`). */
+export function analyseToken(folded: string): TokenInfo {
+  const script = scriptOf(folded);
+  const skeletons: string[] = [];
+  const given: number[] = [];
+  const patronymic: number[] = [];
+  let gender: 0 | 1 | 2 = 0;
+  const setGender = (g: 'm' | 'f') => {
+    const value = g === 'm' ? 1 : 2;
+    gender = gender === 0 || gender === value ? value : 0;
+  };
+  let lang: TokenInfo['lang'] = 'latin';
+  const dict = dictionaryIndex();
+  if (script === 'cyrillic') {
+    lang = detectCyrillicLanguage(folded);
+    for (const scheme of ALL_SCHEMES) {
+      if (lang !== 'ambiguous' && scheme.lang !== lang) continue;
+      for (const skel of skeletonVariants(romanize(folded, scheme))) pushUnique(skeletons, skel);
+    }
+    for (const hit of lookupCyrillic(folded)) {
+      if (hit.kind === 'given') pushUnique(given, hit.entry);
+      else pushUnique(patronymic, hit.entry);
+      setGender(hit.gender);
+    }
+  } else if (script === 'latin') {
+    for (const skel of skeletonVariants(folded)) pushUnique(skeletons, skel);
+    const hits = dict.latin.get(folded) ?? [];
+    const all = hits.length > 0 ? hits : skeletons.flatMap((s) => dict.skeleton.get(s) ?? []);
+    for (const hit of all) {
+      if (hit.kind === 'given') pushUnique(given, hit.entry);
+      else pushUnique(patronymic, hit.entry);
+      setGender(hit.gender);
+    }
+  }
+  const phonetics: string[] = [];
+  for (const skel of skeletons) pushUnique(phonetics, phoneticKey(skel));
+  let patronymicShaped = patronymic.length > 0;
+  for (const skel of skeletons) {
+    const stem = patronymicStem(skel);
+    if (!stem) continue;
+    patronymicShaped = true;
+    setGender(stem.gender);
+    for (const id of dict.patronymicStems.get(phoneticKey(stem.stem)) ?? []) pushUnique(patronymic, id);
+  }
+  if (given.length === 0 && patronymic.length === 0) {
+    for (const key of phonetics) {
+      for (const hit of dict.phonetic.get(key) ?? []) {
+        if (hit.kind === 'given') {
+          pushUnique(given, hit.entry);
+          setGender(hit.gender);
+        }
+      }
+    }
+  }
+  const letters = skeletons[0]?.length ?? 0;
+  return {
+    skeletonIds: skeletons.map(internKey),
+    phoneticIds: phonetics.map(internKey),
+    skeletonMasks: skeletons.map(letterMask),
+    phoneticMasks: phonetics.map(letterMask),
+    text: folded,
+    script,
+    lang,
+    skeletons,
+    phonetics,
+    given,
+    patronymic,
+    gender,
+    patronymicShaped: patronymicShaped && given.length === 0,
+    initial: Array.from(folded).length === 1 || (letters <= 1 && folded.length <= 2),
+  };
+}
+
+function firstLetters(t: TokenInfo): number[] {
+  return t.skeletons.map((s) => s.charCodeAt(0));
+}
+
+const KEY_IDS = new Map<string, number>();
+
+/** Interns a skeleton or phonetic key as a small integer. */
+function internKey(key: string): number {
+  let id = KEY_IDS.get(key);
+  if (id === undefined) {
+    id = KEY_IDS.size;
+    KEY_IDS.set(key, id);
+  }
+  return id;
+}
+
+function intersects(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    for (let j = 0; j < b.length; j++) if (b[j] === x) return true;
+  }
+  return false;
+}
+
+/**
+ * Edit-distance similarity of two tokens over their skeletons and phonetic keys (best pair), shaped so
+ * one slip in a long token stays high (0.85 at 1/7) while two slips in a short one fall fast (0.58
+ * at 2/7): random similar surnames must not pass as typos.
+ */
+export function editSimilarity(a: TokenInfo, b: TokenInfo): number {
+  let best = pairsSimilarity(a.phonetics, a.phoneticMasks, b.phonetics, b.phoneticMasks, 0);
+  if (best < 0.78) best = pairsSimilarity(a.skeletons, a.skeletonMasks, b.skeletons, b.skeletonMasks, best);
+  return Math.min(0.9, Math.max(0, best));
+}
+
+function pairsSimilarity(
+  xs: readonly string[],
+  xm: readonly number[],
+  ys: readonly string[],
+  ym: readonly number[],
+  start: number,
+): number {
+  let best = start;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    for (let j = 0; j < ys.length; j++) {
+      const y = ys[j]!;
+      const longest = Math.max(x.length, y.length);
+      if (longest < 3 || Math.abs(x.length - y.length) > 2) continue;
+      // Each edit changes at most two letters of the presence set: more differing letters, more edits.
+      if (popcount(xm[i]! ^ ym[j]!) > 4) continue;
+      const d = boundedDistance(x, y, 2);
+      if (d > 2) continue;
+      const ratio = d / longest;
+      // One slip is a typo whatever the length; two or more make another word unless it is long.
+      const shaped = 1 - ratio * (0.6 + 4 * ratio);
+      const sim = d <= 1 ? Math.max(0.78, shaped) : Math.min(0.7, shaped);
+      if (sim > best) best = sim;
+    }
+  }
+  return best;
+}
+
+function letterMask(key: string): number {
+  let mask = 0;
+  for (let i = 0; i < key.length; i++) mask |= 1 << (key.charCodeAt(i) & 31);
+  return mask;
+}
+
+function popcount(v: number): number {
+  let x = v - ((v >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+const ROW_A = new Int32Array(64);
+const ROW_B = new Int32Array(64);
+const ROW_C = new Int32Array(64);
+
+/**
+ * Optimal-string-alignment distance with an early exit above `max` (returns max + 1), on reused
+ * buffers: the scorer calls it thousands of times per query.
+ */
+export function boundedDistance(a: string, b: string, max: number): number {
+  if (a === b) return 0;
+  const la = a.length;
+  const lb = b.length;
+  if (la > 62 || lb > 62) return damerauLevenshtein(a, b, max);
+  let prevPrev = ROW_A;
+  let prev = ROW_B;
+  let cur = ROW_C;
+  for (let j = 0; j <= lb; j++) prev[j] = j;
+  for (let i = 1; i <= la; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= lb; j++) {
+      const cb = b.charCodeAt(j - 1);
+      let v = prev[j - 1]! + (ca === cb ? 0 : 1);
+      const del = prev[j]! + 1;
+      if (del < v) v = del;
+      const ins = cur[j - 1]! + 1;
+      if (ins < v) v = ins;
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
+        const t = prevPrev[j - 2]! + 1;
+        if (t < v) v = t;
+      }
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const t = prevPrev;
+    prevPrev = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[lb]!;
+}
+
+/**
+ * Compares two analysed tokens. `fuzzyGivenA` are the query token's one-edit dictionary readings
+ * (from `fuzzyGivenNames`), used only when nothing stronger applies.
+ */
+export function compareTokenInfo(
+  a: TokenInfo,
+  b: TokenInfo,
+  fuzzyGivenA: readonly number[] = [],
+): TokenComparison {
+  if (a.text === b.text) return { score: RULE_SCORES.exact, rule: 'exact' };
+  if (a.initial || b.initial) {
+    if (a.initial && b.initial) return { score: 0, rule: 'none' };
+    return intersects(firstLetters(a), firstLetters(b))
+      ? { score: RULE_SCORES.initial, rule: 'initial' }
+      : { score: 0, rule: 'none' };
+  }
+  if (intersects(a.skeletonIds, b.skeletonIds)) {
+    const cross = a.script !== b.script && a.script !== 'other' && b.script !== 'other';
+    return cross
+      ? { score: RULE_SCORES.scheme, rule: 'scheme' }
+      : { score: RULE_SCORES.skeleton, rule: 'skeleton' };
+  }
+  if (intersects(a.given, b.given) || intersects(a.patronymic, b.patronymic)) {
+    return { score: RULE_SCORES.equivalence, rule: 'equivalence:be-ru' };
+  }
+  if (intersects(a.phoneticIds, b.phoneticIds)) return { score: RULE_SCORES.phonetic, rule: 'phonetic' };
+  const edit = editSimilarity(a, b);
+  if (fuzzyGivenA.length > 0 && intersects(fuzzyGivenA, b.given) && edit < RULE_SCORES.fuzzyEquivalence) {
+    return { score: RULE_SCORES.fuzzyEquivalence, rule: 'equivalence:be-ru+edit-distance' };
+  }
+  return edit > 0 ? { score: edit, rule: 'edit-distance' } : { score: 0, rule: 'none' };
+}
+
+/**
+ * The scheme that turns the Cyrillic token into the Latin one (for explanations: `scheme:icao-be`).
+ * Runs only for the few tokens shown in results.
+ */
+export function schemeBetween(a: TokenInfo, b: TokenInfo): SchemeId | null {
+  const [cyr, lat] = a.script === 'cyrillic' ? [a, b] : [b, a];
+  if (cyr.script !== 'cyrillic' || lat.script !== 'latin') return null;
+  const latSkeletons = new Set(lat.skeletons);
+  let fallback: SchemeId | null = null;
+  for (const scheme of ALL_SCHEMES) {
+    if (cyr.lang !== 'ambiguous' && scheme.lang !== cyr.lang) continue;
+    const latin = romanize(cyr.text, scheme);
+    if (latin.toLowerCase() === lat.text) return scheme.id;
+    if (!fallback && skeletonVariants(latin).some((s) => latSkeletons.has(s))) fallback = scheme.id;
+  }
+  return fallback;
+}
+
+/** Why a name was rejected. */
+export type NameProblem =
+  | 'SVD_SCREENING_NAME_EMPTY'
+  | 'SVD_SCREENING_NAME_TOO_LONG'
+  | 'SVD_SCREENING_NAME_CONTROL_CHARS'
+  | 'SVD_SCREENING_NAME_NO_LETTERS';
+
+/** A name split into tokens, with signals for the part each token plays. */
+export interface SplitName {
+  /** Cleaned text. */
+  text: string;
+  /** Tokens in their original case. */
+  tokens: string[];
+  /** Case-folded tokens. */
+  folded: string[];
+  /** Index of the token before a comma ("SURNAME, Given"), or -1. */
+  commaAfter: number;
+  /** Tokens written in capitals in a name that also has lower case (a surname signal). */
+  upper: boolean[];
+}
+
+function isLetter(code: number): boolean {
+  return (
+    isCyrillicLetter(code) || isLatinLetter(code) || (code > 0xbf && /\p{L}/u.test(String.fromCharCode(code)))
+  );
+}
+
+/**
+ * Cleans and splits a name. Rejects empty, over-long and control-character names with a coded
+ * problem rather than guessing: a screening answer for a garbled name would be misleading.
+ */
+export function splitName(raw: string, options: { strict?: boolean } = {}): SplitName | NameProblem {
+  if (typeof raw !== 'string' || raw.trim().length === 0) return 'SVD_SCREENING_NAME_EMPTY';
+  if (raw.length > MAX_NAME_CHARS * 4) return 'SVD_SCREENING_NAME_TOO_LONG';
+  if (options.strict !== false && hasControlChars(raw)) return 'SVD_SCREENING_NAME_CONTROL_CHARS';
+  const text = repairHomoglyphs(cleanText(raw));
+  if (text.length === 0) return 'SVD_SCREENING_NAME_EMPTY';
+  if (text.length > MAX_NAME_CHARS) return 'SVD_SCREENING_NAME_TOO_LONG';
+  const tokens: string[] = [];
+  let commaAfter = -1;
+  let current = '';
+  const flush = () => {
+    if (current.length > 0) tokens.push(current);
+    current = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    const code = text.charCodeAt(i);
+    if (ch === "'" || isLetter(code)) {
+      current += ch;
+      continue;
+    }
+    flush();
+    if (ch === ',' && commaAfter < 0 && tokens.length > 0) commaAfter = tokens.length - 1;
+  }
+  flush();
+  const words = tokens.map((t) => t.replaceAll("'", '')).filter((t) => t.length > 0);
+  if (words.length === 0) return 'SVD_SCREENING_NAME_NO_LETTERS';
+  const folded = words.map((t) => foldCase(t));
+  const hasLower = words.some((t) => t !== t.toUpperCase());
+  const upper = words.map((t) => hasLower && t.length > 1 && t === t.toUpperCase());
+  return { text, tokens: words, folded, commaAfter, upper };
+}
