@@ -6,7 +6,6 @@
  * Adding an area adds one line here; nothing else in the platform changes.
  */
 import type { App } from './platform/http/app.js';
-import { createBot } from './bot/index.js';
 import { createEvidence } from './evidence/index.js';
 import { createRegistry } from './registry/index.js';
 import { createScreening } from './screening/index.js';
@@ -24,7 +23,7 @@ export async function createAreas(platform: Platform) {
   const registry = createRegistry(platform);
   const evidence = await createEvidence(platform);
   const screening = createScreening(platform, { registry });
-  return { evidence, registry, screening, bot: await createBot(platform, { evidence }) } satisfies Record<string, AreaHooks>;
+  return { evidence, registry, screening } satisfies Record<string, AreaHooks>;
 }
 
 export type Areas = Awaited<ReturnType<typeof createAreas>>;
