@@ -5,11 +5,13 @@
  *   start()/stop() background work of the serve process (index polling, bot, ...)
  * Adding an area adds one line here; nothing else in the platform changes.
  */
-import type { App } from './platform/http/app.js';
+
+import { createBot } from './bot/index.js';
 import { createEvidence } from './evidence/index.js';
+import type { App } from './platform/http/app.js';
 import { createRegistry } from './registry/index.js';
-import { createScreening } from './screening/index.js';
 import type { Platform } from './runtime.js';
+import { createScreening } from './screening/index.js';
 
 export interface AreaHooks {
   routes?: (app: App) => Promise<void> | void;
@@ -23,7 +25,10 @@ export async function createAreas(platform: Platform) {
   const registry = createRegistry(platform);
   const evidence = await createEvidence(platform);
   const screening = createScreening(platform, { registry });
-  return { evidence, registry, screening } satisfies Record<string, AreaHooks>;
+  return { evidence, registry, screening, bot: await createBot(platform, { evidence }) } satisfies Record<
+    string,
+    AreaHooks
+  >;
 }
 
 export type Areas = Awaited<ReturnType<typeof createAreas>>;
