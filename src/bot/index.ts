@@ -1,0 +1,112 @@
+/**
+ * The bot area: `createBot(platform, { evidence })` returns the service, the HTTP routes, factories for
+ * the grammY bot and the broadcast worker, and start/stop hooks (used only when the serve process is
+ * asked to run the bot, SVIEDKA_BOT_IN_SERVE). The bot process and the worker are built separately so
+ * a deployment can run the internet-facing bot without the broadcast secret key.
+ */
+import type { Bot } from 'grammy';
+import type { Platform } from '../runtime.js';
+import { type EvidenceSink, inboxSink, vaultSink } from './evidence-sink.js';
+import { loadBroadcastPublicKey } from './keys.js';
+import type { EvidenceIntake } from './model.js';
+import { botRoutes } from './routes.js';
+import { BotService } from './service.js';
+import { type BotSettings, loadBotSettings } from './settings.js';
+import { BotStore } from './store.js';
+import type { BroadcastWorker } from './worker.js';
+
+export type { BotService } from './service.js';
+export type { BotSettings } from './settings.js';
+
+export interface BotDeps {
+  /** The evidence vault (areas.evidence) when it is wired in; otherwise files wait in the bot inbox. */
+  evidence?: EvidenceIntake | undefined;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Builds the bot area. */
+export async function createBot(platform: Platform, deps: BotDeps = {}) {
+  const settings: BotSettings = loadBotSettings(platform.config.dataDir, deps.env ?? process.env);
+  const store = new BotStore(platform.database.db);
+  let publicKey: Uint8Array | undefined;
+  const service = new BotService({
+    store,
+    keys: platform.keys,
+    audit: platform.audit,
+    settings,
+    logger: platform.logger.child({ area: 'bot' }),
+    publicKey: () => {
+      publicKey ??= loadBroadcastPublicKey(settings);
+      return publicKey;
+    },
+  });
+  const evidenceSink = (): EvidenceSink =>
+    deps.evidence ? vaultSink(deps.evidence) : inboxSink(settings.inboxDir);
+
+  /** The interactive bot (public key only). */
+  const createTelegram = async (): Promise<Bot> => {
+    const { createTelegramBot } = await import('./telegram-bot.js');
+    return createTelegramBot({
+      service,
+      settings,
+      logger: platform.logger.child({ area: 'bot' }),
+      evidence: evidenceSink(),
+    });
+  };
+
+  /** The broadcast worker: the only part that loads the broadcast secret key. */
+  const createWorker = async (overrides: Partial<BotSettings> = {}): Promise<BroadcastWorker> => {
+    const effective = { ...settings, ...overrides };
+    if (!effective.token) {
+      const { AppError } = await import('../platform/errors.js');
+      throw new AppError('SVD_BOT_NOT_CONFIGURED');
+    }
+    const [{ loadChatOpener }, { createBotApiCaller }, { BroadcastWorker }] = await Promise.all([
+      import('./broadcast-secret.js'),
+      import('./telegram-client.js'),
+      import('./worker.js'),
+    ]);
+    return new BroadcastWorker({
+      store,
+      service,
+      opener: loadChatOpener(effective),
+      caller: createBotApiCaller({
+        apiRoot: effective.apiRoot,
+        token: effective.token,
+        timeoutMs: effective.requestTimeoutMs,
+        maxSockets: 256,
+      }),
+      settings: effective,
+      logger: platform.logger.child({ area: 'broadcast' }),
+    });
+  };
+
+  let running: { bot: Bot; polling: Promise<void>; worker: BroadcastWorker } | undefined;
+
+  return {
+    service,
+    settings,
+    evidenceSink,
+    createTelegram,
+    createWorker,
+    routes: botRoutes(service),
+    start: async () => {
+      if (!settings.inServe || !settings.token) return;
+      const { startPolling } = await import('./telegram-bot.js');
+      const bot = await createTelegram();
+      const worker = await createWorker();
+      const { running: polling } = await startPolling(bot, platform.logger);
+      worker.start();
+      running = { bot, polling, worker };
+    },
+    stop: async () => {
+      if (!running) return;
+      await running.bot.stop();
+      await running.polling.catch(() => {});
+      await running.worker.stop();
+      running = undefined;
+    },
+  };
+}
+
+export type BotArea = Awaited<ReturnType<typeof createBot>>;
