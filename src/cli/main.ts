@@ -1,6 +1,7 @@
 /** The `sviedka` command line: one program, command groups registered from the areas. */
 import { Command } from 'commander';
 import { version } from '../runtime.js';
+import { register as registerBot } from './bot.js';
 import { failAndExit } from './context.js';
 import { register as evidenceCommands } from './evidence.js';
 import { platformCommands } from './platform-commands.js';
@@ -16,7 +17,7 @@ const program = new Command('sviedka')
   .exitOverride();
 
 // Command groups, one line per area.
-for (const register of [platformCommands, evidenceCommands, registryCommands]) register(program);
+for (const register of [platformCommands, evidenceCommands, registryCommands, registerBot]) register(program);
 
 try {
   await program.parseAsync(process.argv);
