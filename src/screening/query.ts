@@ -148,17 +148,17 @@ export function prepareQuery(
     echo[key] = (Array.isArray(v) ? v : [v]).map((s) => s.slice(0, 300));
 
   const names: PreparedName[] = [];
+  for (const key of NAME_PROPERTIES) {
+    for (const raw of list(properties, key)) {
+      if (raw.trim().length === 0) return queryError('SVD_SCREENING_NAME_EMPTY');
+    }
+  }
   const rawNames = entityNames(properties);
-  let firstProblem: QueryError | undefined;
   for (const raw of rawNames.slice(0, 20)) {
     const prepared = prepareName(raw, analyse);
-    if ('code' in prepared) firstProblem ??= prepared;
-    else names.push(prepared);
-  }
-  const hasRawName = NAME_PROPERTIES.some((k) => list(properties, k).length > 0) || rawNames.length > 0;
-  if (firstProblem && (names.length === 0 || hasRawName)) {
     // A name the client sent that cannot be read is reported, not silently dropped.
-    return firstProblem;
+    if ('code' in prepared) return prepared;
+    names.push(prepared);
   }
 
   const dates: number[] = [];
