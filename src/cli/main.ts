@@ -6,6 +6,7 @@ import { failAndExit } from './context.js';
 import { register as evidenceCommands } from './evidence.js';
 import { platformCommands } from './platform-commands.js';
 import { register as registryCommands } from './registry.js';
+import { register as screeningCommands } from './screening.js';
 
 const program = new Command('sviedka')
   .description('Sviedka: evidence, registry, screening and outreach for human-rights accountability')
@@ -17,7 +18,7 @@ const program = new Command('sviedka')
   .exitOverride();
 
 // Command groups, one line per area.
-for (const register of [platformCommands, evidenceCommands, registryCommands, registerBot]) register(program);
+for (const register of [platformCommands, evidenceCommands, registryCommands, screeningCommands, registerBot]) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -116,7 +116,7 @@ function entity(
 
 function buildIndex(entities: IndexEntity[]): CandidateIndex {
   const index = new CandidateIndex();
-  entities.forEach((e, i) => index.upsert({ ...e, changeSeq: i + 1 }));
+  for (const [i, e] of entities.entries()) index.upsert({ ...e, changeSeq: i + 1 });
   return index;
 }
 
