@@ -169,6 +169,7 @@ interface FtmLine {
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+const unique = (...values: string[]) => [...new Set(values)];
 
 /** The demo entities as FtM objects: bodies, positions, persons, occupancies, identifications, sanctions. */
 export function demoEntities(options: { persons?: number; prefix?: string; seed?: number } = {}): FtmLine[] {
@@ -232,10 +233,10 @@ export function demoEntities(options: { persons?: number; prefix?: string; seed?
       schema: 'Person',
       properties: {
         name: [`${surBe} ${givenBe} ${patBe}`, `${surRu} ${givenRu} ${patRu}`],
-        alias: latinBe === latinRu ? [latinBe] : [latinBe, latinRu],
-        firstName: [givenBe, givenRu],
-        fatherName: [patBe, patRu],
-        lastName: surBe === surRu ? [surBe] : [surBe, surRu],
+        alias: unique(latinBe, latinRu),
+        firstName: unique(givenBe, givenRu),
+        fatherName: unique(patBe, patRu),
+        lastName: unique(surBe, surRu),
         birthDate: [birthDate],
         gender: [gender],
         nationality: ['by'],

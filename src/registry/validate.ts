@@ -86,7 +86,8 @@ export function parsePartialDate(
 }
 
 const GENDERS = new Set(['male', 'female', 'other']);
-const COUNTRY_RE = /^[a-z]{2}(?:-[a-z0-9]{1,8})?$|^[a-z]{3,8}$/;
+// ISO 3166-1 alpha-2, FtM's sub-territory codes (`ge-ab`) and its four-letter historical codes (`suhh`).
+const COUNTRY_RE = /^[a-z]{2}(?:-[a-z0-9]{1,8})?$|^[a-z]{4}$/;
 
 /** Cleans and checks one value of a property type; returns the stored form or a problem. */
 export function normalizeValue(
