@@ -557,12 +557,10 @@ export class BotService {
   }
 
   async cancelBroadcast(principal: Principal, id: string): Promise<BroadcastProgress> {
+    if (!(await this.#store.broadcast(id))) throw new AppError('SVD_HTTP_NOT_FOUND');
     await this.#store.transaction(async (trx) => {
       const changed = await this.#store.setBroadcastState(trx, id, ['running', 'paused'], 'cancelled');
-      if (!changed) {
-        if (!(await this.#store.broadcast(id))) throw new AppError('SVD_HTTP_NOT_FOUND');
-        throw new AppError('SVD_BOT_BROADCAST_STATE');
-      }
+      if (!changed) throw new AppError('SVD_BOT_BROADCAST_STATE');
       await this.#store.cancelPending(trx, id);
       await this.#audit.record(
         { actor: actorOf(principal), action: 'bot.broadcast.cancel', target: { type: 'bot_broadcast', id } },
@@ -573,6 +571,7 @@ export class BotService {
   }
 
   async pauseBroadcast(principal: Principal, id: string, pause: boolean): Promise<BroadcastProgress> {
+    if (!(await this.#store.broadcast(id))) throw new AppError('SVD_HTTP_NOT_FOUND');
     await this.#store.transaction(async (trx) => {
       const changed = await this.#store.setBroadcastState(
         trx,
@@ -580,10 +579,7 @@ export class BotService {
         [pause ? 'running' : 'paused'],
         pause ? 'paused' : 'running',
       );
-      if (!changed) {
-        if (!(await this.#store.broadcast(id))) throw new AppError('SVD_HTTP_NOT_FOUND');
-        throw new AppError('SVD_BOT_BROADCAST_STATE');
-      }
+      if (!changed) throw new AppError('SVD_BOT_BROADCAST_STATE');
       await this.#audit.record(
         {
           actor: actorOf(principal),

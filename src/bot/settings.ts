@@ -134,6 +134,13 @@ export function loadBotSettings(dataDir: string, env: NodeJS.ProcessEnv = proces
       message: 'invalid setting TELEGRAM_API_ROOT: must be an http(s) URL',
     });
   const paidBroadcasts = bool(env, 'SVIEDKA_BROADCAST_PAID', false);
+  const leaseSeconds = int(env, 'SVIEDKA_BROADCAST_LEASE_SECONDS', 30, 1, 3600);
+  const requestTimeoutMs = int(env, 'SVIEDKA_BROADCAST_TIMEOUT_MS', 10_000, 100, 120_000);
+  if (leaseSeconds * 1000 < requestTimeoutMs + 1000)
+    throw new AppError('SVD_CONFIG_INVALID', {
+      message:
+        'invalid setting SVIEDKA_BROADCAST_LEASE_SECONDS: must exceed the send timeout by at least a second',
+    });
   return {
     token,
     apiRoot,
@@ -144,8 +151,8 @@ export function loadBotSettings(dataDir: string, env: NodeJS.ProcessEnv = proces
     secretKey: env.SVIEDKA_BOT_SECRET_KEY?.trim() || undefined,
     rate: int(env, 'SVIEDKA_BROADCAST_RATE', 30, 1, paidBroadcasts ? 1000 : 30),
     paidBroadcasts,
-    leaseSeconds: int(env, 'SVIEDKA_BROADCAST_LEASE_SECONDS', 30, 1, 3600),
-    requestTimeoutMs: int(env, 'SVIEDKA_BROADCAST_TIMEOUT_MS', 10_000, 100, 120_000),
+    leaseSeconds,
+    requestTimeoutMs,
     pruneAfterSeconds: int(env, 'SVIEDKA_BROADCAST_PRUNE_AFTER_SECONDS', 172_800, 0, 30 * 86_400),
     deleteEvidenceMessages: bool(env, 'SVIEDKA_BOT_DELETE_EVIDENCE_MESSAGES', true),
     inboxDir: path.join(dataDir, 'bot-inbox'),

@@ -31,6 +31,8 @@ const MAX_ATTEMPTS = 5;
 interface Queued extends ClaimedDelivery {
   /** Local clock time (ms) of the reserved slot. */
   slot: number;
+  /** Local clock time (ms) by which the lease runs out (measured from before the claim: conservative). */
+  leaseUntil: number;
 }
 
 export interface WorkerOptions {
@@ -246,6 +248,7 @@ export class BroadcastWorker {
     let hadRetries = false;
 
     const refill = async () => {
+      const leaseUntil = Date.now() + settings.leaseSeconds * 1000;
       const claimed = await store.claim(broadcast.id, batch, settings.leaseSeconds);
       if (claimed.length === 0) {
         exhausted = true;
@@ -256,7 +259,7 @@ export class BroadcastWorker {
       this.#resumeAt = Math.max(this.#resumeAt, slots.resumeAt.getTime() - this.#clockOffset);
       const first = slots.firstSlot.getTime() - this.#clockOffset;
       claimed.forEach((row, i) => {
-        queue.push({ ...row, slot: first + (i * 1000) / rate });
+        queue.push({ ...row, slot: first + (i * 1000) / rate, leaseUntil });
       });
     };
 
@@ -310,8 +313,14 @@ export class BroadcastWorker {
     };
 
     const fire = (item: Queued) => {
-      const recent = this.#recentChats.get(item.ref);
       const now = Date.now();
+      // A request must finish inside its lease, or another worker could declare it unknown (or, for
+      // resend broadcasts, send it again) while it is in flight: give such rows back instead.
+      if (item.leaseUntil - now < settings.requestTimeoutMs + 500) {
+        outcomes.push({ seq: item.seq, state: 'pending', messageId: null, error: null, retryAt: null });
+        return;
+      }
+      const recent = this.#recentChats.get(item.ref);
       if (recent && now - recent < 1000) {
         queue.push({ ...item, slot: recent + 1000 });
         queue.sort((a, b) => a.slot - b.slot);
