@@ -241,7 +241,9 @@ export class ScreeningService {
     if (ids.length > 0) properties.idNumber = ids;
     await this.#fresh();
     const datasets = await this.datasetsFor(principal, requested);
-    const screened = this.screenOne({ schema: 'LegalEntity', properties }, datasets, {
+    // A birth date only makes sense for persons.
+    const schema = dates.length > 0 ? 'Person' : 'LegalEntity';
+    const screened = this.screenOne({ schema, properties }, datasets, {
       threshold: 0.7,
       limit,
       excludeEntityIds: [],
