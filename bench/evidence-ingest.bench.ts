@@ -91,6 +91,8 @@ try {
     seconds: number;
     sha256: string;
     maxRssBytes: number;
+    rssBefore: number;
+    rssPeak: number;
   };
   if (result.sha256 !== baseline) throw new Error('the ingested SHA-256 differs from sha256sum');
 
