@@ -95,7 +95,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
                     >
                       {t(`nav.${area.key}`)}
                     </Text>
-                    {area.pages.map((page) => (
+                    {area.pages.filter((page) => !page.hidden).map((page) => (
                       <NavLink
                         key={page.path}
                         component={RouterNavLink}

@@ -20,6 +20,11 @@ import { UsersPage } from '../admin/users-page.js';
 import type { Role } from '../api/types.js';
 import type be from '../i18n/be.json';
 import { HomePage } from '../pages/home-page.js';
+import { IconAddressBook, IconDatabase } from '@tabler/icons-react';
+import { DatasetsPage } from '../registry/datasets-page.js';
+import { EntitiesPage } from '../registry/entities-page.js';
+import { EntityEditPage } from '../registry/entity-edit-page.js';
+import { EntityPage } from '../registry/entity-page.js';
 
 type NavKey = keyof (typeof be)['nav'];
 
@@ -31,6 +36,8 @@ export interface Page {
   component: ComponentType;
   /** Roles that may see the page; absent means every logged-in user. */
   roles?: readonly Role[];
+  /** A route without its own navigation entry (detail pages). */
+  hidden?: boolean;
 }
 
 export interface Area {
@@ -44,6 +51,30 @@ const admin = ['admin'] as const;
 
 export const areas: Area[] = [
   { key: 'home', icon: IconHome, pages: [{ path: '/', label: 'home', icon: IconHome, component: HomePage }] },
+  {
+    key: 'registry',
+    icon: IconAddressBook,
+    roles: ['admin', 'analyst', 'reviewer'],
+    pages: [
+      { path: '/registry/entities', label: 'entities', icon: IconAddressBook, component: EntitiesPage },
+      { path: '/registry/datasets', label: 'datasets', icon: IconDatabase, component: DatasetsPage },
+      {
+        path: '/registry/entities/:id',
+        label: 'entities',
+        icon: IconAddressBook,
+        component: EntityPage,
+        hidden: true,
+      },
+      {
+        path: '/registry/entities/:id/edit',
+        label: 'entities',
+        icon: IconAddressBook,
+        component: EntityEditPage,
+        roles: ['admin', 'analyst'],
+        hidden: true,
+      },
+    ],
+  },
   {
     key: 'admin',
     icon: IconSettings,
