@@ -14,7 +14,10 @@ export default defineConfig({
   plugins: [react()],
   resolve: {
     // Lets the app import types from the server's Zod schemas (import type only: nothing server-side is bundled).
-    alias: { '@platform': fileURLToPath(new URL('../src/platform', import.meta.url)) },
+    alias: {
+      '@platform': fileURLToPath(new URL('../src/platform', import.meta.url)),
+      '@evidence': fileURLToPath(new URL('../src/evidence', import.meta.url)),
+    },
   },
   build: {
     outDir: 'dist',

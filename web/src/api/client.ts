@@ -48,13 +48,19 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+/** The session's CSRF token, for requests that cannot go through `request` (uploads with progress, downloads). */
+export function currentCsrfToken(): string | null {
+  return csrfToken;
+}
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown; details?: unknown };
 }
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/** A JSON request to the server; pages with API modules of their own (e.g. evidence) build on it. */
+export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;

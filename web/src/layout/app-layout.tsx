@@ -70,7 +70,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
           <ScrollArea type="auto">
             <div>
               {areas.map((area) =>
-                area.pages.length === 1 && area.pages[0]?.label === area.key ? (
+                area.pages[0]?.label === area.key &&
+                area.pages.every((page, index) => index === 0 || page.hidden) ? (
                   <NavLink
                     key={area.key}
                     component={RouterNavLink}
@@ -78,7 +79,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
                     end
                     label={t(`nav.${area.key}`)}
                     leftSection={<area.icon size={18} aria-hidden />}
-                    active={location.pathname === area.pages[0].path}
+                    active={
+                      location.pathname === area.pages[0].path ||
+                      location.pathname.startsWith(`${area.pages[0].path}/`)
+                    }
                     onClick={close}
                   />
                 ) : (
@@ -95,17 +99,19 @@ export function AppLayout({ children }: { children: ReactNode }) {
                     >
                       {t(`nav.${area.key}`)}
                     </Text>
-                    {area.pages.filter((page) => !page.hidden).map((page) => (
-                      <NavLink
-                        key={page.path}
-                        component={RouterNavLink}
-                        to={page.path}
-                        label={t(`nav.${page.label}`)}
-                        leftSection={<page.icon size={18} aria-hidden />}
-                        active={location.pathname.startsWith(page.path)}
-                        onClick={close}
-                      />
-                    ))}
+                    {area.pages
+                      .filter((page) => !page.hidden)
+                      .map((page) => (
+                        <NavLink
+                          key={page.path}
+                          component={RouterNavLink}
+                          to={page.path}
+                          label={t(`nav.${page.label}`)}
+                          leftSection={<page.icon size={18} aria-hidden />}
+                          active={location.pathname.startsWith(page.path)}
+                          onClick={close}
+                        />
+                      ))}
                   </div>
                 ),
               )}

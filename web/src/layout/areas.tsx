@@ -5,6 +5,10 @@
  */
 import type { Icon } from '@tabler/icons-react';
 import {
+  IconAddressBook,
+  IconAlertTriangle,
+  IconDatabase,
+  IconFolder,
   IconHome,
   IconKey,
   IconListCheck,
@@ -18,9 +22,14 @@ import { AuditPage } from '../admin/audit-page.js';
 import { JobsPage } from '../admin/jobs-page.js';
 import { UsersPage } from '../admin/users-page.js';
 import type { Role } from '../api/types.js';
+import { EvidenceListPage } from '../evidence/evidence-list-page.js';
+import { ItemPage } from '../evidence/item-page.js';
+import { UploadPage } from '../evidence/upload-page.js';
 import type be from '../i18n/be.json';
+import { IncidentFormPage } from '../incidents/incident-form-page.js';
+import { IncidentPage } from '../incidents/incident-page.js';
+import { IncidentsListPage } from '../incidents/incidents-list-page.js';
 import { HomePage } from '../pages/home-page.js';
-import { IconAddressBook, IconDatabase } from '@tabler/icons-react';
 import { DatasetsPage } from '../registry/datasets-page.js';
 import { EntitiesPage } from '../registry/entities-page.js';
 import { EntityEditPage } from '../registry/entity-edit-page.js';
@@ -71,6 +80,45 @@ export const areas: Area[] = [
         icon: IconAddressBook,
         component: EntityEditPage,
         roles: ['admin', 'analyst'],
+        hidden: true,
+      },
+    ],
+  },
+  {
+    key: 'evidence',
+    icon: IconFolder,
+    roles: ['admin', 'analyst', 'reviewer'],
+    pages: [
+      { path: '/evidence', label: 'evidence', icon: IconFolder, component: EvidenceListPage },
+      { path: '/evidence/upload', label: 'evidence', icon: IconFolder, component: UploadPage, hidden: true },
+      { path: '/evidence/:itemId', label: 'evidence', icon: IconFolder, component: ItemPage, hidden: true },
+    ],
+  },
+  {
+    key: 'incidents',
+    icon: IconAlertTriangle,
+    roles: ['admin', 'analyst', 'reviewer'],
+    pages: [
+      { path: '/incidents', label: 'incidents', icon: IconAlertTriangle, component: IncidentsListPage },
+      {
+        path: '/incidents/new',
+        label: 'incidents',
+        icon: IconAlertTriangle,
+        component: IncidentFormPage,
+        hidden: true,
+      },
+      {
+        path: '/incidents/:incidentId',
+        label: 'incidents',
+        icon: IconAlertTriangle,
+        component: IncidentPage,
+        hidden: true,
+      },
+      {
+        path: '/incidents/:incidentId/edit',
+        label: 'incidents',
+        icon: IconAlertTriangle,
+        component: IncidentFormPage,
         hidden: true,
       },
     ],

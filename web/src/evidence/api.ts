@@ -1,0 +1,134 @@
+/**
+ * Typed calls to the evidence vault's API, on top of the app's one JSON client (same-origin, CSRF token,
+ * ApiError with the server's code). The export is a file, so it is fetched as a blob here.
+ */
+import { ApiError, currentCsrfToken, NETWORK_ERROR_CODE, request } from '../api/client.js';
+import type {
+  AddPersonRequest,
+  CustodyEvent,
+  ExportRequest,
+  Incident,
+  IncidentInput,
+  IncidentSummary,
+  ItemDetail,
+  ItemSummary,
+  ItemsQuery,
+  TaxonomyCode,
+  VerifyReport,
+} from './types.js';
+
+function query(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const id = (value: string) => encodeURIComponent(value);
+
+/** URLs of an item's files, for <img>/<video> and download links (same origin, session cookie). */
+export const itemFiles = {
+  thumbnail: (itemId: string) => `/api/evidence/items/${id(itemId)}/thumbnail`,
+  stripped: (itemId: string) => `/api/evidence/items/${id(itemId)}/stripped`,
+  original: (itemId: string) => `/api/evidence/items/${id(itemId)}/original`,
+};
+
+export const evidenceApi = {
+  items: (filters: ItemsQuery) =>
+    request<{ items: ItemSummary[]; next: string | null }>(
+      'GET',
+      `/api/evidence/items${query(filters as Record<string, string | number | undefined>)}`,
+    ),
+  /** The item with everything known about it. Reading it is a custody event ("viewed"). */
+  item: (itemId: string) => request<ItemDetail>('GET', `/api/evidence/items/${id(itemId)}`),
+  custody: (itemId: string) =>
+    request<{ events: CustodyEvent[] }>('GET', `/api/evidence/items/${id(itemId)}/custody`),
+  classifyItem: (itemId: string, add: string[], remove: string[]) =>
+    request<{ codes: string[] }>('POST', `/api/evidence/items/${id(itemId)}/classify`, { add, remove }),
+  setVerification: (itemId: string, state: string, note?: string) =>
+    request<void>(
+      'POST',
+      `/api/evidence/items/${id(itemId)}/verification`,
+      note ? { state, note } : { state },
+    ),
+  verifyItem: (itemId: string) =>
+    request<VerifyReport>('POST', `/api/evidence/items/${id(itemId)}/verify`, {}),
+
+  taxonomy: () => request<{ codes: TaxonomyCode[] }>('GET', '/api/evidence/taxonomy'),
+
+  incidents: () => request<{ items: IncidentSummary[] }>('GET', '/api/evidence/incidents'),
+  incident: (incidentId: string) => request<Incident>('GET', `/api/evidence/incidents/${id(incidentId)}`),
+  createIncident: (input: IncidentInput) => request<Incident>('POST', '/api/evidence/incidents', input),
+  updateIncident: (incidentId: string, input: Partial<IncidentInput>) =>
+    request<Incident>('PATCH', `/api/evidence/incidents/${id(incidentId)}`, input),
+  linkItem: (incidentId: string, itemId: string, role?: string) =>
+    request<Incident>(
+      'POST',
+      `/api/evidence/incidents/${id(incidentId)}/items`,
+      role ? { itemId, role } : { itemId },
+    ),
+  addPerson: (incidentId: string, input: AddPersonRequest) =>
+    request<Incident>('POST', `/api/evidence/incidents/${id(incidentId)}/persons`, input),
+  classifyIncident: (incidentId: string, add: string[], remove: string[]) =>
+    request<{ codes: string[] }>('POST', `/api/evidence/incidents/${id(incidentId)}/classify`, {
+      add,
+      remove,
+    }),
+};
+
+export interface ExportedFile {
+  blob: Blob;
+  fileName: string;
+}
+
+/**
+ * Requests an export package. The answer is a zip (or an encrypted package when a recipient key is given),
+ * read whole into a Blob: the browser then saves it from a local blob: URL, never from another origin.
+ */
+export async function requestExport(input: ExportRequest, signal?: AbortSignal): Promise<ExportedFile> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const token = currentCsrfToken();
+  if (token) headers['x-csrf-token'] = token;
+  let response: Response;
+  try {
+    response = await fetch('/api/evidence/export', {
+      method: 'POST',
+      headers,
+      credentials: 'same-origin',
+      body: JSON.stringify(input),
+      signal,
+    });
+  } catch (cause) {
+    throw new ApiError(NETWORK_ERROR_CODE, cause instanceof Error ? cause.message : String(cause), 0);
+  }
+  if (!response.ok) {
+    let code = `SVD_HTTP_${response.status}`;
+    let message = response.statusText;
+    try {
+      const body = (await response.json()) as { error?: { code?: string; message?: string } };
+      if (body.error?.code) code = body.error.code;
+      if (body.error?.message) message = body.error.message;
+    } catch {
+      // Not JSON: keep the status.
+    }
+    throw new ApiError(code, message, response.status);
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'evidence-export.zip';
+  return { blob: await response.blob(), fileName };
+}
+
+/** Hands a Blob to the browser as a download under `fileName`. */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
