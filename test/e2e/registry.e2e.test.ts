@@ -71,9 +71,9 @@ describe('the registry', () => {
       demoLines({ persons: 20, prefix: 'e2e' }).join('');
     const summary = await page.evaluate(
       async ({ body }) => {
-        const me = await (await fetch('/api/auth/me')).json();
+        const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
         const headers = { 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' };
-        const created = await (
+        const created = (await (
           await fetch('/api/datasets', {
             method: 'POST',
             headers,
@@ -84,13 +84,13 @@ describe('the registry', () => {
               licence: 'CC0',
             }),
           })
-        ).json();
+        ).json()) as { dataset: { id: string } };
         const imported = await fetch(`/api/datasets/${created.dataset.id}/import`, {
           method: 'POST',
           headers: { ...headers, 'content-type': 'application/x-ndjson' },
           body,
         });
-        return (await imported.json()).summary;
+        return ((await imported.json()) as { summary: { imported: number; rejected: number } }).summary;
       },
       { body },
     );
