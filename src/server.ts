@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { areaHooks } from './areas.js';
+import { writeAuditHead } from './platform/audit/head-file.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { type App, buildApp } from './platform/http/app.js';
@@ -33,7 +34,7 @@ export function areaRoutes(runtime: Runtime): Array<(app: App) => Promise<void> 
     },
     authRoutes(runtime.auth, runtime.access, runtime.config.secureCookies),
     auditRoutes(runtime.audit),
-    jobRoutes(runtime.jobs),
+    jobRoutes(runtime.jobs, runtime.audit),
     ...areaHooks(runtime.areas).flatMap((hooks) => (hooks.routes ? [hooks.routes] : [])),
   ];
 }
@@ -68,9 +69,10 @@ export async function startServer(
   if (runtime.config.workers) {
     runtime.jobs.start();
     const purge = () =>
-      runtime.jobs
-        .enqueue(purgeSessionsJob, {})
-        .catch((error) => runtime.logger.warn({ err: error }, 'housekeeping'));
+      Promise.all([
+        runtime.jobs.enqueue(purgeSessionsJob, {}),
+        runtime.audit.head().then((head) => head && writeAuditHead(runtime.config.dataDir, head)),
+      ]).catch((error) => runtime.logger.warn({ err: error }, 'housekeeping'));
     void purge();
     housekeeping = setInterval(purge, 3_600_000);
     housekeeping.unref();

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { z } from 'zod';
 import { seedDemo } from '../demo/seed.js';
+import { readAuditHead, writeAuditHead } from '../platform/audit/head-file.js';
 import { createApiKeyRequestSchema, createUserRequestSchema, roleSchema } from '../platform/auth/model.js';
 import { openDatabase } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
@@ -218,11 +219,13 @@ export function platformCommands(program: Command): void {
     .action(async (_opts: unknown, command: Command) => {
       await withRuntime(configFrom(command), async (runtime) => {
         const bar = progress('Verifying audit chain', undefined);
-        const result = await runtime.audit.verify((checked) => bar.update(checked));
+        const recorded = readAuditHead(runtime.config.dataDir);
+        const result = await runtime.audit.verify((checked) => bar.update(checked), recorded);
         bar.stop();
         if (result.ok) {
+          if (result.head) writeAuditHead(runtime.config.dataDir, result.head);
           process.stdout.write(
-            `Audit chain OK: ${result.checked} rows; head ${result.head ? `#${result.head.seq} ${result.head.hash}` : '(empty)'}\n`,
+            `Audit chain OK: ${result.checked} rows; head ${result.head ? `#${result.head.seq} ${result.head.hash}` : '(empty)'}${recorded ? `; includes the head recorded at ${recorded.recordedAt}` : ''}\n`,
           );
           return;
         }

@@ -155,6 +155,11 @@ export class KeyRing {
     return createHmac('sha256', this.subkey(purpose, first)).update(value).digest('hex');
   }
 
+  /** The audit-chain HMAC key (key version 1, never rotated, so old rows keep verifying). */
+  auditKey(): Uint8Array {
+    return this.subkey('audit', this.versions()[0]!);
+  }
+
   /** Appends a new key version to the key file and returns the new ring (rotation, step 1). */
   static addVersion(ring: KeyRing): KeyRing {
     if (!ring.file) {

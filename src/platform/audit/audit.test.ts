@@ -3,9 +3,11 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../test/support/databases.js';
 import { AuditService } from './service.js';
 
+const KEY = Buffer.alloc(32, 9);
+
 describeEachDatabase('audit log', (ctx) => {
   it('chains rows and verifies a fresh chain', async () => {
-    const audit = new AuditService(ctx.database.db);
+    const audit = new AuditService(ctx.database.db, KEY);
     expect(await audit.verify()).toMatchObject({ ok: true, checked: 0 });
     const first = await audit.record({
       actor: { type: 'system', label: 'test' },
@@ -24,7 +26,7 @@ describeEachDatabase('audit log', (ctx) => {
   });
 
   it('keeps order and links under concurrent appends', async () => {
-    const audit = new AuditService(ctx.database.db);
+    const audit = new AuditService(ctx.database.db, KEY);
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         audit.record({ actor: { type: 'system' }, action: 'test.parallel', details: { i } }),
@@ -43,7 +45,7 @@ describeEachDatabase('audit log', (ctx) => {
   });
 
   it('names the first altered row, then the first deleted row', async () => {
-    const audit = new AuditService(ctx.database.db);
+    const audit = new AuditService(ctx.database.db, KEY);
     const db = ctx.database.db;
     // Tampering needs privileges the app does not use: disabling the trigger as the table owner.
     await sql`alter table audit_log disable trigger audit_log_no_update`.execute(db);

@@ -2,7 +2,7 @@
  * The audit hash chain: each row's hash is SHA-256 over a canonical encoding of its fields and the
  * previous row's hash. Pure functions, shared by the writer and `audit verify`.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -31,10 +31,29 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** The hash of one audit record (its `prevHash` included). */
-export function hashAuditRecord(record: AuditRecord): string {
+/**
+ * The hash of one audit record (its `prevHash` included): HMAC-SHA256 under the audit key, which lives
+ * outside the database, so someone who can write to the database cannot recompute a forged chain.
+ */
+export function hashAuditRecord(record: AuditRecord, key: Uint8Array): string {
   const canonical = canonicalJson({ ...record, at: record.at.toISOString() });
-  return createHash('sha256').update(canonical).digest('hex');
+  return createHmac('sha256', key).update(canonical).digest('hex');
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A string exactly as PostgreSQL will store and return it: lone UTF-16 surrogates become U+FFFD and
+ * NUL characters are removed. Hashing anything else would make an honest row fail verification.
+ */
+export function storableText(value: string): string {
+  return value.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '');
+}
+
+/** Cuts a string to at most `max` code points without splitting a surrogate pair. */
+export function truncateCodePoints(value: string, max: number): string {
+  const points = [...value];
+  return points.length > max ? points.slice(0, max).join('') : value;
 }
 
 /**
@@ -42,7 +61,7 @@ export function hashAuditRecord(record: AuditRecord): string {
  * characters (jsonb rejects them), turns non-finite numbers and bigints into strings.
  */
 export function sanitizeDetails(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '');
+  if (typeof value === 'string') return storableText(value);
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Date) return value.toISOString();

@@ -5,7 +5,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { AnyDb, AnyTransaction } from '../db/database.js';
-import { GENESIS_HASH, hashAuditRecord, sanitizeDetails } from './chain.js';
+import { GENESIS_HASH, hashAuditRecord, sanitizeDetails, storableText, truncateCodePoints } from './chain.js';
 import { type AuditFilter, type AuditRow, AuditStore, type AuditTables } from './store.js';
 
 export interface AuditActor {
@@ -35,8 +35,12 @@ export class AuditService {
   readonly #store: AuditStore;
   readonly #db: AnyDb;
 
-  constructor(db: AnyDb) {
+  readonly #key: Uint8Array;
+
+  /** `key` is the audit HMAC key (KeyRing.auditKey()), kept outside the database. */
+  constructor(db: AnyDb, key: Uint8Array) {
     this.#db = db;
+    this.#key = key;
     this.#store = new AuditStore(db);
   }
 
@@ -54,31 +58,45 @@ export class AuditService {
 
   async #append(trx: Transaction<AuditTables>, event: AuditEvent): Promise<AuditRow> {
     const head = await this.#store.lockHead(trx);
+    const text = (value: string | null | undefined, max = 500) =>
+      value === null || value === undefined ? null : storableText(truncateCodePoints(value, max));
     const record = {
       seq: (head?.seq ?? 0) + 1,
       at: new Date(),
       actorType: event.actor.type,
-      actorId: event.actor.id ?? null,
-      actorLabel: event.actor.label ?? null,
-      action: event.action,
-      targetType: event.target?.type ?? null,
-      targetId: event.target?.id ?? null,
+      actorId: text(event.actor.id),
+      actorLabel: text(event.actor.label),
+      action: storableText(event.action),
+      targetType: text(event.target?.type),
+      targetId: text(event.target?.id),
       outcome: event.outcome ?? 'ok',
-      purpose: event.purpose ?? null,
+      purpose: text(event.purpose, 1000),
       details: sanitizeDetails(event.details ?? {}) as Record<string, unknown>,
       prevHash: head?.hash ?? GENESIS_HASH,
     };
-    const hash = hashAuditRecord(record);
+    const hash = hashAuditRecord(record, this.#key);
     await this.#store.insert(trx, record, hash);
     return { ...record, hash };
+  }
+
+  /** The newest row's sequence number and hash (to record outside the database). */
+  async head(): Promise<{ seq: number; hash: string } | null> {
+    const [row] = await this.#store.list({ limit: 1 });
+    return row ? { seq: row.seq, hash: row.hash } : null;
   }
 
   list(filter: AuditFilter): Promise<AuditRow[]> {
     return this.#store.list(filter);
   }
 
-  /** Recomputes the whole chain; reports the first row whose hash, link or sequence is wrong. */
-  async verify(onProgress?: (checked: number) => void): Promise<VerifyResult> {
+  /**
+   * Recomputes the whole chain; reports the first row whose hash, link or sequence is wrong. With
+   * `expectHead` (a head recorded earlier, outside the database), also detects rows deleted from the end.
+   */
+  async verify(
+    onProgress?: (checked: number) => void,
+    expectHead?: { seq: number; hash: string },
+  ): Promise<VerifyResult> {
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let checked = 0;
@@ -101,12 +119,20 @@ export class AuditService {
           };
         }
         const { hash, ...record } = row;
-        if (hashAuditRecord(record) !== hash) {
+        if (hashAuditRecord(record, this.#key) !== hash) {
           return {
             ok: false,
             checked,
             head,
             firstBroken: { seq: row.seq, reason: 'content was altered (hash mismatch)' },
+          };
+        }
+        if (expectHead && row.seq === expectHead.seq && hash !== expectHead.hash) {
+          return {
+            ok: false,
+            checked,
+            head,
+            firstBroken: { seq: row.seq, reason: 'differs from the head recorded earlier (rewritten chain)' },
           };
         }
         prevHash = hash;
@@ -115,6 +141,17 @@ export class AuditService {
         head = { seq: row.seq, hash };
       }
       onProgress?.(checked);
+    }
+    if (expectHead && checked < expectHead.seq) {
+      return {
+        ok: false,
+        checked,
+        head,
+        firstBroken: {
+          seq: checked + 1,
+          reason: `rows ${checked + 1}–${expectHead.seq} are missing (the chain ends before the head recorded earlier)`,
+        },
+      };
     }
     return { ok: true, checked, head };
   }

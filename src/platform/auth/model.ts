@@ -24,7 +24,17 @@ export const usernameSchema = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'letters, digits, dot, dash or underscore; 2–63 characters');
-export const passwordSchema = z.string().min(1).max(1024);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Text a person can type: no NUL or other control characters, no broken UTF-16. */
+const typedText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value) && !LONE_SURROGATE.test(value), {
+      message: 'contains characters that cannot be typed',
+    });
+
+export const passwordSchema = typedText(1024).pipe(z.string().min(1));
 
 export const userSchema = z.object({
   id: z.string().uuid(),
@@ -47,9 +57,7 @@ export const meResponseSchema = z.object({
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;
 
-export const loginRequestSchema = z
-  .object({ username: z.string().max(200), password: passwordSchema })
-  .strict();
+export const loginRequestSchema = z.object({ username: typedText(200), password: passwordSchema }).strict();
 export const loginResponseSchema = z.object({
   stage: sessionStageSchema,
   user: userSchema,

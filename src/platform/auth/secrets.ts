@@ -4,21 +4,47 @@ import argon2 from 'argon2';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import { randomBytes } from '../crypto.js';
+import { AppError } from '../errors.js';
+
+/**
+ * argon2 is deliberately expensive; unbounded parallel logins would exhaust the CPU. At most
+ * `ARGON2_CONCURRENCY` run at once, a bounded queue waits, and beyond it callers get "too many requests".
+ */
+const ARGON2_CONCURRENCY = 4;
+const ARGON2_QUEUE = 200;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= ARGON2_CONCURRENCY) {
+    if (waiting.length >= ARGON2_QUEUE) throw new AppError('SVD_HTTP_RATE_LIMITED');
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
 
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /** Hashes a password with argon2id (OWASP's recommended parameters). */
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
+  return limited(() => argon2.hash(password, ARGON2_OPTIONS));
 }
 
 /** Verifies a password; false on any malformed hash. */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
-  try {
-    return await argon2.verify(hash, password);
-  } catch {
-    return false;
-  }
+  return limited(async () => {
+    try {
+      return await argon2.verify(hash, password);
+    } catch {
+      return false;
+    }
+  });
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Transaction, Updateable } from 'kysely';
+import { truncateCodePoints } from '../audit/chain.js';
 import type { AuditService } from '../audit/service.js';
 import type { Config } from '../config.js';
 import { constantTimeEqual, type KeyRing, randomToken } from '../crypto.js';
@@ -111,7 +112,9 @@ function stageAfterPassword(user: UserRow): SessionStage {
 }
 
 function stageAfterPasswordChange(user: UserRow): SessionStage {
-  if (user.totp_enabled) return 'ok';
+  // An enrolled user still proves the second factor: a one-time password from an admin reset alone
+  // must never open a full session.
+  if (user.totp_enabled) return 'totp';
   if (rolesRequiringTotp.includes(user.role)) return 'totp_enrol';
   return 'ok';
 }
@@ -181,7 +184,7 @@ export class AuthService {
     const now = new Date();
     const lockUntil = new Date(now.getTime() + this.config.lockoutMinutes * 60_000);
     const user = username ? await this.store.userByName(username) : undefined;
-    const anonymousActor = { type: 'anonymous' as const, label: username.slice(0, 100) };
+    const anonymousActor = { type: 'anonymous' as const, label: truncateCodePoints(username, 100) };
 
     if (!user) {
       const throttle = await this.store.throttleFor(nameHash);
@@ -206,7 +209,7 @@ export class AuthService {
     }
 
     const actor = { type: 'user' as const, id: user.id, label: user.username };
-    if (user.locked_until && new Date(user.locked_until) > now) {
+    if (!(await this.store.reserveAttempt(user.id, this.config.loginMaxFailures, lockUntil))) {
       await verifyDummy(password);
       await this.audit.record({
         actor,
@@ -219,12 +222,8 @@ export class AuthService {
     const valid = user.password_hash ? await verifyPassword(user.password_hash, password) : false;
     if (!valid || user.disabled_at || user.role === 'partner') {
       await this.store.transaction(async (trx) => {
-        const state = await this.store.recordUserFailure(
-          trx,
-          user.id,
-          this.config.loginMaxFailures,
-          lockUntil,
-        );
+        // The attempt was already counted by reserveAttempt.
+        const state = await this.store.userById(user.id, trx);
         const locked = !!state?.locked_until && new Date(state.locked_until) > now;
         await this.audit.record(
           {
@@ -247,9 +246,9 @@ export class AuthService {
     }
     const stage = stageAfterPassword(user);
     return this.store.transaction(async (trx) => {
-      if (stage === 'ok' || stage === 'password_change' || stage === 'totp_enrol') {
+      // With a second factor still to come, the attempt stays counted until the code is right.
+      if (stage !== 'totp')
         await this.store.updateUser(trx, user.id, { failed_logins: 0, locked_until: null });
-      }
       const issued = await this.#issueSession(trx, user, stage);
       await this.audit.record({ actor, action: 'auth.login', details: { stage } }, trx);
       return issued;
@@ -262,7 +261,16 @@ export class AuthService {
     const user = session.user;
     const actor = { type: 'user' as const, id: user.id, label: user.username };
     const now = new Date();
-    if (user.locked_until && new Date(user.locked_until) > now) throw new AppError('SVD_AUTH_LOCKED');
+    const lockUntil = new Date(now.getTime() + this.config.lockoutMinutes * 60_000);
+    if (!(await this.store.reserveAttempt(user.id, this.config.loginMaxFailures, lockUntil))) {
+      await this.audit.record({
+        actor,
+        action: 'auth.totp',
+        outcome: 'denied',
+        details: { reason: 'locked' },
+      });
+      throw new AppError('SVD_AUTH_LOCKED');
+    }
     const secret = user.totp_secret
       ? this.keys.decryptFieldText(user.totp_secret, `users.totp_secret:${user.id}`)
       : null;
@@ -270,9 +278,8 @@ export class AuthService {
     return this.store
       .transaction(async (trx) => {
         let method: 'totp' | 'recovery' | null = null;
-        if (step !== null && (user.totp_last_step === null || step > Number(user.totp_last_step))) {
+        if (step !== null && (await this.store.claimTotpStep(trx, user.id, step))) {
           method = 'totp';
-          await this.store.updateUser(trx, user.id, { totp_last_step: step });
         } else if (
           step === null &&
           (await this.store.consumeRecoveryCode(trx, user.id, hashRecoveryCode(code)))
@@ -280,8 +287,6 @@ export class AuthService {
           method = 'recovery';
         }
         if (!method) {
-          const lockUntil = new Date(now.getTime() + this.config.lockoutMinutes * 60_000);
-          await this.store.recordUserFailure(trx, user.id, this.config.loginMaxFailures, lockUntil);
           await this.audit.record({ actor, action: 'auth.totp', outcome: 'failed' }, trx);
           return null;
         }
@@ -305,6 +310,10 @@ export class AuthService {
     if (session.stage !== 'password_change' && session.stage !== 'ok') throw new AppError('SVD_AUTH_STAGE');
     const user = session.user;
     if (!user.password_hash || !(await verifyPassword(user.password_hash, currentPassword))) {
+      const lockUntil = new Date(Date.now() + this.config.lockoutMinutes * 60_000);
+      await this.store.transaction((trx) =>
+        this.store.recordUserFailure(trx, user.id, this.config.loginMaxFailures, lockUntil),
+      );
       throw new AppError('SVD_AUTH_BAD_CREDENTIALS', { message: 'The current password is wrong.' });
     }
     if ([...newPassword].length < MIN_PASSWORD_LENGTH) throw new AppError('SVD_AUTH_WEAK_PASSWORD');
@@ -326,9 +335,18 @@ export class AuthService {
     });
   }
 
+  /**
+   * Enrolment is for users without 2FA. Replacing an enrolled factor goes through an administrator's
+   * reset, so a stolen session cannot bind 2FA to another device.
+   */
+  #assertMayEnrol(session: SessionInfo): void {
+    if (session.stage !== 'totp_enrol' && session.stage !== 'ok') throw new AppError('SVD_AUTH_STAGE');
+    if (session.user.totp_enabled) throw new AppError('SVD_AUTH_STAGE');
+  }
+
   /** Starts TOTP enrolment: a new pending secret (encrypted at rest) and its QR code. */
   async startTotpEnrolment(session: SessionInfo) {
-    if (session.stage !== 'totp_enrol' && session.stage !== 'ok') throw new AppError('SVD_AUTH_STAGE');
+    this.#assertMayEnrol(session);
     const secret = generateTotpSecret();
     await this.store.transaction((trx) =>
       this.store.updateUser(trx, session.user.id, {
@@ -340,7 +358,7 @@ export class AuthService {
 
   /** Confirms enrolment with a code from the app; returns single-use recovery codes (shown once). */
   async confirmTotpEnrolment(session: SessionInfo, code: string) {
-    if (session.stage !== 'totp_enrol' && session.stage !== 'ok') throw new AppError('SVD_AUTH_STAGE');
+    this.#assertMayEnrol(session);
     const user = (await this.store.userById(session.user.id))!;
     if (!user.totp_pending_secret) throw new AppError('SVD_AUTH_NOT_ENROLLED');
     const secret = this.keys.decryptFieldText(

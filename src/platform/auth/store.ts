@@ -118,6 +118,32 @@ export class AuthStore {
       .executeTakeFirst();
   }
 
+  /**
+   * Reserves one login attempt atomically: counts it as failed in advance and sets the lock when it
+   * is the last allowed one. Returns false when the account is locked. Parallel guesses therefore
+   * cannot exceed the limit; a success resets the count afterwards.
+   */
+  async reserveAttempt(id: string, max: number, lockUntil: Date): Promise<boolean> {
+    const result = await sql<{ id: string }>`update users set
+        failed_logins = failed_logins + 1,
+        locked_until = case when failed_logins + 1 >= ${max} then ${lockUntil}::timestamptz else locked_until end,
+        updated_at = now()
+      where id = ${id} and (locked_until is null or locked_until <= now())
+      returning id`.execute(this.db);
+    return result.rows.length === 1;
+  }
+
+  /** Records a TOTP time step as used; false when it (or a later one) was already used (replay). */
+  async claimTotpStep(trx: Executor, id: string, step: number): Promise<boolean> {
+    const result = await trx
+      .updateTable('users')
+      .set({ totp_last_step: step })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** Counts one failed login; locks the account once `max` is reached. Returns the new state. */
   recordUserFailure(trx: Executor, id: string, max: number, lockUntil: Date) {
     return trx

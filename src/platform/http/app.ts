@@ -81,6 +81,14 @@ function sendError(reply: FastifyReply, error: AppError): FastifyReply {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 function contentSecurityPolicy(nonce?: string): string {
   return [
     "default-src 'self'",
@@ -163,8 +171,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    // Decide by the matched route, never by the raw URL: the router decodes `%61pi` to `api`, a prefix
+    // test on request.url would not. Every /api route has a rule (enforced above); pages have none.
     const rule = request.routeOptions.config?.access as AccessRule | undefined;
-    if (!request.url.startsWith('/api/') || !rule) return;
+    if (!rule) return;
     reply.header('cache-control', 'no-store');
 
     const authorization = request.headers.authorization;
@@ -231,7 +241,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
     if (options.secureCookies)
       reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
-    if (request.url.startsWith('/api/'))
+    if (request.routeOptions.config?.access || request.url.startsWith('/api/'))
       reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
     return payload;
   });
@@ -293,12 +303,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
       index: false,
       wildcard: false,
       cacheControl: false,
+      // index.html is a template (CSP nonce); it is only ever sent through sendIndex.
+      allowedPath: (pathName: string) => pathName !== '/index.html',
     });
     app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
     app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
       if (
         request.method === 'GET' &&
-        !request.url.startsWith('/api/') &&
+        !safeDecode(request.url.split('?')[0]!).startsWith('/api/') &&
         !path.extname(request.url.split('?')[0]!)
       ) {
         return sendIndex(reply);

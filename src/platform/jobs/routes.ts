@@ -1,11 +1,13 @@
 /** Background jobs, visible to administrators. */
 import { z } from 'zod';
+import type { AuditService } from '../audit/service.js';
+import { actorOf } from '../auth/service.js';
 import { ADMIN } from '../http/access-rules.js';
 import type { App } from '../http/app.js';
 import { jobListResponseSchema, jobSchema, jobStateSchema } from './model.js';
 import type { JobQueue } from './queue.js';
 
-export function jobRoutes(queue: JobQueue) {
+export function jobRoutes(queue: JobQueue, audit: AuditService) {
   return (app: App) => {
     app.get(
       '/api/jobs',
@@ -29,7 +31,16 @@ export function jobRoutes(queue: JobQueue) {
           response: { 200: z.object({ job: jobSchema }) },
         },
       },
-      async (request) => ({ job: await queue.retry(request.params.id) }),
+      async (request) => {
+        const job = await queue.retry(request.params.id);
+        await audit.record({
+          actor: actorOf(request.principal!),
+          action: 'job.retry',
+          target: { type: 'job', id: job.id },
+          details: { type: job.type },
+        });
+        return { job };
+      },
     );
   };
 }
