@@ -162,7 +162,7 @@ export function EvidenceListPage() {
         column.accessor((item) => item.codes.join(' '), {
           id: 'codes',
           header: () => t('evidence.classification'),
-          cell: (info) => <CodeBadges codes={info.row.original.codes} max={3} />,
+          cell: (info) => <CodeBadges codes={info.row.original.codes} max={3} compact />,
         }),
         column.accessor('verificationState', {
           header: () => t('evidence.verificationLabel'),

@@ -116,16 +116,23 @@ export function useCodeLabel(): (code: string) => string {
   return useCallback((code: string) => byCode.get(code)?.labels[language] ?? code, [byCode, language]);
 }
 
-/** Codes as badges: the label in the interface language, the code on hover. */
-export function CodeBadges({ codes, max }: { codes: string[]; max?: number }) {
+/** Codes as badges: the label in the interface language, the code on hover (compact: the other way round). */
+export function CodeBadges({ codes, max, compact }: { codes: string[]; max?: number; compact?: boolean }) {
   const label = useCodeLabel();
   const shown = max ? codes.slice(0, max) : codes;
   if (codes.length === 0) return null;
   return (
     <Group gap={4}>
       {shown.map((code) => (
-        <Badge key={code} variant="light" color={axisColor(code)} radius="sm" tt="none" title={code}>
-          {label(code)}
+        <Badge
+          key={code}
+          variant="light"
+          color={axisColor(code)}
+          radius="sm"
+          tt="none"
+          title={compact ? label(code) : code}
+        >
+          {compact ? code : label(code)}
         </Badge>
       ))}
       {max && codes.length > max ? (

@@ -94,7 +94,7 @@ export function IncidentsListPage() {
         column.accessor((incident) => incident.codes.join(' '), {
           id: 'codes',
           header: () => t('evidence.classification'),
-          cell: (info) => <CodeBadges codes={info.row.original.codes} max={3} />,
+          cell: (info) => <CodeBadges codes={info.row.original.codes} max={3} compact />,
         }),
         column.accessor('itemCount', {
           header: () => t('incidents.items'),

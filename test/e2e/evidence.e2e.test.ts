@@ -1,0 +1,228 @@
+/**
+ * The evidence vault in a real browser against the real server: an administrator uploads a JPEG through
+ * the page (tus), opens the item, sees its GPS and capture time, classifies it, creates an incident, links
+ * the item, exports the incident and finds `manifest-sha256.txt` (with the photo's SHA-256) in the zip.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import * as OTPAuth from 'otpauth';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureFixtures, FIXTURE_FACTS, type FixturePaths } from '../../scripts/make-fixtures.js';
+import { launchBrowser, openContext, type RunningServer, screenshot, startServer } from './harness.js';
+
+let server: RunningServer;
+let browser: Browser;
+let fixtures: FixturePaths;
+let downloads: string;
+
+beforeAll(async () => {
+  fixtures = await ensureFixtures();
+  downloads = await mkdtemp(join(tmpdir(), 'sviedka-e2e-downloads-'));
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (downloads) await rm(downloads, { recursive: true, force: true });
+});
+
+async function freshCode(secret: string, used: Set<number>): Promise<string> {
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+  for (;;) {
+    const step = Math.floor(Date.now() / 30_000);
+    const msLeft = 30_000 - (Date.now() % 30_000);
+    if (!used.has(step) && msLeft > 3_000) {
+      used.add(step);
+      return totp.generate();
+    }
+    await new Promise((done) => setTimeout(done, msLeft + 250));
+  }
+}
+
+/**
+ * The administrator's first login on a fresh server: one-time password, own password, 2FA enrolment and
+ * recovery codes, ending on the home page (in Belarusian, the default language).
+ */
+async function firstAdminLogin(page: Page, adminPassword: string): Promise<void> {
+  const password = 'evidence e2e passphrase 42';
+  await page.goto('/');
+  await page.locator('input[name="username"]').fill('admin');
+  await page.locator('input[name="password"]').fill(adminPassword);
+  await page.getByTestId('login-submit').click();
+  await page.locator('input[name="currentPassword"]').fill(adminPassword);
+  await page.locator('input[name="newPassword"]').fill(password);
+  await page.locator('input[name="confirmPassword"]').fill(password);
+  await page.getByTestId('password-submit').click();
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+  await page.locator('input[name="code"]').fill(await freshCode(secret, new Set()));
+  await page.getByTestId('totp-enrol-submit').click();
+  await page.getByLabel('Коды аднаўлення захаваны ў надзейным месцы').check();
+  await page.getByTestId('recovery-continue').click();
+  await expect.poll(() => page.locator('h1').textContent()).toContain('Вітаем');
+}
+
+/** Waits for the confirmation toasts to close on their own, so they do not cover a screenshot. */
+async function closeNotifications(page: Page): Promise<void> {
+  await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 15_000 }).toBe(0);
+}
+
+/** The entries of a zip file (central directory), with a reader for stored or deflated contents. */
+function zipEntries(zip: Buffer): Map<string, () => Buffer> {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('not a zip file');
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  const entries = new Map<string, () => Buffer>();
+  for (let index = 0; index < count; index += 1) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('broken central directory');
+    const method = zip.readUInt16LE(at + 10);
+    const compressed = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    entries.set(name, () => {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + compressed);
+      return method === 8 ? inflateRawSync(data) : Buffer.from(data);
+    });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+describe('the evidence vault', () => {
+  it('uploads, classifies, links to an incident and exports', async () => {
+    const { page, watchdog } = await openContext(browser, server.baseUrl);
+    await firstAdminLogin(page, server.adminPassword);
+    const nav = page.getByRole('navigation', { name: 'Асноўная навігацыя' });
+    const photoHash = createHash('sha256').update(readFileSync(fixtures.jpeg)).digest('hex');
+
+    // Upload through the page: the dropzone's file input, tus underneath.
+    await nav.getByRole('link', { name: 'Доказы' }).click();
+    await page.getByTestId('evidence-table').waitFor();
+    await page.getByRole('link', { name: 'Загрузіць' }).click();
+    await page.locator('input[name="source"]').fill('Валанцёр, тэставы канал');
+    await page.getByTestId('evidence-dropzone').locator('input[type="file"]').setInputFiles(fixtures.jpeg);
+    const itemLink = page.getByTestId('uploaded-item-link');
+    await itemLink.waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('upload-table').textContent()).toContain(photoHash.slice(0, 12));
+    expect(
+      watchdog.requests.some(
+        (request) => request.startsWith('PATCH') && request.includes('/api/evidence/tus/'),
+      ),
+    ).toBe(true);
+    await itemLink.click();
+
+    // The item: blurred preview, then metadata with GPS and capture time once processing is done.
+    await expect.poll(() => page.locator('h1').textContent()).toBe('photo.jpg');
+    await page.getByTestId('tab-metadata').click();
+    const gps = page.getByTestId('metadata-summary').getByTestId('gps');
+    await gps.waitFor({ timeout: 60_000 });
+    expect(await gps.textContent()).toBe(
+      `${FIXTURE_FACTS.photo.latitude.toFixed(6)}, ${FIXTURE_FACTS.photo.longitude.toFixed(6)}`,
+    );
+    expect(await page.getByTestId('capture-time').textContent()).toContain('2024-08-09');
+    expect(await page.getByTestId('metadata-record').count()).toBeGreaterThan(0);
+    await page.getByTestId('tab-preview').click();
+    const preview = page.getByTestId('item-preview');
+    await preview.waitFor();
+    expect(await preview.getAttribute('data-revealed')).toBe('false');
+    expect(await preview.locator('img').getAttribute('class')).toContain('sensitive-blur');
+    await page.getByTestId('tab-metadata').click();
+    await page.getByTestId('color-scheme-toggle').click();
+    await expect.poll(() => page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
+    await screenshot(page, 'evidence-item-dark');
+    await page.getByTestId('color-scheme-toggle').click();
+
+    // Classification: a violation and an evidence role, picked by code; saved as a custody event.
+    await page.getByTestId('tab-classification').click();
+    await page.getByTestId('taxonomy-violation').click();
+    await page.getByTestId('taxonomy-violation').fill('BY.V.TORTURE');
+    await page.getByRole('option', { name: /BY\.V\.TORTURE/ }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('taxonomy-role').click();
+    await page.getByTestId('taxonomy-role').fill('ROLE.CRIMEBASE');
+    await page.getByRole('option', { name: /ROLE\.CRIMEBASE/ }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('classify-save').click();
+    await expect.poll(() => page.getByTestId('classify-save').isDisabled()).toBe(true);
+    await page.getByTestId('tab-custody').click();
+    const timeline = page.getByTestId('custody-timeline');
+    await expect.poll(() => timeline.textContent()).toContain('Класіфікаваны');
+    await page.getByTestId('verify-item').click();
+    await expect
+      .poll(() => page.getByTestId('verify-result').textContent())
+      .toContain('ланцужок захоўвання цэлы');
+    const itemUrl = page.url();
+
+    // An incident, then the item linked to it from the incident page.
+    await nav.getByRole('link', { name: 'Інцыдэнты' }).click();
+    await page.getByTestId('incidents-table').waitFor();
+    await page.getByRole('link', { name: 'Новы інцыдэнт' }).click();
+    await page.locator('input[name="title"]').fill('Затрыманне на праспекце, 9 жніўня');
+    await page.locator('textarea[name="description"]').fill('Збіццё затрыманых пры пасадцы ў аўтазак.');
+    await page.locator('input[name="occurredFrom"]').fill('2024-08-09T21:00');
+    await page.locator('input[name="place"]').fill('Мінск, праспект Незалежнасці');
+    await page.locator('input[name="responsibleUnit"]').fill('Тэставае падраздзяленне');
+    await page.getByTestId('incident-submit').click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Затрыманне на праспекце, 9 жніўня');
+    await page.getByTestId('link-item-select').click();
+    await page.getByRole('option', { name: /photo\.jpg/ }).click();
+    await page.getByTestId('link-item-submit').click();
+    const linked = page.getByTestId('incident-items');
+    await expect.poll(() => linked.textContent()).toContain('photo.jpg');
+    await closeNotifications(page);
+    await page.evaluate('window.scrollTo(0, 0)');
+    await screenshot(page, 'incidents-page-be');
+
+    // Export the incident: a zip saved by the browser from a local blob, with the manifest inside.
+    await page.getByTestId('incident-export').click();
+    await page.locator('input[name="purpose"]').fill('Падача ў УВКПЧ ААН (тэст)');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-submit').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^evidence-.+\.zip$/);
+    const saved = join(downloads, download.suggestedFilename());
+    await download.saveAs(saved);
+    const entries = zipEntries(await readFile(saved));
+    const manifestName = [...entries.keys()].find((name) => name.endsWith('manifest-sha256.txt'));
+    expect(manifestName).toBeDefined();
+    expect(
+      entries
+        .get(manifestName ?? '')?.()
+        .toString('utf8'),
+    ).toContain(photoHash);
+    await page.getByTestId('export-done').waitFor();
+    await page.getByRole('button', { name: 'Гатова' }).click();
+
+    // The export is in the item's chain of custody.
+    await page.goto(`${itemUrl.split('?')[0]}?tab=custody`);
+    await expect.poll(() => page.getByTestId('custody-timeline').textContent()).toContain('Экспартаваны');
+
+    // The list: filters live in the URL; the classified photo is found by its code, not by a video filter.
+    await nav.getByRole('link', { name: 'Доказы' }).click();
+    const table = page.getByTestId('evidence-table');
+    await table.locator('tr', { hasText: 'photo.jpg' }).waitFor();
+    await page.goto('/evidence?code=BY.V.TORTURE');
+    await table.locator('tr', { hasText: 'photo.jpg' }).waitFor();
+    await page.goto('/evidence?kind=video');
+    await expect.poll(() => table.textContent()).toContain('Няма доказаў з такімі фільтрамі');
+    await page.goBack();
+    await table.locator('tr', { hasText: 'photo.jpg' }).waitFor();
+    expect(await table.locator('img.sensitive-blur').count()).toBeGreaterThan(0);
+    await closeNotifications(page);
+    await screenshot(page, 'evidence-list-light');
+
+    watchdog.assertClean();
+  });
+});
