@@ -14,9 +14,10 @@
  */
 
 import { encodeDate, parseDate } from './dates.js';
-import { type Growable, hashKey, i32, u8, u16, u32 } from './growable.js';
+import { hashKey, i32, u8, u16, u32 } from './growable.js';
 import { matchableSchemas } from './model.js';
 import type { Part } from './parts.js';
+import { Postings } from './postings.js';
 import {
   entityNames,
   genderCode,
@@ -27,7 +28,7 @@ import {
   type PreparedQuery,
   prepareName,
 } from './query.js';
-import { analyseToken, type TokenInfo } from './tokens.js';
+import { analyseToken, type StoredToken, storeToken, type TokenInfo } from './tokens.js';
 
 /** An entity as the registry hands it to the index. */
 export interface IndexEntity {
@@ -55,6 +56,10 @@ export interface RetrievalFilter {
   maxCandidates?: number;
 }
 
+/** Candidates below this share of the best accumulated weight are dropped (but never the top few). */
+const RELATIVE_CUT = 0.35;
+const MIN_CANDIDATES = 25;
+
 const KEY_PHONETIC = 'p';
 const KEY_DELETION = 'd';
 const KEY_GIVEN = 'g';
@@ -79,17 +84,22 @@ function deletions(key: string): string[] {
 }
 
 /** Keys under which a stored token is posted. */
-function storedKeys(info: TokenInfo): string[] {
+function storedKeys(
+  info: Pick<TokenInfo, 'given' | 'patronymic' | 'patronymicShaped' | 'initial'>,
+  token: StoredToken,
+): string[] {
   if (info.initial) return [];
+  const ns = token.bits & 15;
+  const np = (token.bits >> 4) & 15;
+  const phonetics = token.keys.split('|').slice(ns, ns + np);
   const keys: string[] = [];
-  for (const p of info.phonetics) keys.push(KEY_PHONETIC + p);
+  for (const p of phonetics) keys.push(KEY_PHONETIC + p);
   for (const g of info.given) keys.push(`${KEY_GIVEN}${g}`);
   for (const t of info.patronymic) keys.push(`${KEY_PATRONYMIC}${t}`);
   // Edit neighbourhoods only for surname-like tokens: given names and patronymics are resolved
   // through the dictionary on the query side, and their lists would be huge.
   if (info.given.length === 0 && !info.patronymicShaped) {
-    for (const p of info.phonetics)
-      if (p.length >= 4) for (const d of deletions(p)) keys.push(KEY_DELETION + d);
+    for (const p of phonetics) if (p.length >= 4) for (const d of deletions(p)) keys.push(KEY_DELETION + d);
   }
   return keys;
 }
@@ -130,12 +140,10 @@ export interface IndexStats {
 }
 
 export class CandidateIndex {
-  // Interned tokens and spellings.
-  readonly #tokenIds = new Map<string, number>();
-  readonly tokens: TokenInfo[] = [];
-  readonly #surfaceIds = new Map<string, number>();
-  readonly surfaces: string[] = [];
-  readonly #surfaceToken = u32(1024);
+  // Interned tokens (case-folded), in an open-addressing table keyed by the text's hash.
+  readonly tokens: StoredToken[] = [];
+  #tokenSlots = new Int32Array(1 << 16).fill(-1);
+  readonly #queryCache = new Map<string, TokenInfo>();
 
   // Documents.
   readonly docIds: string[] = [];
@@ -154,8 +162,12 @@ export class CandidateIndex {
   readonly nats = u16(1024);
   readonly nameTokStart = u32(4096);
   readonly nameTokCount = u8(4096);
-  readonly posSurface = u32(16384);
+  /** Per token position: token id, part, and how to case it for display (see `#caseOf`). */
+  readonly posToken = u32(16384);
   readonly posPart = u8(16384);
+  readonly posCase = u8(16384);
+  /** Spellings that case rules cannot rebuild from the folded token (ё, apostrophes, McName). */
+  readonly #posSpelling = new Map<number, string>();
   readonly #idNumbers = new Map<string, number | number[]>();
 
   readonly datasets: string[] = [];
@@ -165,10 +177,7 @@ export class CandidateIndex {
   readonly countries: string[] = [];
   readonly #countryIdx = new Map<string, number>();
 
-  // Postings: hash → doc (>= 0, a single posting) or -(list + 1).
-  readonly #postings = new Map<number, number>();
-  readonly #lists: Growable<Uint32Array>[] = [];
-  #postingCount = 0;
+  readonly #postings = new Postings();
   #live = 0;
   lastSeq = 0;
 
@@ -177,33 +186,45 @@ export class CandidateIndex {
   #mark = new Uint32Array(0);
   #stamp = 0;
 
-  /** Interns a folded token, analysing it the first time. */
-  tokenId(folded: string): number {
-    let id = this.#tokenIds.get(folded);
-    if (id === undefined) {
-      id = this.tokens.length;
-      this.tokens.push(analyseToken(folded));
-      this.#tokenIds.set(folded, id);
+  /** Interns a folded token, analysing it the first time; returns its id (and the analysis when new). */
+  tokenId(folded: string, analysis?: { info?: TokenInfo }): number {
+    const slots = this.#tokenSlots;
+    const mask = slots.length - 1;
+    let slot = hashKey(folded) & mask;
+    for (;;) {
+      const id = slots[slot]!;
+      if (id === -1) break;
+      if (this.tokens[id]!.text === folded) return id;
+      slot = (slot + 1) & mask;
+    }
+    const info = analyseToken(folded);
+    if (analysis) analysis.info = info;
+    const id = this.tokens.length;
+    this.tokens.push(storeToken(info));
+    slots[slot] = id;
+    if (this.tokens.length * 2 > slots.length) {
+      const next = new Int32Array(slots.length * 2).fill(-1);
+      const nextMask = next.length - 1;
+      for (let t = 0; t < this.tokens.length; t++) {
+        let k = hashKey(this.tokens[t]!.text) & nextMask;
+        while (next[k] !== -1) k = (k + 1) & nextMask;
+        next[k] = t;
+      }
+      this.#tokenSlots = next;
     }
     return id;
   }
 
-  /** Analysis of a folded token (cached across queries too). */
+  /** Analysis of a query token (cached: bulk files repeat given names and patronymics). */
   analyse = (folded: string): TokenInfo => {
-    const id = this.#tokenIds.get(folded);
-    return id === undefined ? analyseToken(folded) : this.tokens[id]!;
-  };
-
-  #surfaceId(surface: string, folded: string): number {
-    let id = this.#surfaceIds.get(surface);
-    if (id === undefined) {
-      id = this.surfaces.length;
-      this.surfaces.push(surface);
-      this.#surfaceIds.set(surface, id);
-      this.#surfaceToken.push(this.tokenId(folded));
+    let info = this.#queryCache.get(folded);
+    if (!info) {
+      info = analyseToken(folded);
+      if (this.#queryCache.size >= 50_000) this.#queryCache.clear();
+      this.#queryCache.set(folded, info);
     }
-    return id;
-  }
+    return info;
+  };
 
   #intern(map: Map<string, number>, list: string[], value: string): number {
     let id = map.get(value);
@@ -215,45 +236,45 @@ export class CandidateIndex {
     return id;
   }
 
-  #post(key: string, doc: number): void {
-    const hash = hashKey(key);
-    const current = this.#postings.get(hash);
-    this.#postingCount++;
-    if (current === undefined) {
-      this.#postings.set(hash, doc);
-      return;
-    }
-    if (current >= 0) {
-      if (current === doc) {
-        this.#postingCount--;
-        return;
-      }
-      const list = u32(4);
-      list.push(current);
-      list.push(doc);
-      this.#lists.push(list);
-      this.#postings.set(hash, -this.#lists.length);
-      return;
-    }
-    const list = this.#lists[-current - 1]!;
-    if (list.data[list.length - 1] === doc) {
-      this.#postingCount--;
-      return;
-    }
-    list.push(doc);
+  /** 0 lower case, 1 capitalised, 2 capitals, 3 other (kept verbatim). */
+  #caseOf(surface: string, folded: string): number {
+    if (surface === folded) return 0;
+    if (surface === folded.toUpperCase()) return 2;
+    if (surface === folded[0]!.toUpperCase() + folded.slice(1)) return 1;
+    return 3;
   }
 
-  #posting(hash: number): { single: number } | Growable<Uint32Array> | undefined {
-    const current = this.#postings.get(hash);
-    if (current === undefined) return undefined;
-    return current >= 0 ? { single: current } : this.#lists[-current - 1]!;
+  /** The stored spelling of the token at a position. */
+  spellingAt(position: number): string {
+    const text = this.tokens[this.posToken.data[position]!]!.text;
+    switch (this.posCase.data[position]) {
+      case 0:
+        return text;
+      case 1:
+        return text[0]!.toUpperCase() + text.slice(1);
+      case 2:
+        return text.toUpperCase();
+      default:
+        return this.#posSpelling.get(position) ?? text;
+    }
   }
 
-  /** Document frequency of a key. */
-  #df(hash: number): number {
-    const current = this.#postings.get(hash);
-    if (current === undefined) return 0;
-    return current >= 0 ? 1 : this.#lists[-current - 1]!.length;
+  /** The facts `assignParts` needs, from a stored token (no re-analysis). */
+  #storedInfo(id: number): TokenInfo {
+    const token = this.tokens[id]!;
+    const bits = token.bits;
+    const ns = bits & 15;
+    const np = (bits >> 4) & 15;
+    const ng = (bits >> 8) & 15;
+    const nt = (bits >> 12) & 15;
+    const from = 2 * (ns + np);
+    return {
+      text: token.text,
+      given: token.nums.slice(from, from + ng),
+      patronymic: token.nums.slice(from + ng, from + ng + nt),
+      patronymicShaped: (bits & (1 << 17)) !== 0,
+      initial: (bits & (1 << 16)) !== 0,
+    } as unknown as TokenInfo;
   }
 
   /** Adds, replaces or (when `deleted`) removes an entity. */
@@ -269,10 +290,16 @@ export class CandidateIndex {
     const props = entity.properties ?? {};
     const names: Array<{ tokens: string[]; folded: string[]; parts: Part[] }> = [];
     for (const raw of entityNames(props).slice(0, 60)) {
-      const prepared = prepareName(raw, (f) => this.tokens[this.tokenId(f)]!, {
-        strict: false,
-        fuzzy: false,
-      });
+      // Through the token table: a token seen before is not analysed again.
+      const prepared = prepareName(
+        raw,
+        (f) => {
+          const fresh: { info?: TokenInfo } = {};
+          const id = this.tokenId(f, fresh);
+          return fresh.info ?? this.#storedInfo(id);
+        },
+        { strict: false, fuzzy: false },
+      );
       if ('code' in prepared) continue;
       names.push({
         tokens: prepared.tokens,
@@ -317,17 +344,21 @@ export class CandidateIndex {
     this.docNameCount.push(Math.min(255, names.length));
     const keys = new Set<string>();
     for (const name of names.slice(0, 255)) {
-      this.nameTokStart.push(this.posSurface.length);
+      this.nameTokStart.push(this.posToken.length);
       const count = Math.min(255, name.tokens.length);
       this.nameTokCount.push(count);
       for (let i = 0; i < count; i++) {
-        const surface = this.#surfaceId(name.tokens[i]!, name.folded[i]!);
-        this.posSurface.push(surface);
+        const folded = name.folded[i]!;
+        const id = this.tokenId(folded);
+        const position = this.posToken.push(id);
         this.posPart.push(name.parts[i]!);
-        for (const key of storedKeys(this.tokens[this.#surfaceToken.get(surface)]!)) keys.add(key);
+        const casing = this.#caseOf(name.tokens[i]!, folded);
+        this.posCase.push(casing);
+        if (casing === 3) this.#posSpelling.set(position, name.tokens[i]!);
+        for (const key of storedKeys(this.#storedInfo(id), this.tokens[id]!)) keys.add(key);
       }
     }
-    for (const key of keys) this.#post(key, doc);
+    for (const key of keys) this.#postings.add(hashKey(key), doc);
     for (const id of new Set(idNumbers)) {
       const existing = this.#idNumbers.get(id);
       if (existing === undefined) this.#idNumbers.set(id, doc);
@@ -344,11 +375,6 @@ export class CandidateIndex {
   /** Document number of a live entity id, or undefined. */
   docOf(id: string): number | undefined {
     return this.#docById.get(id);
-  }
-
-  /** Token id of a surface id. */
-  surfaceToken(surface: number): number {
-    return this.#surfaceToken.get(surface);
   }
 
   /** Live documents carrying one of these normalised identifiers. */
@@ -384,7 +410,7 @@ export class CandidateIndex {
   /** The stored spelling of a name (its tokens joined by spaces). */
   nameText(start: number, count: number): string {
     const words: string[] = [];
-    for (let i = start; i < start + count; i++) words.push(this.surfaces[this.posSurface.get(i)]!);
+    for (let i = start; i < start + count; i++) words.push(this.spellingAt(i));
     return words.join(' ');
   }
 
@@ -461,7 +487,7 @@ export class CandidateIndex {
           const hash = hashKey(key);
           if (seenKeys.has(hash)) continue;
           seenKeys.add(hash);
-          const df = this.#df(hash);
+          const df = this.#postings.df(hash);
           if (df === 0 || df > maxDf) continue;
           probes.push([hash, factor * Math.log(1 + live / df)]);
         }
@@ -470,21 +496,13 @@ export class CandidateIndex {
       }
     }
     for (const probes of groups) {
-      const stamp = ++this.#stamp;
-      if (stamp === 0xffffffff) {
+      if (++this.#stamp >= 0xfffffffe) {
         mark.fill(0);
         this.#stamp = 1;
       }
+      const stamp = this.#stamp;
       for (const [hash, weight] of probes) {
-        const posting = this.#posting(hash);
-        if (!posting) continue;
-        if ('single' in posting) {
-          this.#credit(posting.single, weight, this.#stamp, touched, candidates, usable);
-          continue;
-        }
-        const data = posting.data;
-        for (let i = 0; i < posting.length; i++)
-          this.#credit(data[i]!, weight, this.#stamp, touched, candidates, usable);
+        this.#postings.forEach(hash, (doc) => this.#credit(doc, weight, stamp, touched, candidates, usable));
       }
     }
     const idDocs = query.idNumbers.length > 0 ? this.docsWithIds(query.idNumbers).filter(usable) : [];
@@ -493,6 +511,14 @@ export class CandidateIndex {
     if (candidates.length <= limit) chosen = candidates;
     else chosen = topByScore(candidates, acc, limit);
     chosen.sort((a, b) => acc[b]! - acc[a]!);
+    // Candidates far behind the best share only common keys (a frequent given name or patronymic):
+    // they cannot reach a match when the best share rare ones. Keep a floor of the top few.
+    if (chosen.length > MIN_CANDIDATES) {
+      const cut = acc[chosen[0]!]! * RELATIVE_CUT;
+      let keep = chosen.length;
+      while (keep > MIN_CANDIDATES && acc[chosen[keep - 1]!]! < cut) keep--;
+      chosen.length = keep;
+    }
     for (const doc of touched) acc[doc] = 0;
     for (const doc of touched) mark[doc] = 0;
     const out = [...new Set([...idDocs, ...chosen])];
@@ -525,9 +551,8 @@ export class CandidateIndex {
 
   /** Sizes, for benchmarks and diagnostics. */
   stats(): IndexStats {
-    let bytes = 0;
+    let bytes = this.#postings.bytes + this.#tokenSlots.byteLength;
     for (const g of [
-      this.#surfaceToken,
       this.docAlive,
       this.docDataset,
       this.docSchema,
@@ -542,19 +567,19 @@ export class CandidateIndex {
       this.nats,
       this.nameTokStart,
       this.nameTokCount,
-      this.posSurface,
+      this.posToken,
       this.posPart,
+      this.posCase,
     ])
       bytes += g.bytes;
-    for (const list of this.#lists) bytes += list.bytes;
     return {
       documents: this.docIds.length,
       liveDocuments: this.#live,
       names: this.nameTokStart.length,
       distinctTokens: this.tokens.length,
-      distinctSurfaces: this.surfaces.length,
-      keys: this.#postings.size,
-      postings: this.#postingCount,
+      distinctSurfaces: this.#posSpelling.size,
+      keys: this.#postings.keys,
+      postings: this.#postings.size,
       typedArrayBytes: bytes + this.#acc.byteLength + this.#mark.byteLength,
       lastSeq: this.lastSeq,
     };
@@ -563,11 +588,27 @@ export class CandidateIndex {
   /** Loads everything after `lastSeq` from the source; returns how many entities changed. */
   async refresh(source: CandidateSource, batchSize = 2000): Promise<number> {
     let changed = 0;
-    for await (const batch of source.scanForIndex({ afterSeq: this.lastSeq, batchSize })) {
-      for (const entity of batch) this.upsert(entity);
-      changed += batch.length;
+    // The first load lays postings out in one pass; later changes go to the postings' delta.
+    const bulk = this.docIds.length === 0;
+    if (bulk) this.#postings.beginBulk();
+    try {
+      for await (const batch of source.scanForIndex({ afterSeq: this.lastSeq, batchSize })) {
+        for (const entity of batch) this.upsert(entity);
+        changed += batch.length;
+      }
+    } finally {
+      if (bulk) this.#postings.endBulk();
     }
     return changed;
+  }
+
+  /** Collects postings for a one-pass layout (callers that upsert many entities directly). */
+  beginBulk(): void {
+    this.#postings.beginBulk();
+  }
+
+  endBulk(): void {
+    this.#postings.endBulk();
   }
 }
 

@@ -12,7 +12,7 @@ import { compareDateLists, decodeDate, formatDate } from './dates.js';
 import type { Explanation } from './model.js';
 import { GIVEN, OTHER, PART_NAMES, PART_WEIGHTS, PATRONYMIC, type Part, SURNAME } from './parts.js';
 import type { PreparedName, PreparedQuery } from './query.js';
-import { compareTokenInfo, schemeBetween, type TokenInfo } from './tokens.js';
+import { analyseToken, compareStored, schemeBetween, storedInitial, type TokenInfo } from './tokens.js';
 
 /** Score effects of the qualifiers (tuned on the synthetic evaluation set). */
 export const FEATURE_EFFECTS = {
@@ -47,34 +47,76 @@ function compatibility(a: Part, b: Part): number {
 }
 
 let SIMS = new Float64Array(256);
+// Scratch of the alignment (queries have at most 12 tokens per name; see prepareName).
+const USED_Q = new Uint8Array(16);
+let USED_C = new Uint8Array(64);
+const MATCH_Q = new Int32Array(16);
+const SCORE_Q = new Float64Array(16);
+const RULES_Q = new Uint8Array(16);
 let RULE_BUF = new Uint8Array(256);
 
 /** Per-query cache of token comparisons: query token × stored token id → score·16 + rule. */
 export class ComparisonCache {
-  readonly #maps: Array<Map<number, number>>;
+  // Open addressing over typed arrays: far cheaper than one Map per query token on the hot path.
+  #size = 1 << 12;
+  #keysQ = new Int32Array(this.#size).fill(-1);
+  #keysT = new Int32Array(this.#size);
+  #values = new Int32Array(this.#size);
+  #used = 0;
+  readonly #offsets: number[] = [];
+
   constructor(
-    private readonly query: PreparedQuery,
+    query: PreparedQuery,
     private readonly index: CandidateIndex,
   ) {
-    this.#maps = [];
-    for (const name of query.names) for (let t = 0; t < name.infos.length; t++) this.#maps.push(new Map());
+    let o = 0;
+    for (const name of query.names) {
+      this.#offsets.push(o);
+      o += name.infos.length;
+    }
   }
 
   /** Offset of a query name's first token in the flat cache. */
   offset(nameIndex: number): number {
-    let o = 0;
-    for (let n = 0; n < nameIndex; n++) o += this.query.names[n]!.infos.length;
-    return o;
+    return this.#offsets[nameIndex] ?? 0;
   }
 
   compare(flat: number, info: TokenInfo, fuzzy: readonly number[], tokenId: number): number {
-    const map = this.#maps[flat]!;
-    const cached = map.get(tokenId);
-    if (cached !== undefined) return cached;
-    const result = compareTokenInfo(info, this.index.tokens[tokenId]!, fuzzy);
+    const mask = this.#size - 1;
+    let slot = (Math.imul(tokenId, 0x9e3779b1) + flat * 7919) & mask;
+    for (;;) {
+      const q = this.#keysQ[slot]!;
+      if (q === -1) break;
+      if (q === flat && this.#keysT[slot] === tokenId) return this.#values[slot]!;
+      slot = (slot + 1) & mask;
+    }
+    const result = compareStored(info, this.index.tokens[tokenId]!, fuzzy);
     const packed = Math.round(result.score * 10000) * 16 + (RULE_INDEX.get(result.rule) ?? 0);
-    map.set(tokenId, packed);
+    this.#keysQ[slot] = flat;
+    this.#keysT[slot] = tokenId;
+    this.#values[slot] = packed;
+    if (++this.#used * 2 > this.#size) this.#grow();
     return packed;
+  }
+
+  #grow(): void {
+    const keysQ = this.#keysQ;
+    const keysT = this.#keysT;
+    const values = this.#values;
+    this.#size *= 2;
+    this.#keysQ = new Int32Array(this.#size).fill(-1);
+    this.#keysT = new Int32Array(this.#size);
+    this.#values = new Int32Array(this.#size);
+    const mask = this.#size - 1;
+    for (let i = 0; i < keysQ.length; i++) {
+      const q = keysQ[i]!;
+      if (q === -1) continue;
+      let slot = (Math.imul(keysT[i]!, 0x9e3779b1) + q * 7919) & mask;
+      while (this.#keysQ[slot] !== -1) slot = (slot + 1) & mask;
+      this.#keysQ[slot] = q;
+      this.#keysT[slot] = keysT[i]!;
+      this.#values[slot] = values[i]!;
+    }
   }
 }
 
@@ -109,8 +151,7 @@ export function alignName(
   const rules = RULE_BUF;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
-      const surface = index.posSurface.data[start + j]!;
-      const tokenId = index.surfaceToken(surface);
+      const tokenId = index.posToken.data[start + j]!;
       const packed = cache.compare(queryOffset + i, query.infos[i]!, query.fuzzy[i]!, tokenId);
       const score = Math.floor(packed / 16) / 10000;
       rules[i * m + j] = packed % 16;
@@ -118,11 +159,12 @@ export function alignName(
       sims[i * m + j] = score * compatibility(query.parts[i]!, part);
     }
   }
-  const usedQ = new Uint8Array(n);
-  const usedC = new Uint8Array(m);
-  const matchQ = new Int32Array(n).fill(-1);
-  const scoreQ = new Float64Array(n);
-  const rulesQ = new Uint8Array(n);
+  if (USED_C.length < m) USED_C = new Uint8Array(m * 2);
+  const usedQ = USED_Q.fill(0, 0, n);
+  const usedC = USED_C.fill(0, 0, m);
+  const matchQ = MATCH_Q.fill(-1, 0, n);
+  const scoreQ = SCORE_Q.fill(0, 0, n);
+  const rulesQ = RULES_Q.fill(0, 0, n);
   for (let step = 0; step < Math.min(n, m); step++) {
     let best = 0;
     let bi = -1;
@@ -169,7 +211,7 @@ export function alignName(
     if (usedC[j]) continue;
     const part = index.posPart.data[start + j]! as Part;
     if (part === PATRONYMIC) continue;
-    if (index.tokens[index.surfaceToken(index.posSurface.data[start + j]!)]!.initial) continue;
+    if (storedInitial(index.tokens[index.posToken.data[start + j]!]!)) continue;
     denominator += PART_WEIGHTS[part]! * (matchedParts.has(part) ? 0.5 : 1);
   }
   const score = denominator > 0 ? numerator / denominator : 0;
@@ -291,10 +333,11 @@ export function explain(
     let rule = RULES[pair.rule] ?? 'none';
     let matched: string | null = null;
     if (pair.c >= 0) {
-      const surface = index.posSurface.data[start + pair.c]!;
-      matched = index.surfaces[surface]!;
+      const position = start + pair.c;
+      matched = index.spellingAt(position);
       if (rule === 'scheme') {
-        const scheme = schemeBetween(info, index.tokens[index.surfaceToken(surface)]!);
+        const stored = analyseToken(index.tokens[index.posToken.data[position]!]!.text);
+        const scheme = schemeBetween(info, stored);
         rule = scheme ? `scheme:${scheme}` : 'skeleton';
       }
     } else rule = 'unmatched';

@@ -17,6 +17,7 @@ import { detectCyrillicLanguage, isCyrillicLetter, isLatinLetter } from '../name
 import { damerauLevenshtein } from '../names/similarity.js';
 import { skeletonVariants } from '../names/skeleton.js';
 import { cleanText, foldCase, hasControlChars } from '../names/unicode.js';
+import { hashKey } from './growable.js';
 
 /** Longest name accepted, in characters after clean-up (a person's full name is far shorter). */
 export const MAX_NAME_CHARS = 300;
@@ -34,7 +35,7 @@ export interface TokenInfo {
   readonly skeletons: readonly string[];
   /** Distinct phonetic keys of the skeletons. */
   readonly phonetics: readonly string[];
-  /** Interned ids of `skeletons` and `phonetics` (integer comparisons on the hot path). */
+  /** 32-bit hashes of `skeletons` and `phonetics` (integer comparisons on the hot path). */
   readonly skeletonIds: readonly number[];
   readonly phoneticIds: readonly number[];
   /** Letter-presence bit masks of `skeletons` and `phonetics` (cheap edit-distance rejection). */
@@ -195,8 +196,8 @@ export function analyseToken(folded: string): TokenInfo {
   }
   const letters = skeletons[0]?.length ?? 0;
   return {
-    skeletonIds: skeletons.map(internKey),
-    phoneticIds: phonetics.map(internKey),
+    skeletonIds: skeletons.map(hashKey),
+    phoneticIds: phonetics.map(hashKey),
     skeletonMasks: skeletons.map(letterMask),
     phoneticMasks: phonetics.map(letterMask),
     text: folded,
@@ -214,18 +215,6 @@ export function analyseToken(folded: string): TokenInfo {
 
 function firstLetters(t: TokenInfo): number[] {
   return t.skeletons.map((s) => s.charCodeAt(0));
-}
-
-const KEY_IDS = new Map<string, number>();
-
-/** Interns a skeleton or phonetic key as a small integer. */
-function internKey(key: string): number {
-  let id = KEY_IDS.get(key);
-  if (id === undefined) {
-    id = KEY_IDS.size;
-    KEY_IDS.set(key, id);
-  }
-  return id;
 }
 
 function intersects(a: readonly number[], b: readonly number[]): boolean {
@@ -359,6 +348,139 @@ export function compareTokenInfo(
   if (intersects(a.phoneticIds, b.phoneticIds)) return { score: RULE_SCORES.phonetic, rule: 'phonetic' };
   const edit = editSimilarity(a, b);
   if (fuzzyGivenA.length > 0 && intersects(fuzzyGivenA, b.given) && edit < RULE_SCORES.fuzzyEquivalence) {
+    return { score: RULE_SCORES.fuzzyEquivalence, rule: 'equivalence:be-ru+edit-distance' };
+  }
+  return edit > 0 ? { score: edit, rule: 'edit-distance' } : { score: 0, rule: 'none' };
+}
+
+/**
+ * A token as the index keeps it: the facts the scorer compares, packed into one number array and one
+ * string (a million persons carry a few million distinct spellings; `TokenInfo` objects would not fit).
+ *   bits: counts of skeletons (4 bits), phonetics (4), given (4), patronymic (4) entries; initial,
+ *         patronymic-shaped; script (2 bits)
+ *   nums: skeleton hashes, phonetic hashes, skeleton masks, phonetic masks, given ids, patronymic ids
+ *   keys: skeletons then phonetics, joined by '|' (read only for edit distances)
+ */
+export interface StoredToken {
+  readonly text: string;
+  readonly bits: number;
+  readonly nums: readonly number[];
+  readonly keys: string;
+}
+
+const SCRIPT_CODE: Record<TokenScript, number> = { other: 0, cyrillic: 1, latin: 2 };
+
+/** Packs an analysis for the index. */
+export function storeToken(info: TokenInfo): StoredToken {
+  const ns = Math.min(15, info.skeletons.length);
+  const np = Math.min(15, info.phonetics.length);
+  const ng = Math.min(15, info.given.length);
+  const nt = Math.min(15, info.patronymic.length);
+  const nums: number[] = [
+    ...info.skeletonIds.slice(0, ns),
+    ...info.phoneticIds.slice(0, np),
+    ...info.skeletonMasks.slice(0, ns),
+    ...info.phoneticMasks.slice(0, np),
+    ...info.given.slice(0, ng),
+    ...info.patronymic.slice(0, nt),
+  ];
+  const bits =
+    ns |
+    (np << 4) |
+    (ng << 8) |
+    (nt << 12) |
+    (info.initial ? 1 << 16 : 0) |
+    (info.patronymicShaped ? 1 << 17 : 0) |
+    (SCRIPT_CODE[info.script] << 18);
+  return {
+    text: info.text,
+    bits,
+    nums,
+    keys: [...info.skeletons.slice(0, ns), ...info.phonetics.slice(0, np)].join('|'),
+  };
+}
+
+/** True when a stored token is an initial. */
+export function storedInitial(token: StoredToken): boolean {
+  return (token.bits & (1 << 16)) !== 0;
+}
+
+function anyEqual(a: readonly number[], nums: readonly number[], from: number, to: number): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    for (let j = from; j < to; j++) if (nums[j] === x) return true;
+  }
+  return false;
+}
+
+/**
+ * `compareTokenInfo` against a stored token: same rules, read from the packed form. The edit-distance
+ * fallback splits the key string only for pairs the letter masks let through.
+ */
+export function compareStored(
+  a: TokenInfo,
+  b: StoredToken,
+  fuzzyGivenA: readonly number[] = [],
+): TokenComparison {
+  if (a.text === b.text) return { score: RULE_SCORES.exact, rule: 'exact' };
+  const bits = b.bits;
+  const ns = bits & 15;
+  const np = (bits >> 4) & 15;
+  const ng = (bits >> 8) & 15;
+  const nt = (bits >> 12) & 15;
+  const nums = b.nums;
+  const bInitial = (bits & (1 << 16)) !== 0;
+  if (a.initial || bInitial) {
+    if (a.initial && bInitial) return { score: 0, rule: 'none' };
+    const bFirst = b.keys
+      .split('|')
+      .slice(0, ns)
+      .map((k) => k.charCodeAt(0));
+    return intersects(firstLetters(a), bFirst)
+      ? { score: RULE_SCORES.initial, rule: 'initial' }
+      : { score: 0, rule: 'none' };
+  }
+  if (anyEqual(a.skeletonIds, nums, 0, ns)) {
+    const bScript = (bits >> 18) & 3;
+    const aScript = SCRIPT_CODE[a.script];
+    const cross = aScript !== bScript && aScript !== 0 && bScript !== 0;
+    return cross
+      ? { score: RULE_SCORES.scheme, rule: 'scheme' }
+      : { score: RULE_SCORES.skeleton, rule: 'skeleton' };
+  }
+  const givenFrom = 2 * (ns + np);
+  if (
+    anyEqual(a.given, nums, givenFrom, givenFrom + ng) ||
+    anyEqual(a.patronymic, nums, givenFrom + ng, givenFrom + ng + nt)
+  ) {
+    return { score: RULE_SCORES.equivalence, rule: 'equivalence:be-ru' };
+  }
+  if (anyEqual(a.phoneticIds, nums, ns, ns + np)) return { score: RULE_SCORES.phonetic, rule: 'phonetic' };
+  // Edit distance, when the letter masks allow a close pair at all.
+  let possible = false;
+  for (let i = 0; i < a.phoneticMasks.length && !possible; i++) {
+    for (let j = 0; j < np; j++)
+      if (popcount(a.phoneticMasks[i]! ^ nums[2 * ns + np + j]!) <= 4) possible = true;
+  }
+  for (let i = 0; i < a.skeletonMasks.length && !possible; i++) {
+    for (let j = 0; j < ns; j++) if (popcount(a.skeletonMasks[i]! ^ nums[ns + np + j]!) <= 4) possible = true;
+  }
+  let edit = 0;
+  if (possible) {
+    const keys = b.keys.split('|');
+    const bSkeletons = keys.slice(0, ns);
+    const bPhonetics = keys.slice(ns, ns + np);
+    const bSkeletonMasks = nums.slice(ns + np, 2 * ns + np);
+    const bPhoneticMasks = nums.slice(2 * ns + np, 2 * ns + 2 * np);
+    edit = pairsSimilarity(a.phonetics, a.phoneticMasks, bPhonetics, bPhoneticMasks, 0);
+    if (edit < 0.78) edit = pairsSimilarity(a.skeletons, a.skeletonMasks, bSkeletons, bSkeletonMasks, edit);
+    edit = Math.min(0.9, Math.max(0, edit));
+  }
+  if (
+    fuzzyGivenA.length > 0 &&
+    anyEqual(fuzzyGivenA, nums, givenFrom, givenFrom + ng) &&
+    edit < RULE_SCORES.fuzzyEquivalence
+  ) {
     return { score: RULE_SCORES.fuzzyEquivalence, rule: 'equivalence:be-ru+edit-distance' };
   }
   return edit > 0 ? { score: edit, rule: 'edit-distance' } : { score: 0, rule: 'none' };
