@@ -14,6 +14,7 @@ import {
   IconListCheck,
   IconListDetails,
   IconSettings,
+  IconUserSearch,
   IconUsers,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
@@ -34,6 +35,8 @@ import { DatasetsPage } from '../registry/datasets-page.js';
 import { EntitiesPage } from '../registry/entities-page.js';
 import { EntityEditPage } from '../registry/entity-edit-page.js';
 import { EntityPage } from '../registry/entity-page.js';
+import { BulkScreeningPage } from '../screening/bulk-page.js';
+import { ScreeningPage } from '../screening/screening-page.js';
 
 type NavKey = keyof (typeof be)['nav'];
 
@@ -82,6 +85,15 @@ export const areas: Area[] = [
         roles: ['admin', 'analyst'],
         hidden: true,
       },
+    ],
+  },
+  {
+    key: 'screening',
+    icon: IconUserSearch,
+    roles: ['admin', 'analyst', 'reviewer'],
+    pages: [
+      { path: '/screening', label: 'screening', icon: IconUserSearch, component: ScreeningPage },
+      { path: '/screening/bulk', label: 'screeningBulk', icon: IconUserSearch, component: BulkScreeningPage },
     ],
   },
   {
