@@ -359,7 +359,11 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
         `/api/evidence/items/:id/${purpose}`,
         { config: { access: { roles: STAFF } }, schema: { tags: ['evidence'], params: idParams } },
         async (request, reply) => {
-          const { mediaType, stream } = await service.derivative(request.params.id, purpose);
+          const { mediaType, stream } = await service.derivative(
+            request.principal!,
+            request.params.id,
+            purpose,
+          );
           return reply
             .header('content-type', mediaType)
             .header('cache-control', 'private, no-store')

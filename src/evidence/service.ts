@@ -694,13 +694,23 @@ export class EvidenceService {
     return { item, stream: this.blobs.get(item.sha256) };
   }
 
-  /** A working copy (thumbnail or stripped copy): not evidence itself, so reading it is not a custody event. */
+  /**
+   * A working copy (thumbnail or stripped copy). Not evidence itself, so not a custody event; but it
+   * shows the content, so the read is recorded in the platform audit log.
+   */
   async derivative(
+    principal: Principal,
     id: string,
     purpose: 'thumbnail' | 'stripped',
   ): Promise<{ mediaType: string; stream: Readable }> {
     const found = (await this.store.derivatives(id)).find((d) => d.purpose === purpose);
     if (!found) throw new AppError('SVD_HTTP_NOT_FOUND');
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'evidence.derivative.read',
+      target: { type: 'evidence_item', id },
+      details: { purpose },
+    });
     return { mediaType: found.media_type, stream: this.blobs.get(found.sha256) };
   }
 
