@@ -142,6 +142,8 @@ export interface IndexStats {
 export class CandidateIndex {
   // Interned tokens (case-folded), in an open-addressing table keyed by the text's hash.
   readonly tokens: StoredToken[] = [];
+  /** Packed token facts (see `StoredToken`). */
+  readonly tokenPool = i32(1 << 16);
   #tokenSlots = new Int32Array(1 << 16).fill(-1);
   readonly #queryCache = new Map<string, TokenInfo>();
 
@@ -200,7 +202,7 @@ export class CandidateIndex {
     const info = analyseToken(folded);
     if (analysis) analysis.info = info;
     const id = this.tokens.length;
-    this.tokens.push(storeToken(info));
+    this.tokens.push(storeToken(info, this.tokenPool));
     slots[slot] = id;
     if (this.tokens.length * 2 > slots.length) {
       const next = new Int32Array(slots.length * 2).fill(-1);
@@ -270,8 +272,8 @@ export class CandidateIndex {
     const from = 2 * (ns + np);
     return {
       text: token.text,
-      given: token.nums.slice(from, from + ng),
-      patronymic: token.nums.slice(from + ng, from + ng + nt),
+      given: Array.from(this.tokenPool.data.subarray(token.at + from, token.at + from + ng)),
+      patronymic: Array.from(this.tokenPool.data.subarray(token.at + from + ng, token.at + from + ng + nt)),
       patronymicShaped: (bits & (1 << 17)) !== 0,
       initial: (bits & (1 << 16)) !== 0,
     } as unknown as TokenInfo;
@@ -551,7 +553,7 @@ export class CandidateIndex {
 
   /** Sizes, for benchmarks and diagnostics. */
   stats(): IndexStats {
-    let bytes = this.#postings.bytes + this.#tokenSlots.byteLength;
+    let bytes = this.#postings.bytes + this.#tokenSlots.byteLength + this.tokenPool.bytes;
     for (const g of [
       this.docAlive,
       this.docDataset,

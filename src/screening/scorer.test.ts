@@ -185,6 +185,13 @@ describe('scoring', () => {
     expect(explanation.notes.join(' ')).toContain('exact');
   });
 
+  it('names the Russian scheme for a word spelled alike in both languages, from the rest of the name', () => {
+    const answer = screen({ name: ['Aleksandr Grigorevich LUKASHENKO'] });
+    const tokens = answer.results[0]!.explanations[0]!.tokens;
+    expect(answer.results[0]!.explanations[0]!.matchedName).toBe('Лукашенко Александр Григорьевич');
+    expect(tokens.find((t) => t.query === 'LUKASHENKO')?.rule).toBe('scheme:icao-ru');
+  });
+
   it('same surname with another given name is not a match', () => {
     const answer = screen({ name: ['Lukashenka Dzmitry'] });
     expect(answer.results.filter((r) => r.match)).toEqual([]);

@@ -7,6 +7,7 @@
  * similar surname must not ride on a shared given name and patronymic). The best name pair gives the
  * name score; birth date, gender, nationality and identifiers then raise or lower it.
  */
+import { detectCyrillicLanguage } from '../names/scripts.js';
 import type { CandidateIndex } from './candidate-index.js';
 import { compareDateLists, decodeDate, formatDate } from './dates.js';
 import type { Explanation } from './model.js';
@@ -90,7 +91,7 @@ export class ComparisonCache {
       if (q === flat && this.#keysT[slot] === tokenId) return this.#values[slot]!;
       slot = (slot + 1) & mask;
     }
-    const result = compareStored(info, this.index.tokens[tokenId]!, fuzzy);
+    const result = compareStored(info, this.index.tokens[tokenId]!, this.index.tokenPool.data, fuzzy);
     const packed = Math.round(result.score * 10000) * 16 + (RULE_INDEX.get(result.rule) ?? 0);
     this.#keysQ[slot] = flat;
     this.#keysT[slot] = tokenId;
@@ -337,7 +338,7 @@ export function explain(
       matched = index.spellingAt(position);
       if (rule === 'scheme') {
         const stored = analyseToken(index.tokens[index.posToken.data[position]!]!.text);
-        const scheme = schemeBetween(info, stored);
+        const scheme = schemeBetween(info, stored, detectCyrillicLanguage(index.nameText(start, count)));
         rule = scheme ? `scheme:${scheme}` : 'skeleton';
       }
     } else rule = 'unmatched';

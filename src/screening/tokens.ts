@@ -17,7 +17,7 @@ import { detectCyrillicLanguage, isCyrillicLetter, isLatinLetter } from '../name
 import { damerauLevenshtein } from '../names/similarity.js';
 import { skeletonVariants } from '../names/skeleton.js';
 import { cleanText, foldCase, hasControlChars } from '../names/unicode.js';
-import { hashKey } from './growable.js';
+import { type Growable, hashKey } from './growable.js';
 
 /** Longest name accepted, in characters after clean-up (a person's full name is far shorter). */
 export const MAX_NAME_CHARS = 300;
@@ -358,32 +358,35 @@ export function compareTokenInfo(
  * string (a million persons carry a few million distinct spellings; `TokenInfo` objects would not fit).
  *   bits: counts of skeletons (4 bits), phonetics (4), given (4), patronymic (4) entries; initial,
  *         patronymic-shaped; script (2 bits)
- *   nums: skeleton hashes, phonetic hashes, skeleton masks, phonetic masks, given ids, patronymic ids
+ *   at:   offset in the index's Int32 pool of: skeleton hashes, phonetic hashes, skeleton masks,
+ *         phonetic masks, given ids, patronymic ids
  *   keys: skeletons then phonetics, joined by '|' (read only for edit distances)
  */
 export interface StoredToken {
   readonly text: string;
   readonly bits: number;
-  readonly nums: readonly number[];
+  readonly at: number;
   readonly keys: string;
 }
 
 const SCRIPT_CODE: Record<TokenScript, number> = { other: 0, cyrillic: 1, latin: 2 };
 
 /** Packs an analysis for the index. */
-export function storeToken(info: TokenInfo): StoredToken {
+export function storeToken(info: TokenInfo, pool: Growable<Int32Array>): StoredToken {
   const ns = Math.min(15, info.skeletons.length);
   const np = Math.min(15, info.phonetics.length);
   const ng = Math.min(15, info.given.length);
   const nt = Math.min(15, info.patronymic.length);
-  const nums: number[] = [
+  const at = pool.length;
+  for (const value of [
     ...info.skeletonIds.slice(0, ns),
     ...info.phoneticIds.slice(0, np),
     ...info.skeletonMasks.slice(0, ns),
     ...info.phoneticMasks.slice(0, np),
     ...info.given.slice(0, ng),
     ...info.patronymic.slice(0, nt),
-  ];
+  ])
+    pool.push(value | 0);
   const bits =
     ns |
     (np << 4) |
@@ -395,7 +398,7 @@ export function storeToken(info: TokenInfo): StoredToken {
   return {
     text: info.text,
     bits,
-    nums,
+    at,
     keys: [...info.skeletons.slice(0, ns), ...info.phonetics.slice(0, np)].join('|'),
   };
 }
@@ -405,9 +408,9 @@ export function storedInitial(token: StoredToken): boolean {
   return (token.bits & (1 << 16)) !== 0;
 }
 
-function anyEqual(a: readonly number[], nums: readonly number[], from: number, to: number): boolean {
+function anyEqual(a: readonly number[], nums: Int32Array, from: number, to: number): boolean {
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
+    const x = a[i]! | 0;
     for (let j = from; j < to; j++) if (nums[j] === x) return true;
   }
   return false;
@@ -420,6 +423,7 @@ function anyEqual(a: readonly number[], nums: readonly number[], from: number, t
 export function compareStored(
   a: TokenInfo,
   b: StoredToken,
+  pool: Int32Array,
   fuzzyGivenA: readonly number[] = [],
 ): TokenComparison {
   if (a.text === b.text) return { score: RULE_SCORES.exact, rule: 'exact' };
@@ -428,7 +432,8 @@ export function compareStored(
   const np = (bits >> 4) & 15;
   const ng = (bits >> 8) & 15;
   const nt = (bits >> 12) & 15;
-  const nums = b.nums;
+  const nums = pool;
+  const o = b.at;
   const bInitial = (bits & (1 << 16)) !== 0;
   if (a.initial || bInitial) {
     if (a.initial && bInitial) return { score: 0, rule: 'none' };
@@ -440,7 +445,7 @@ export function compareStored(
       ? { score: RULE_SCORES.initial, rule: 'initial' }
       : { score: 0, rule: 'none' };
   }
-  if (anyEqual(a.skeletonIds, nums, 0, ns)) {
+  if (anyEqual(a.skeletonIds, nums, o, o + ns)) {
     const bScript = (bits >> 18) & 3;
     const aScript = SCRIPT_CODE[a.script];
     const cross = aScript !== bScript && aScript !== 0 && bScript !== 0;
@@ -450,35 +455,37 @@ export function compareStored(
   }
   const givenFrom = 2 * (ns + np);
   if (
-    anyEqual(a.given, nums, givenFrom, givenFrom + ng) ||
-    anyEqual(a.patronymic, nums, givenFrom + ng, givenFrom + ng + nt)
+    anyEqual(a.given, nums, o + givenFrom, o + givenFrom + ng) ||
+    anyEqual(a.patronymic, nums, o + givenFrom + ng, o + givenFrom + ng + nt)
   ) {
     return { score: RULE_SCORES.equivalence, rule: 'equivalence:be-ru' };
   }
-  if (anyEqual(a.phoneticIds, nums, ns, ns + np)) return { score: RULE_SCORES.phonetic, rule: 'phonetic' };
+  if (anyEqual(a.phoneticIds, nums, o + ns, o + ns + np))
+    return { score: RULE_SCORES.phonetic, rule: 'phonetic' };
   // Edit distance, when the letter masks allow a close pair at all.
   let possible = false;
   for (let i = 0; i < a.phoneticMasks.length && !possible; i++) {
     for (let j = 0; j < np; j++)
-      if (popcount(a.phoneticMasks[i]! ^ nums[2 * ns + np + j]!) <= 4) possible = true;
+      if (popcount(a.phoneticMasks[i]! ^ nums[o + 2 * ns + np + j]!) <= 4) possible = true;
   }
   for (let i = 0; i < a.skeletonMasks.length && !possible; i++) {
-    for (let j = 0; j < ns; j++) if (popcount(a.skeletonMasks[i]! ^ nums[ns + np + j]!) <= 4) possible = true;
+    for (let j = 0; j < ns; j++)
+      if (popcount(a.skeletonMasks[i]! ^ nums[o + ns + np + j]!) <= 4) possible = true;
   }
   let edit = 0;
   if (possible) {
     const keys = b.keys.split('|');
     const bSkeletons = keys.slice(0, ns);
     const bPhonetics = keys.slice(ns, ns + np);
-    const bSkeletonMasks = nums.slice(ns + np, 2 * ns + np);
-    const bPhoneticMasks = nums.slice(2 * ns + np, 2 * ns + 2 * np);
+    const bSkeletonMasks = Array.from(nums.subarray(o + ns + np, o + 2 * ns + np));
+    const bPhoneticMasks = Array.from(nums.subarray(o + 2 * ns + np, o + 2 * ns + 2 * np));
     edit = pairsSimilarity(a.phonetics, a.phoneticMasks, bPhonetics, bPhoneticMasks, 0);
     if (edit < 0.78) edit = pairsSimilarity(a.skeletons, a.skeletonMasks, bSkeletons, bSkeletonMasks, edit);
     edit = Math.min(0.9, Math.max(0, edit));
   }
   if (
     fuzzyGivenA.length > 0 &&
-    anyEqual(fuzzyGivenA, nums, givenFrom, givenFrom + ng) &&
+    anyEqual(fuzzyGivenA, nums, o + givenFrom, o + givenFrom + ng) &&
     edit < RULE_SCORES.fuzzyEquivalence
   ) {
     return { score: RULE_SCORES.fuzzyEquivalence, rule: 'equivalence:be-ru+edit-distance' };
@@ -490,13 +497,23 @@ export function compareStored(
  * The scheme that turns the Cyrillic token into the Latin one (for explanations: `scheme:icao-be`).
  * Runs only for the few tokens shown in results.
  */
-export function schemeBetween(a: TokenInfo, b: TokenInfo): SchemeId | null {
+export function schemeBetween(
+  a: TokenInfo,
+  b: TokenInfo,
+  nameLang: 'be' | 'ru' | 'ambiguous' = 'ambiguous',
+): SchemeId | null {
   const [cyr, lat] = a.script === 'cyrillic' ? [a, b] : [b, a];
   if (cyr.script !== 'cyrillic' || lat.script !== 'latin') return null;
   const latSkeletons = new Set(lat.skeletons);
   let fallback: SchemeId | null = null;
-  for (const scheme of ALL_SCHEMES) {
-    if (cyr.lang !== 'ambiguous' && scheme.lang !== cyr.lang) continue;
+  // A word like "Наумов" is spelled alike in both languages: the rest of its name tells which it is.
+  const lang = cyr.lang !== 'ambiguous' ? cyr.lang : nameLang;
+  const ordered =
+    lang === 'ru'
+      ? [...ALL_SCHEMES].sort((x, y) => (x.lang === 'ru' ? 0 : 1) - (y.lang === 'ru' ? 0 : 1))
+      : ALL_SCHEMES;
+  for (const scheme of ordered) {
+    if (lang !== 'ambiguous' && cyr.lang !== 'ambiguous' && scheme.lang !== cyr.lang) continue;
     const latin = romanize(cyr.text, scheme);
     if (latin.toLowerCase() === lat.text) return scheme.id;
     if (!fallback && skeletonVariants(latin).some((s) => latSkeletons.has(s))) fallback = scheme.id;
