@@ -22,7 +22,8 @@ async function sviedka(args: string[]) {
   }
 }
 
-describe('sviedka import / export', () => {
+// Each command starts a process and opens the embedded database (seconds each on a busy machine).
+describe('sviedka import / export', { timeout: 180_000 }, () => {
   let work: string;
   let data: string;
   beforeAll(() => {
