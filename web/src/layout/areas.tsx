@@ -92,7 +92,7 @@ export const areas: Area[] = [
     icon: IconUserSearch,
     roles: ['admin', 'analyst', 'reviewer'],
     pages: [
-      { path: '/screening', label: 'screening', icon: IconUserSearch, component: ScreeningPage },
+      { path: '/screening/name', label: 'screening', icon: IconUserSearch, component: ScreeningPage },
       { path: '/screening/bulk', label: 'screeningBulk', icon: IconUserSearch, component: BulkScreeningPage },
     ],
   },
