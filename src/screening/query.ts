@@ -114,6 +114,9 @@ export function prepareName(
   analyse: (folded: string) => TokenInfo = analyseToken,
   options: { strict?: boolean; fuzzy?: boolean } = {},
 ): PreparedName | QueryError {
+  // U+FFFD is what a decoder leaves of broken bytes: a name with it cannot be trusted to match.
+  if (options.strict !== false && typeof raw === 'string' && raw.includes('\uFFFD'))
+    return queryError('SVD_SCREENING_BAD_UTF8');
   const split = splitName(raw, options);
   if (typeof split === 'string') return queryError(split);
   const tokens = split.tokens.slice(0, 12);

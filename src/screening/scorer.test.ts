@@ -280,6 +280,7 @@ describe('query validation', () => {
     [{ properties: { name: ['Ivan Petrov'], birthDate: ['1975-13-45'] } }, 'SVD_SCREENING_DATE_INVALID'],
     [{ properties: { name: ['Ivan Petrov'], birthDate: ['31.02.1980'] } }, 'SVD_SCREENING_DATE_INVALID'],
     [{ properties: {} }, 'SVD_SCREENING_NO_NAME'],
+    [{ properties: { name: ['Ivan P\uFFFDtrov'] } }, 'SVD_SCREENING_BAD_UTF8'],
     [{ schema: 'Vessel', properties: { name: ['Ivan'] } }, 'SVD_SCREENING_SCHEMA'],
     [{ properties: { name: 42 } }, 'SVD_SCREENING_BAD_QUERY'],
     ['not an object', 'SVD_SCREENING_BAD_QUERY'],
