@@ -141,14 +141,36 @@ describeEachDatabase('registry', (ctx) => {
       b.id,
       chunks(
         `${JSON.stringify({ id: 'shared-1', schema: 'Person', properties: { name: ['B'] } })}\n`,
+        'not json\n',
         `${JSON.stringify({ id: 'frag', schema: 'Person', properties: { name: ['One'] } })}\n`,
         `${JSON.stringify({ id: 'frag', schema: 'Person', properties: { alias: ['Two'] } })}\n`,
       ),
     );
-    expect(result.rejects).toMatchObject([{ line: 1, code: 'SVD_REGISTRY_ID_TAKEN', id: 'shared-1' }]);
+    // In line order, though the id conflict is found only when the batch is written.
+    expect(result.rejects).toMatchObject([
+      { line: 1, code: 'SVD_REGISTRY_ID_TAKEN', id: 'shared-1' },
+      { line: 2, code: 'SVD_REGISTRY_BAD_JSON' },
+    ]);
     const entities = await registry().getEntitiesByIds(['shared-1', 'frag']);
     expect(entities.get('shared-1')!.properties.name).toEqual(['A']);
     expect(entities.get('frag')!.properties).toEqual({ name: ['One'], alias: ['Two'] });
+  });
+
+  it('keeps the valid lines read before a broken stream and records the import as failed', async () => {
+    const dataset = await registry().createDataset(system, { name: 'broken', title: 'Broken stream' });
+    async function* broken() {
+      yield Buffer.from(
+        `${JSON.stringify({ id: 'broken-1', schema: 'Person', properties: { name: ['Kept'] } })}\n`,
+      );
+      throw new Error('connection reset');
+    }
+    await expect(registry().importStream(system, dataset.id, broken())).rejects.toMatchObject({
+      code: 'SVD_REGISTRY_FILE',
+    });
+    expect((await registry().getEntitiesByIds(['broken-1'])).get('broken-1')?.caption).toBe('Kept');
+    const detail = await registry().getDataset(system, dataset.id);
+    expect(detail.lastImport).toMatchObject({ status: 'failed', imported: 1 });
+    expect((await auditRows('registry.import', dataset.id)).map((row) => row.outcome)).toEqual(['failed']);
   });
 
   it('exports FtM lines that re-import to identical data', async () => {

@@ -534,15 +534,24 @@ export class RegistryService {
     });
     const batchSize = options.batchSize ?? BATCH_SIZE;
     const summary: ImportSummary = { importId, lines: 0, imported: 0, unchanged: 0, rejected: 0 };
+    // Rejects wait for the batch they fall in, so those found at write time (an id of another dataset)
+    // come out in line order with the others; a run of bad lines flushes early to bound the buffer.
+    let pending: Reject[] = [];
+    const emitPending = async () => {
+      const out = pending.sort((a, b) => a.line - b.line);
+      pending = [];
+      for (const r of out) await options.onReject?.(r);
+    };
     const reject = async (r: Reject) => {
       summary.rejected++;
-      await options.onReject?.(r);
+      pending.push(r);
+      if (pending.length >= 1000) await flush();
     };
     // Fragments of one entity within a batch are merged (FtM semantics); each entry keeps its line numbers.
     let batch = new Map<string, { entity: FtmEntity; lines: number[] }>();
 
     const flush = async () => {
-      if (batch.size === 0) return;
+      if (batch.size === 0) return emitPending();
       const entries = batch;
       batch = new Map();
       const { taken, written } = await this.store.write(async (trx) => {
@@ -555,16 +564,19 @@ export class RegistryService {
       });
       for (const [id, entry] of entries) {
         if (taken.has(id)) {
-          for (const line of entry.lines)
-            await reject({
+          for (const line of entry.lines) {
+            summary.rejected++;
+            pending.push({
               line,
               code: 'SVD_REGISTRY_ID_TAKEN',
               reason: 'the id belongs to another dataset',
               id,
             });
+          }
         } else if (written.has(id)) summary.imported += entry.lines.length;
         else summary.unchanged += entry.lines.length;
       }
+      await emitPending();
     };
 
     const handle = async (line: Line) => {
@@ -626,6 +638,8 @@ export class RegistryService {
       }
       await flush();
     } catch (error) {
+      // Keep what was read and valid before the failure (a broken stream, a dropped connection).
+      await flush().catch(() => undefined);
       await this.store.finishImport(this.store.db, importId, { ...counts(summary), status: 'failed' });
       await this.audit.record({
         actor: actorOf(principal),
