@@ -44,6 +44,27 @@ describe('readLines', () => {
   });
 });
 
+describe('streaming', () => {
+  it('reads a large input in constant memory (the file is never held whole)', async () => {
+    const line = `${JSON.stringify({ id: 'x', properties: { name: ['Лукашэнка Аляксандр Рыгоравіч'.repeat(3)] } })}\n`;
+    const chunk = Buffer.from(line.repeat(1000));
+    const rounds = 400; // ~130 MB through the reader
+    async function* source() {
+      for (let i = 0; i < rounds; i++) yield chunk;
+    }
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    let count = 0;
+    let peak = 0;
+    for await (const record of readJsonl(source())) {
+      if (record.error) throw new Error(record.error.code);
+      if (++count % 50_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed - before);
+    }
+    expect(count).toBe(rounds * 1000);
+    expect(peak).toBeLessThan(100 * 1024 * 1024);
+  }, 60_000);
+});
+
 describe('readJsonl', () => {
   it('reads queries with ids and reports bad lines', async () => {
     const records = await collect(
