@@ -85,7 +85,8 @@ export class ScreeningService {
 
   /** Starts background polling (the serve process); other processes' changes arrive within `pollMs`. */
   async start(): Promise<void> {
-    await this.ensureIndex();
+    // The build runs in the background: the server answers at once, screening calls wait for it.
+    this.ensureIndex().catch((error) => this.logger.error({ err: error }, 'screening index build failed'));
     const every = this.options.pollMs ?? 5000;
     this.#timer = setInterval(() => {
       this.refresh().catch((error) => this.logger.warn({ err: error }, 'screening index refresh failed'));
