@@ -278,6 +278,12 @@ describeEachDatabase('registry', (ctx) => {
       const search = await client.request('GET', '/api/entities?q=Навумаў');
       expect(search.json.items.map((e: { id: string }) => e.id)).not.toContain('sx-person-1');
     }
+    // Dataset descriptions need no purpose; entity reads by API key do.
+    const noPurpose = await apiKeyClient(t, ['registry:read']);
+    expect((await noPurpose.request('GET', '/api/datasets')).status).toBe(200);
+    expect((await noPurpose.request('GET', '/api/entities/open-1')).json.error.code).toBe(
+      'SVD_AUTH_PURPOSE_REQUIRED',
+    );
     // The API key sees only granted datasets, not even the open one.
     expect((await key.request('GET', '/api/entities/open-1')).status).toBe(404);
     expect((await analyst.request('GET', '/api/entities/open-1')).status).toBe(200);

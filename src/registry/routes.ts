@@ -24,6 +24,8 @@ const STAFF_READ = {
   scopes: ['registry:read'],
   personalData: true,
 } as const;
+// Dataset descriptions hold no personal data: API keys need no stated purpose to list them.
+const DATASET_READ = { roles: ['admin', 'analyst', 'reviewer'], scopes: ['registry:read'] } as const;
 const EDITORS = { roles: ['admin', 'analyst'] } as const;
 const datasetParams = z.object({ id: z.string().min(1).max(200) }).strict();
 const entityParams = z.object({ id: entityIdSchema }).strict();
@@ -39,7 +41,7 @@ export function registryRoutes(registry: RegistryService) {
       app.get(
         '/api/datasets',
         {
-          config: { access: STAFF_READ },
+          config: { access: DATASET_READ },
           schema: { tags: ['registry'], response: { 200: z.object({ items: z.array(datasetSchema) }) } },
         },
         async (request) => ({ items: await registry.listDatasetsFor(request.principal!) }),
@@ -61,7 +63,7 @@ export function registryRoutes(registry: RegistryService) {
       app.get(
         '/api/datasets/:id',
         {
-          config: { access: STAFF_READ },
+          config: { access: DATASET_READ },
           schema: {
             tags: ['registry'],
             params: datasetParams,
