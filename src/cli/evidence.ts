@@ -38,6 +38,17 @@ async function* walk(dir: string): AsyncGenerator<string> {
   }
 }
 
+/** The id of a collection named `name`, or a clear error listing what exists. */
+async function collectionId(runtime: Runtime, name: string): Promise<string> {
+  const collections = await evidenceOf(runtime).service.listCollections(cliPrincipal());
+  const found = collections.find((c) => c.name === name || c.id === name);
+  if (!found)
+    throw new AppError('SVD_EVIDENCE_COLLECTION_UNKNOWN', {
+      message: `There is no collection named "${name}". Collections: ${collections.map((c) => c.name).join(', ')}.`,
+    });
+  return found.id;
+}
+
 /** Runs the processing jobs queued by intake, so `add` returns with metadata and previews made. */
 async function processNow(runtime: Runtime): Promise<number> {
   return runtime.jobs.drain();
@@ -52,17 +63,26 @@ export function register(program: Command): void {
     .option('--incident <id>', 'link the items to this incident')
     .option('--source <text>', 'where the files came from')
     .option('--note <text>', 'a note kept with each item')
+    .option('--collection <name>', 'the collection (compartment) for new items (default "General")')
     .option('--json', 'one JSON object per file')
     .option('--no-process', 'do not extract metadata and make previews now (the workers will)')
     .action(
       async (
         files: string[],
-        opts: { incident?: string; source?: string; note?: string; json?: boolean; process: boolean },
+        opts: {
+          incident?: string;
+          source?: string;
+          note?: string;
+          collection?: string;
+          json?: boolean;
+          process: boolean;
+        },
         command: Command,
       ) => {
         if (opts.incident) checkId(opts.incident, 'incident');
         await withRuntime(configFrom(command), async (runtime) => {
           const area = evidenceOf(runtime);
+          const collection = opts.collection ? await collectionId(runtime, opts.collection) : undefined;
           for (const file of files) {
             const info = await stat(file).catch(() => undefined);
             if (!info?.isFile())
@@ -75,6 +95,7 @@ export function register(program: Command): void {
               ...(opts.source ? { sourceLabel: opts.source } : {}),
               ...(opts.note ? { note: opts.note } : {}),
               ...(opts.incident ? { incidentId: opts.incident } : {}),
+              ...(collection ? { collection } : {}),
             });
             if (opts.json) {
               process.stdout.write(
@@ -96,12 +117,13 @@ export function register(program: Command): void {
     .description('import every file under a directory (seized data), keeping relative paths and file times')
     .requiredOption('--source <text>', 'where the data came from (acquisition provenance)')
     .option('--incident <id>', 'link the items to this incident')
+    .option('--collection <name>', 'the collection (compartment) for new items (default "General")')
     .option('--json', 'one JSON object per file')
     .option('--no-process', 'do not process now')
     .action(
       async (
         dir: string,
-        opts: { source: string; incident?: string; json?: boolean; process: boolean },
+        opts: { source: string; incident?: string; collection?: string; json?: boolean; process: boolean },
         command: Command,
       ) => {
         if (opts.incident) checkId(opts.incident, 'incident');
@@ -111,6 +133,7 @@ export function register(program: Command): void {
           throw new AppError('SVD_HTTP_VALIDATION', { message: `${dir} is not a directory` });
         await withRuntime(configFrom(command), async (runtime) => {
           const area = evidenceOf(runtime);
+          const collection = opts.collection ? await collectionId(runtime, opts.collection) : undefined;
           const bar = opts.json ? undefined : progress('Importing', undefined);
           let count = 0;
           let duplicates = 0;
@@ -134,6 +157,7 @@ export function register(program: Command): void {
                 mode: `0${(times.mode & 0o7777).toString(8)}`,
               },
               ...(opts.incident ? { incidentId: opts.incident } : {}),
+              ...(collection ? { collection } : {}),
             });
             count++;
             if (result.duplicate) duplicates++;
@@ -169,6 +193,7 @@ export function register(program: Command): void {
           `  received  ${item.receivedAt} via ${item.channel}${item.sourceLabel ? ` (${item.sourceLabel})` : ''}`,
           `  captured  ${item.captureTime ?? '-'}`,
           `  GPS       ${item.latitude !== null ? `${item.latitude}, ${item.longitude}` : '-'}`,
+          `  collection ${item.collectionName}`,
           `  codes     ${item.codes.join(', ') || '-'}`,
           `  duplicates ${item.possibleDuplicates.map((d) => `${d.itemId} (distance ${d.distance})`).join(', ') || '-'}`,
           'Metadata records:',
@@ -271,6 +296,38 @@ export function register(program: Command): void {
         });
       },
     );
+
+  evidence
+    .command('collections')
+    .description('list the collections (compartments) with their item counts')
+    .option('--json', 'JSON output')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      await withRuntime(configFrom(command), async (runtime) => {
+        const collections = await evidenceOf(runtime).service.listCollections(cliPrincipal());
+        if (opts.json) process.stdout.write(`${JSON.stringify(collections, null, 2)}\n`);
+        else
+          for (const c of collections)
+            process.stdout.write(
+              `${c.id}  ${c.restricted ? 'restricted' : 'open      '}  ${String(c.itemCount).padStart(6)}  ${c.name}\n`,
+            );
+      });
+    });
+
+  evidence
+    .command('collection-add <name>')
+    .description('create a collection; restricted (seen only by admins and those granted it) unless --open')
+    .option('--open', 'visible to every analyst and reviewer')
+    .option('--description <text>', 'what belongs in it')
+    .action(async (name: string, opts: { open?: boolean; description?: string }, command: Command) => {
+      await withRuntime(configFrom(command), async (runtime) => {
+        const made = await evidenceOf(runtime).service.createCollection(cliPrincipal(), {
+          name: name.trim(),
+          description: opts.description ?? '',
+          restricted: !opts.open,
+        });
+        process.stdout.write(`${made.id}  ${made.name}${made.restricted ? ' (restricted)' : ''}\n`);
+      });
+    });
 
   evidence
     .command('recipient-keys')

@@ -132,7 +132,7 @@ describeEachDatabase('evidence vault', (ctx) => {
       n: number;
     }>`select count(*)::int as n from blobs where sha256 = ${again.sha256}`.execute(db);
     expect(blobs.rows[0]!.n).toBe(1);
-    const custody = await evidenceOf(t.runtime).service.custodyLog(ids.jpeg!);
+    const custody = await evidenceOf(t.runtime).service.custodyLog(system, ids.jpeg!);
     const actions = custody.map((e) => e.action);
     expect(actions.filter((a) => a === 'received')).toHaveLength(1);
     expect(actions.filter((a) => a === 'received-again')).toHaveLength(1);
@@ -235,7 +235,7 @@ describeEachDatabase('evidence vault', (ctx) => {
     expect(readFileSync(path.join(dir, 'index.html'), 'utf8')).toMatch(/Detention at a police station/);
     const chain = JSON.parse(readFileSync(path.join(dir, 'custody', `${ids.jpeg}.json`), 'utf8'));
     expect(chain.events.at(-1).action).toBe('exported');
-    const custody = await service.custodyLog(ids.jpeg!);
+    const custody = await service.custodyLog(system, ids.jpeg!);
     expect(custody.at(-1)!.details).toMatchObject({ exportId: result.exportId, purpose: 'OHCHR test' });
     rmSync(path.dirname(dir), { recursive: true, force: true });
 
@@ -275,7 +275,7 @@ describeEachDatabase('evidence vault', (ctx) => {
     // Old classifications keep the code; new ones cannot use it.
     expect((await service.show(system, ids.mp4!, { recordView: false })).codes).toContain('BY.V.TESTCODE');
     await expect(service.classifyItem(system, ids.png!, ['BY.V.TESTCODE'], [])).rejects.toThrow(/deprecated/);
-    const listed = await service.list({ code: 'BY.V.FORCE', limit: 10 });
+    const listed = await service.list(system, { code: 'BY.V.FORCE', limit: 10 });
     expect(listed.items.map((i) => i.id)).toEqual([ids.mp4]);
     expect(await service.seedTaxonomy()).toEqual([]);
   });

@@ -71,10 +71,12 @@ async function planPackage(
   let ids = [...new Set(request.itemIds ?? [])];
   let incident: Awaited<ReturnType<EvidenceService['incident']>> | undefined;
   if (request.incidentId) {
-    incident = await service.incident(request.incidentId);
-    ids = [...new Set([...ids, ...incident.items.map((item) => item.itemId)])];
+    incident = await service.incident(principal, request.incidentId);
+    // Every linked item, seen or not: a package is refused unless the caller may see all of it.
+    ids = [...new Set([...ids, ...(await service.incidentItemIds(request.incidentId))])];
   }
   if (ids.length === 0) throw new AppError('SVD_EVIDENCE_EXPORT_EMPTY');
+  await service.requireItems(principal, ids, 'evidence.export');
   if (request.recipientKey) recipientKeyBytes(request.recipientKey);
   const exportId = randomUUID();
   const recipient = request.recipientKey
@@ -122,6 +124,12 @@ async function planPackage(
           hashAlgorithm:
             'SHA-256 over canonical JSON (keys sorted) of {itemId, seq, at, action, actorType, actorId, actorLabel, details, prevHash}',
           genesis: CUSTODY_GENESIS,
+          ...(custody.some((event) => event.details.redacted === true)
+            ? {
+                redacted:
+                  'Events marked "redacted" name an item or incident outside the exporter\'s compartments; their hash covers the original details, which the vault\'s verify checks.',
+              }
+            : {}),
           events: custody,
         },
         null,

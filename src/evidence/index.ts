@@ -12,6 +12,7 @@
  *     sealedContact?: string;         // optional submitter contact, sealed separately, never linked in clear
  *     receiptCode?: string;           // add to an existing citizen submission
  *     acquisition?: Record<string, unknown>; // e.g. relative path and file times for seized data
+ *     collection?: string;            // compartment by name or id (default: see below)
  *     actor: Principal | { type: 'citizen' } | { type: 'bot' };
  *   }): Promise<{ itemId: string; sha256: string; size: number; mediaType: string; duplicate: boolean;
  *                 receiptCode?: string }>
@@ -21,6 +22,10 @@
  * `receiptCode` for adding more later. Errors are AppErrors: SVD_BLOB_TOO_LARGE (over the maximum,
  * default 4 GB, env SVIEDKA_EVIDENCE_MAX_BYTES), SVD_BLOB_INPUT (the stream failed),
  * SVD_EVIDENCE_RECEIPT_UNKNOWN, SVD_EVIDENCE_INCIDENT_UNKNOWN. Nothing is stored unless all succeeded.
+ * Compartments: every item is in one collection. Staff and CLI intake default to "General"; citizens,
+ * the bot and API keys go to the restricted submissions collection (env
+ * SVIEDKA_EVIDENCE_SUBMISSIONS_COLLECTION, default "Citizen submissions"). Reads authorize on every item
+ * they touch through AccessService (resource type 'evidence_collection'); a denial is "not found".
  * After storing, a typed job (`evidence.process`) extracts metadata, makes working copies, hashes
  * perceptually and links near-duplicates; run it with the job workers or `runtime.jobs.drain()`.
  */
@@ -31,11 +36,23 @@ import { FsBlobStore } from '../platform/blobs/index.js';
 import { defineJob } from '../platform/jobs/queue.js';
 import type { Platform } from '../runtime.js';
 import { evidenceRoutes } from './routes.js';
-import { EvidenceService, type IntakeInput, type IntakeResult } from './service.js';
+import {
+  EvidenceService,
+  type IntakeInput,
+  type IntakeResult,
+  submissionsCollectionName,
+} from './service.js';
 import { EvidenceStore } from './store.js';
 
 export { exportToPath, exportZipStream } from './export.js';
-export { type EvidenceActor, EvidenceService, type IntakeInput, type IntakeResult } from './service.js';
+export {
+  type EvidenceActor,
+  EvidenceService,
+  GENERAL_COLLECTION,
+  type IntakeInput,
+  type IntakeResult,
+  submissionsCollectionName,
+} from './service.js';
 
 export const processEvidenceJob = defineJob('evidence.process', z.object({ itemId: z.string().uuid() }), {
   maxAttempts: 3,
@@ -68,10 +85,14 @@ export async function createEvidence(platform: Platform, _deps: Record<string, u
     dataDir: platform.config.dataDir,
     maxBytes: blobs.maxBytes,
     logger: platform.logger,
+    access: platform.access,
+    submissionsCollection: submissionsCollectionName(),
     enqueueProcessing: (itemId, trx) => platform.jobs.enqueue(processEvidenceJob, { itemId }, { trx }),
   });
   platform.jobs.handle(processEvidenceJob, async ({ itemId }) => service.process(itemId));
   await service.seedTaxonomy();
+  await service.ensureDefaultCollections();
+  await service.backfillCaptureTimes();
   return {
     service,
     blobs,

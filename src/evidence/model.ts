@@ -26,6 +26,8 @@ export const evidenceErrors = defineErrors({
     message: 'The form has expired. Reload the page and send again.',
   },
   SVD_EVIDENCE_BUSY: { status: 429, message: 'Too many submissions right now. Try again in a few minutes.' },
+  SVD_EVIDENCE_COLLECTION_EXISTS: { status: 409, message: 'A collection with this name already exists.' },
+  SVD_EVIDENCE_COLLECTION_UNKNOWN: { status: 400, message: 'There is no collection with this name.' },
 });
 
 export const channels = ['web', 'citizen', 'cli', 'import', 'bot'] as const;
@@ -43,6 +45,7 @@ export const custodyActions = [
   'linked',
   'exported',
   'transferred',
+  'unlinked',
 ] as const;
 export type CustodyAction = (typeof custodyActions)[number];
 
@@ -129,6 +132,10 @@ export const itemSummarySchema = z.object({
   processingState: z.enum(['pending', 'done', 'failed']),
   codes: z.array(z.string()),
   hasThumbnail: z.boolean(),
+  collectionId: uuid,
+  collectionName: z.string(),
+  /** Capture time from the metadata as an instant (a time without offset is read as UTC). */
+  capturedAt: isoDate.nullable(),
 });
 export type ItemSummary = z.infer<typeof itemSummarySchema>;
 
@@ -143,26 +150,86 @@ export const itemDetailSchema = itemSummarySchema.extend({
   processing: z.array(processingEventSchema),
   derivatives: z.array(derivativeSchema),
   phashes: z.array(z.object({ frameSeconds: z.number(), hash: z.string() })),
-  possibleDuplicates: z.array(z.object({ itemId: uuid, distance: z.number() })),
+  /** Only items the caller may see. */
+  possibleDuplicates: z.array(
+    z.object({
+      itemId: uuid,
+      distance: z.number(),
+      fileName: z.string().nullable(),
+      hasThumbnail: z.boolean(),
+    }),
+  ),
   incidents: z.array(z.object({ incidentId: uuid, title: z.string(), role: z.string().nullable() })),
   custody: z.array(custodyEventSchema),
 });
 export type ItemDetail = z.infer<typeof itemDetailSchema>;
 
+const instant = z.string().datetime({ offset: true });
+
 export const listItemsQuerySchema = z
   .object({
     code: z.string().max(100).optional(),
+    codes: z
+      .string()
+      .max(2000)
+      .optional()
+      .describe('several taxonomy codes, comma-separated; see codesMatch'),
+    codesMatch: z.enum(['any', 'all']).default('any'),
     incidentId: uuid.optional(),
+    collectionId: uuid.optional(),
     kind: z.string().max(50).optional(),
     channel: z.enum(channels).optional(),
     verificationState: z.enum(verificationStates).optional(),
-    from: z.string().datetime({ offset: true }).optional(),
-    to: z.string().datetime({ offset: true }).optional(),
+    processingState: z.enum(['pending', 'done', 'failed']).optional(),
+    q: z.string().trim().max(200).optional().describe('text in the file name or source label'),
+    from: instant.optional().describe('received at or after'),
+    to: instant.optional().describe('received before'),
+    capturedFrom: instant.optional().describe('captured at or after (metadata capture time)'),
+    capturedTo: instant.optional().describe('captured before'),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     before: z.string().max(200).optional().describe('cursor from the previous page'),
   })
   .strict();
-export type ListItemsQuery = z.infer<typeof listItemsQuerySchema>;
+export type ListItemsQuery = z.input<typeof listItemsQuerySchema>;
+
+/** What a page polls while processing runs: no custody event, no content. */
+export const itemStatusSchema = z.object({
+  id: uuid,
+  processingState: z.enum(['pending', 'done', 'failed']),
+  mediaType: z.string(),
+  kind: z.string(),
+  hasThumbnail: z.boolean(),
+});
+
+export const collectionSchema = z.object({
+  id: uuid,
+  name: z.string(),
+  description: z.string(),
+  restricted: z.boolean(),
+  createdAt: isoDate,
+  itemCount: z.number(),
+});
+export type Collection = z.infer<typeof collectionSchema>;
+
+export const createCollectionRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().trim().max(2000).default(''),
+    restricted: z.boolean().default(true),
+  })
+  .strict();
+
+export const moveItemRequestSchema = z
+  .object({ collectionId: uuid, note: z.string().max(2000).optional() })
+  .strict();
+
+export const tusResultSchema = z.object({
+  itemId: uuid,
+  sha256: z.string(),
+  size: z.number(),
+  mediaType: z.string(),
+  duplicate: z.boolean(),
+});
 
 export const classifyRequestSchema = z
   .object({
@@ -223,9 +290,44 @@ export const incidentInputSchema = z
     longitude: z.number().min(-180).max(180).optional(),
     responsibleInstitution: z.string().max(100).optional(),
     responsibleUnit: z.string().max(500).optional(),
+    /** A restricted incident: only those who may see this collection see the incident. */
+    collectionId: uuid.optional(),
   })
   .strict();
 export type IncidentInput = z.infer<typeof incidentInputSchema>;
+
+/** A change to an incident: absent fields stay, `null` clears an optional field. */
+export const incidentUpdateSchema = z
+  .object({
+    title: z.string().trim().min(1).max(500).optional(),
+    description: z.string().max(20_000).nullable().optional(),
+    occurredFrom: instant.nullable().optional(),
+    occurredTo: instant.nullable().optional(),
+    place: z.string().max(500).nullable().optional(),
+    placeType: z.string().max(100).nullable().optional(),
+    latitude: z.number().min(-90).max(90).nullable().optional(),
+    longitude: z.number().min(-180).max(180).nullable().optional(),
+    responsibleInstitution: z.string().max(100).nullable().optional(),
+    responsibleUnit: z.string().max(500).nullable().optional(),
+    collectionId: uuid.nullable().optional(),
+  })
+  .strict();
+export type IncidentUpdate = z.infer<typeof incidentUpdateSchema>;
+
+export const listIncidentsQuerySchema = z
+  .object({
+    q: z.string().trim().max(200).optional().describe('text in the title, place or responsible unit'),
+    code: z.string().max(100).optional(),
+    placeType: z.string().max(100).optional(),
+    responsibleInstitution: z.string().max(100).optional(),
+    collectionId: uuid.optional(),
+    from: instant.optional().describe('occurred at or after (ranges overlapping it count)'),
+    to: instant.optional().describe('occurred before'),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    before: z.string().max(200).optional().describe('cursor from the previous page'),
+  })
+  .strict();
+export type ListIncidentsQuery = z.input<typeof listIncidentsQuerySchema>;
 
 export const incidentSchema = z.object({
   id: uuid,
@@ -240,7 +342,9 @@ export const incidentSchema = z.object({
   responsibleInstitution: z.string().nullable(),
   responsibleUnit: z.string().nullable(),
   createdAt: z.string(),
+  collectionId: uuid.nullable(),
   codes: z.array(z.string()),
+  /** Only the items the caller may see. */
   items: z.array(z.object({ itemId: uuid, role: z.string().nullable() })),
   persons: z.array(personSchema),
 });
@@ -249,6 +353,8 @@ export type Incident = z.infer<typeof incidentSchema>;
 export const linkItemRequestSchema = z
   .object({ itemId: uuid, role: z.string().max(100).optional() })
   .strict();
+
+export const setLinkRoleRequestSchema = z.object({ role: z.string().max(100).nullable() }).strict();
 
 export const addPersonRequestSchema = z
   .object({

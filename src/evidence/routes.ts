@@ -24,17 +24,25 @@ import {
   addPersonRequestSchema,
   addTaxonomyCodeRequestSchema,
   classifyRequestSchema,
+  collectionSchema,
+  createCollectionRequestSchema,
   custodyEventSchema,
   exportRequestSchema,
   incidentInputSchema,
   incidentSchema,
+  incidentUpdateSchema,
   intakeResultSchema,
   itemDetailSchema,
+  itemStatusSchema,
   itemSummarySchema,
   linkItemRequestSchema,
+  listIncidentsQuerySchema,
   listItemsQuerySchema,
+  moveItemRequestSchema,
+  setLinkRoleRequestSchema,
   setVerificationRequestSchema,
   taxonomyCodeSchema,
+  tusResultSchema,
   verifyReportSchema,
 } from './model.js';
 import type { EvidenceService } from './service.js';
@@ -147,6 +155,8 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
             ...(metadata.source ? { sourceLabel: metadata.source } : {}),
             ...(metadata.note ? { note: metadata.note } : {}),
             ...(metadata.incidentId ? { incidentId: metadata.incidentId } : {}),
+            ...(metadata.collectionId ? { collection: metadata.collectionId } : {}),
+            tusUpload: { id: upload.id, owner: ownerOf(principal) },
           });
           await datastore.remove(upload.id).catch(() => {});
           return {
@@ -201,6 +211,7 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
               ...(fields.source ? { sourceLabel: fields.source } : {}),
               ...(fields.note ? { note: fields.note } : {}),
               ...(fields.incidentId ? { incidentId: fields.incidentId } : {}),
+              ...(fields.collectionId ? { collection: fields.collectionId } : {}),
             });
             items.push({ ...result, fileName: part.filename || null });
           }
@@ -314,10 +325,72 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
         schema: {
           tags: ['evidence'],
           querystring: listItemsQuerySchema,
-          response: { 200: z.object({ items: z.array(itemSummarySchema), next: z.string().nullable() }) },
+          response: {
+            200: z.object({
+              items: z.array(itemSummarySchema),
+              next: z.string().nullable(),
+              total: z.number(),
+            }),
+          },
         },
       },
-      async (request) => service.list(request.query),
+      async (request) => service.list(principalOf(request), request.query),
+    );
+    app.get(
+      '/api/evidence/items/:id/status',
+      {
+        config: { access: { roles: STAFF } },
+        schema: { tags: ['evidence'], params: idParams, response: { 200: itemStatusSchema } },
+      },
+      async (request) => service.status(principalOf(request), request.params.id),
+    );
+    app.post(
+      '/api/evidence/items/:id/collection',
+      {
+        config: { access: { roles: ADMIN } },
+        schema: { tags: ['evidence'], params: idParams, body: moveItemRequestSchema },
+      },
+      async (request, reply) => {
+        await service.moveItem(
+          principalOf(request),
+          request.params.id,
+          request.body.collectionId,
+          request.body.note,
+        );
+        return reply.status(204).send();
+      },
+    );
+    app.get(
+      '/api/evidence/collections',
+      {
+        config: { access: { roles: STAFF } },
+        schema: { tags: ['evidence'], response: { 200: z.object({ items: z.array(collectionSchema) }) } },
+      },
+      async (request) => ({ items: await service.listCollections(principalOf(request)) }),
+    );
+    app.post(
+      '/api/evidence/collections',
+      {
+        config: { access: { roles: ADMIN } },
+        schema: {
+          tags: ['evidence'],
+          body: createCollectionRequestSchema,
+          response: { 200: collectionSchema },
+        },
+      },
+      async (request) => service.createCollection(principalOf(request), request.body),
+    );
+    app.get(
+      '/api/evidence/tus-result/:uploadId',
+      {
+        config: { access: { roles: STAFF, scopes: ['evidence:submit'] } },
+        schema: {
+          tags: ['evidence'],
+          params: z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/) }).strict(),
+          response: { 200: tusResultSchema },
+        },
+      },
+      async (request) => service.tusResult(ownerOf(principalOf(request)), request.params.uploadId),
     );
     app.get(
       '/api/evidence/items/:id',
@@ -337,7 +410,7 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
           response: { 200: z.object({ events: z.array(custodyEventSchema) }) },
         },
       },
-      async (request) => ({ events: await service.custodyLog(request.params.id) }),
+      async (request) => ({ events: await service.custodyLog(principalOf(request), request.params.id) }),
     );
     app.get(
       '/api/evidence/items/:id/original',
@@ -454,16 +527,18 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
         config: { access: { roles: STAFF } },
         schema: {
           tags: ['evidence'],
+          querystring: listIncidentsQuerySchema,
           response: {
             200: z.object({
               items: z.array(
                 incidentSchema.omit({ items: true, persons: true }).extend({ itemCount: z.number() }),
               ),
+              next: z.string().nullable(),
             }),
           },
         },
       },
-      async () => ({ items: await service.listIncidents() }),
+      async (request) => service.listIncidents(principalOf(request), request.query),
     );
     app.post(
       '/api/evidence/incidents',
@@ -479,7 +554,7 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
         config: { access: { roles: STAFF } },
         schema: { tags: ['evidence'], params: idParams, response: { 200: incidentSchema } },
       },
-      async (request) => service.incident(request.params.id),
+      async (request) => service.incident(principalOf(request), request.params.id),
     );
     app.patch(
       '/api/evidence/incidents/:id',
@@ -488,7 +563,7 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
         schema: {
           tags: ['evidence'],
           params: idParams,
-          body: incidentInputSchema.partial(),
+          body: incidentUpdateSchema,
           response: { 200: incidentSchema },
         },
       },
@@ -512,7 +587,55 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
           request.body.itemId,
           request.body.role,
         );
-        return service.incident(request.params.id);
+        return service.incident(principalOf(request), request.params.id);
+      },
+    );
+    const linkParams = z.object({ id: z.string().uuid(), itemId: z.string().uuid() }).strict();
+    app.delete(
+      '/api/evidence/incidents/:id/items/:itemId',
+      {
+        config: { access: { roles: STAFF } },
+        schema: { tags: ['evidence'], params: linkParams, response: { 200: incidentSchema } },
+      },
+      async (request) => {
+        await service.unlinkItem(principalOf(request), request.params.id, request.params.itemId);
+        return service.incident(principalOf(request), request.params.id);
+      },
+    );
+    app.patch(
+      '/api/evidence/incidents/:id/items/:itemId',
+      {
+        config: { access: { roles: STAFF } },
+        schema: {
+          tags: ['evidence'],
+          params: linkParams,
+          body: setLinkRoleRequestSchema,
+          response: { 200: incidentSchema },
+        },
+      },
+      async (request) => {
+        await service.setLinkRole(
+          principalOf(request),
+          request.params.id,
+          request.params.itemId,
+          request.body.role,
+        );
+        return service.incident(principalOf(request), request.params.id);
+      },
+    );
+    app.delete(
+      '/api/evidence/incidents/:id/persons/:personId',
+      {
+        config: { access: { roles: STAFF } },
+        schema: {
+          tags: ['evidence'],
+          params: z.object({ id: z.string().uuid(), personId: z.string().uuid() }).strict(),
+          response: { 200: incidentSchema },
+        },
+      },
+      async (request) => {
+        await service.removePerson(principalOf(request), request.params.id, request.params.personId);
+        return service.incident(principalOf(request), request.params.id);
       },
     );
     app.post(
@@ -528,7 +651,7 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
       },
       async (request) => {
         await service.addPerson(principalOf(request), request.params.id, request.body);
-        return service.incident(request.params.id);
+        return service.incident(principalOf(request), request.params.id);
       },
     );
     app.post(

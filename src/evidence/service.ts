@@ -13,6 +13,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Transaction } from 'kysely';
 import type pino from 'pino';
 import type { AuditActor, AuditService } from '../platform/audit/service.js';
+import type { AccessService } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
 import type { FsBlobStore } from '../platform/blobs/index.js';
@@ -32,17 +33,20 @@ import {
 } from './media/index.js';
 import type {
   Channel,
+  Collection,
   CustodyAction,
   CustodyEvent,
   Incident,
   IncidentInput,
+  IncidentUpdate,
   ItemDetail,
   ItemSummary,
+  ListIncidentsQuery,
   ListItemsQuery,
   TaxonomyCode,
   VerifyReport,
 } from './model.js';
-import type { EvidenceStore, EvidenceTables, ItemRow } from './store.js';
+import type { EvidenceStore, EvidenceTables, IncidentRow, ItemRow, Visible } from './store.js';
 import { TAXONOMY_VERSIONS } from './taxonomy-data.js';
 
 registerEncryptedColumn({
@@ -76,6 +80,14 @@ export interface IntakeInput {
   receiptCode?: string;
   /** E.g. relative path and file times for seized data. */
   acquisition?: Record<string, unknown>;
+  /**
+   * The collection (compartment) of a new item, by id or by name. Default: "General" for staff and
+   * the command line; the submissions collection (restricted) for citizens, the bot and API keys.
+   * The caller must be able to see it. Bytes already held stay in their collection.
+   */
+  collection?: string;
+  /** A finished resumable upload: its result is kept for a day so the uploader can recover it. */
+  tusUpload?: { id: string; owner: string };
   actor: EvidenceActor;
 }
 
@@ -138,10 +150,54 @@ async function mediaTypeOf(head: Buffer): Promise<string> {
   return looksLikeText(head) ? 'text/plain' : 'application/octet-stream';
 }
 
+/** The unrestricted collection new staff evidence goes to unless another is chosen. */
+export const GENERAL_COLLECTION = 'General';
+
+/**
+ * The collection for citizens', the bot's and partners' submissions (env
+ * SVIEDKA_EVIDENCE_SUBMISSIONS_COLLECTION, default "Citizen submissions"); created restricted if missing.
+ */
+export function submissionsCollectionName(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SVIEDKA_EVIDENCE_SUBMISSIONS_COLLECTION?.trim() || 'Citizen submissions';
+}
+
+/** A capture time from metadata as an instant; a time without an offset is read as UTC. */
+export function captureInstant(value: string | undefined | null): Date | null {
+  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(value))
+    return null;
+  const date = new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function isAdmin(principal: Principal): boolean {
+  return principal.type === 'system' || (principal.type === 'user' && principal.role === 'admin');
+}
+
+/** Analysts and reviewers see unrestricted collections without a grant; partners and API keys do not. */
+function isStaff(principal: Principal): boolean {
+  return principal.type === 'user' && principal.role !== 'partner';
+}
+
+function cursorOf(at: Date, id: string): string {
+  return Buffer.from(`${new Date(at).toISOString()}|${id}`).toString('base64url');
+}
+
+function parseCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
+  if (!cursor) return undefined;
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const date = new Date(at ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(date.getTime()))
+    throw new AppError('SVD_HTTP_VALIDATION', { message: 'bad cursor' });
+  return { at: date, id };
+}
+
 export interface EvidenceServiceOptions {
   dataDir: string;
   maxBytes: number;
   logger: pino.Logger;
+  access: AccessService;
+  /** Name of the restricted collection for submissions (see submissionsCollectionName). */
+  submissionsCollection?: string;
   enqueueProcessing: (itemId: string, trx: Transaction<EvidenceTables>) => Promise<unknown>;
 }
 
@@ -185,6 +241,222 @@ export class EvidenceService {
     );
   }
 
+  // Compartments
+
+  /** Creates "General" and the submissions collection when missing (a renamed one is made anew). */
+  async ensureDefaultCollections(): Promise<void> {
+    await this.store.transaction(async (trx) => {
+      await this.store.insertCollection(trx, {
+        id: randomUUID(),
+        name: GENERAL_COLLECTION,
+        description: "Evidence collected by the organization's staff.",
+        restricted: false,
+        created_by: 'system',
+      });
+      await this.store.insertCollection(trx, {
+        id: randomUUID(),
+        name: this.#submissionsName(),
+        description: 'Files sent by citizens, the Telegram bot and partners: restricted until reviewed.',
+        restricted: true,
+        created_by: 'system',
+      });
+    });
+  }
+
+  #submissionsName(): string {
+    return this.options.submissionsCollection ?? submissionsCollectionName();
+  }
+
+  /**
+   * The collections a principal may see: administrators and the system all; analysts and reviewers
+   * the unrestricted ones plus restricted ones granted to them; partners and API keys only granted ones.
+   */
+  async visibleCollections(principal: Principal): Promise<Visible> {
+    if (isAdmin(principal)) return 'all';
+    const granted = await this.options.access.visible(principal, 'evidence_collection');
+    const ids = new Set(granted === 'all' ? [] : granted);
+    if (isStaff(principal)) for (const id of await this.store.openCollectionIds()) ids.add(id);
+    return [...ids];
+  }
+
+  /** Throws "not found" (audited by AccessService) unless every collection is visible. */
+  async #requireCollections(principal: Principal, ids: Iterable<string>, action: string): Promise<void> {
+    if (isAdmin(principal)) return;
+    const open = isStaff(principal) ? new Set(await this.store.openCollectionIds()) : new Set<string>();
+    const needed = [...new Set(ids)].filter((id) => !open.has(id));
+    if (needed.length) await this.options.access.require(principal, 'evidence_collection', needed, action);
+  }
+
+  /**
+   * Authorizes a call on ALL the items it touches, as a set: any missing or invisible item makes the
+   * whole call "not found" (a denial is audited).
+   */
+  async requireItems(principal: Principal, ids: Iterable<string>, action: string): Promise<void> {
+    const unique = [...new Set(ids)];
+    const found = await this.store.itemCollections(unique);
+    if (found.size !== unique.length) throw new AppError('SVD_HTTP_NOT_FOUND');
+    await this.#requireCollections(principal, found.values(), action);
+  }
+
+  /** As requireItems, for incidents (an incident without a collection is open to staff). */
+  async requireIncidents(principal: Principal, ids: Iterable<string>, action: string): Promise<void> {
+    const unique = [...new Set(ids)];
+    const found = await this.store.incidentCollections(unique);
+    if (found.size !== unique.length) throw new AppError('SVD_HTTP_NOT_FOUND');
+    const open = [...found].filter(([, collection]) => collection === null).map(([id]) => id);
+    if (open.length && !isAdmin(principal) && !isStaff(principal)) {
+      await this.audit.record({
+        actor: actorOf(principal),
+        action,
+        outcome: 'denied',
+        target: { type: 'incident', id: open[0]! },
+        details: { denied: open },
+      });
+      throw new AppError('SVD_HTTP_NOT_FOUND');
+    }
+    const restricted = [...found.values()].filter((id): id is string => id !== null);
+    await this.#requireCollections(principal, restricted, action);
+  }
+
+  /** The collection a new item goes to, checked against what the actor may see. */
+  async #intakeCollection(input: IntakeInput): Promise<string> {
+    const outside = input.actor.type === 'citizen' || input.actor.type === 'bot';
+    const wanted = outside
+      ? this.#submissionsName()
+      : (input.collection ??
+        (input.actor.type === 'apikey' || input.channel === 'citizen' || input.channel === 'bot'
+          ? this.#submissionsName()
+          : GENERAL_COLLECTION));
+    const row = /^[0-9a-f-]{36}$/i.test(wanted)
+      ? await this.store.collection(this.store.db, wanted.toLowerCase())
+      : await this.store.collectionByName(this.store.db, wanted);
+    if (!row) {
+      // The defaults are recreated when missing; a named one that does not exist is "not found".
+      if (input.collection === undefined) {
+        await this.ensureDefaultCollections();
+        const made = await this.store.collectionByName(this.store.db, wanted);
+        if (made) return made.id;
+      }
+      throw new AppError('SVD_HTTP_NOT_FOUND');
+    }
+    // The default destination of an API key is the restricted submissions collection: allowed to write.
+    if (!outside && input.collection !== undefined)
+      await this.#requireCollections(input.actor as Principal, [row.id], 'evidence.intake');
+    return row.id;
+  }
+
+  /** Collections the principal may see, with item counts. */
+  async listCollections(principal: Principal): Promise<Collection[]> {
+    const visible = await this.visibleCollections(principal);
+    return (await this.store.collections())
+      .filter((row) => visible === 'all' || visible.includes(row.id))
+      .map((row) => ({
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        restricted: row.restricted,
+        createdAt: new Date(row.created_at).toISOString(),
+        itemCount: Number(row.item_count ?? 0),
+      }));
+  }
+
+  /** A new collection (administrators; the route enforces it). */
+  async createCollection(
+    principal: Principal,
+    input: { name: string; description: string; restricted: boolean },
+  ): Promise<Collection> {
+    const id = randomUUID();
+    await this.store.transaction(async (trx) => {
+      const inserted = await this.store.insertCollection(trx, {
+        id,
+        name: input.name,
+        description: input.description,
+        restricted: input.restricted,
+        created_by: actorOf(principal).label ?? null,
+      });
+      if (!inserted) throw new AppError('SVD_EVIDENCE_COLLECTION_EXISTS');
+      await this.audit.record(
+        {
+          actor: actorOf(principal),
+          action: 'evidence.collection.create',
+          target: { type: 'evidence_collection', id },
+          details: { name: input.name, restricted: input.restricted },
+        },
+        trx,
+      );
+    });
+    return (await this.listCollections(principal)).find((c) => c.id === id)!;
+  }
+
+  /** Moves an item to another collection (administrators): a "transferred" custody event. */
+  async moveItem(principal: Principal, itemId: string, collectionId: string, note?: string): Promise<void> {
+    await this.requireItems(principal, [itemId], 'evidence.item.move');
+    await this.store.transaction(async (trx) => {
+      const target = await this.store.collection(trx, collectionId);
+      if (!target) throw new AppError('SVD_HTTP_NOT_FOUND');
+      await this.#requireCollections(principal, [collectionId], 'evidence.item.move');
+      const item = await this.store.item(trx, itemId);
+      if (!item || item.collection_id === collectionId) return;
+      const from = await this.store.collection(trx, item.collection_id);
+      await this.store.setItemCollection(trx, itemId, collectionId);
+      await this.custody(trx, itemId, 'transferred', actorOf(principal), {
+        fromCollection: { id: item.collection_id, name: from?.name ?? null },
+        toCollection: { id: collectionId, name: target.name },
+        ...(note ? { note } : {}),
+      });
+    });
+  }
+
+  /**
+   * Custody events as the principal may read them: a reference to an item or incident it cannot see
+   * (e.g. a near-duplicate in a restricted collection) is replaced by null and the event marked
+   * `redacted` (the stored chain is unchanged; `verify` checks it on the server).
+   */
+  async redactCustody(principal: Principal, events: CustodyEvent[]): Promise<CustodyEvent[]> {
+    if (isAdmin(principal)) return events;
+    const itemIds = new Set<string>();
+    const incidentIds = new Set<string>();
+    for (const event of events) {
+      if (typeof event.details.itemId === 'string') itemIds.add(event.details.itemId);
+      if (typeof event.details.incidentId === 'string') incidentIds.add(event.details.incidentId);
+    }
+    if (itemIds.size === 0 && incidentIds.size === 0) return events;
+    const visible = await this.visibleCollections(principal);
+    const sees = (collection: string | null | undefined) =>
+      collection === null ||
+      (collection !== undefined && (visible === 'all' || visible.includes(collection)));
+    const items = await this.store.itemCollections([...itemIds]);
+    const incidents = await this.store.incidentCollections([...incidentIds]);
+    return events.map((event) => {
+      const details = { ...event.details };
+      let redacted = false;
+      if (typeof details.itemId === 'string' && !sees(items.get(details.itemId) ?? undefined)) {
+        details.itemId = null;
+        redacted = true;
+      }
+      if (typeof details.incidentId === 'string' && !sees(incidents.get(details.incidentId))) {
+        details.incidentId = null;
+        redacted = true;
+      }
+      return redacted ? { ...event, details: { ...details, redacted: true } } : event;
+    });
+  }
+
+  /** Capture times for items processed before the column existed. */
+  async backfillCaptureTimes(): Promise<number> {
+    const seen = new Set<string>();
+    let filled = 0;
+    for (const row of await this.store.missingCaptureTimes()) {
+      if (seen.has(row.item_id)) continue;
+      const at = captureInstant(row.capture);
+      if (!at) continue;
+      seen.add(row.item_id);
+      await this.store.setCapturedAt(row.item_id, at);
+      filled++;
+    }
+    return filled;
+  }
+
   /**
    * Receives one file from any channel: streams it into the blob store (hash + encrypt in one pass),
    * records the item (or, for bytes already held, a "received again" custody event), links it to an
@@ -199,6 +471,9 @@ export class EvidenceService {
     });
     try {
       const mediaType = await mediaTypeOf(staged.head);
+      const collectionId = await this.#intakeCollection(input);
+      if (input.incidentId && input.actor.type !== 'citizen' && input.actor.type !== 'bot')
+        await this.requireIncidents(input.actor, [input.incidentId], 'evidence.intake');
       const result = await this.store.transaction(async (trx) => {
         await staged.commit(trx);
         // Citizens' submissions carry the day only: exact times can be matched against network logs.
@@ -258,6 +533,8 @@ export class EvidenceService {
             note: input.note ?? null,
             acquisition: input.acquisition ?? null,
             received_at: at,
+            collection_id: collectionId,
+            captured_at: null,
           });
           await this.custody(trx, itemId, 'received', actor, { ...how, size: staged.size, mediaType }, at);
           await this.custody(
@@ -271,6 +548,16 @@ export class EvidenceService {
           await this.options.enqueueProcessing(itemId, trx);
         }
         if (submissionId) await this.store.addSubmissionItem(trx, submissionId, itemId, today());
+        if (input.tusUpload)
+          await this.store.insertTusResult(trx, {
+            upload_id: input.tusUpload.id,
+            owner: input.tusUpload.owner,
+            item_id: itemId,
+            sha256: staged.sha256,
+            size: staged.size,
+            media_type: existing ? existing.media_type : mediaType,
+            duplicate: existing !== undefined,
+          });
         if (input.incidentId) {
           await this.store.linkItem(trx, input.incidentId, itemId, null);
           await this.custody(trx, itemId, 'linked', actor, { incidentId: input.incidentId });
@@ -468,6 +755,10 @@ export class EvidenceService {
             this.custody(trx, itemId, 'metadata-extracted', system, { records }),
           );
         }
+        const captured = outcomes
+          .map((outcome) => (outcome.ok ? captureInstant(outcome.summary.captureTime) : null))
+          .find((at) => at !== null);
+        if (captured) await this.store.setCapturedAt(itemId, captured);
       }
 
       if (kind === 'image' || kind === 'video') {
@@ -555,7 +846,16 @@ export class EvidenceService {
 
   // Reading
 
-  #summaries(rows: ItemRow[], codes: Map<string, string[]>, thumbs: Set<string>): ItemSummary[] {
+  async #collectionNames(): Promise<Map<string, string>> {
+    return new Map((await this.store.collections()).map((row) => [row.id, row.name]));
+  }
+
+  #summaries(
+    rows: ItemRow[],
+    codes: Map<string, string[]>,
+    thumbs: Set<string>,
+    names: Map<string, string>,
+  ): ItemSummary[] {
     return rows.map((row) => ({
       id: row.id,
       sha256: row.sha256,
@@ -570,62 +870,109 @@ export class EvidenceService {
       processingState: row.processing_state as ItemSummary['processingState'],
       codes: codes.get(row.id) ?? [],
       hasThumbnail: thumbs.has(row.id),
+      collectionId: row.collection_id,
+      collectionName: names.get(row.collection_id) ?? '',
+      capturedAt: row.captured_at ? new Date(row.captured_at).toISOString() : null,
     }));
   }
 
-  async list(query: ListItemsQuery): Promise<{ items: ItemSummary[]; next: string | null }> {
-    let before: { at: Date; id: string } | undefined;
-    if (query.before) {
-      const [at, id] = Buffer.from(query.before, 'base64url').toString('utf8').split('|');
-      if (at && id) before = { at: new Date(at), id };
-    }
-    const rows = await this.store.listItems({
-      code: query.code,
+  /**
+   * A page of the items the principal may see (filtered in SQL by visible collections), newest
+   * first, with the total count of matching items.
+   */
+  async list(
+    principal: Principal,
+    query: ListItemsQuery,
+  ): Promise<{ items: ItemSummary[]; next: string | null; total: number }> {
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    const visible = await this.visibleCollections(principal);
+    const codes = [
+      ...(query.code ? [query.code] : []),
+      ...(query.codes ?? '')
+        .split(',')
+        .map((code) => code.trim())
+        .filter(Boolean),
+    ];
+    const filter = {
+      codes,
+      codesMatch: query.codesMatch ?? 'any',
       incidentId: query.incidentId,
+      collectionId: query.collectionId,
       kind: query.kind,
       channel: query.channel,
       verificationState: query.verificationState,
+      processingState: query.processingState,
+      text: query.q || undefined,
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
-      before,
-      limit: query.limit,
-    });
+      capturedFrom: query.capturedFrom ? new Date(query.capturedFrom) : undefined,
+      capturedTo: query.capturedTo ? new Date(query.capturedTo) : undefined,
+    };
+    const [rows, total] = await Promise.all([
+      this.store.listItems({ ...filter, before: parseCursor(query.before), limit }, visible),
+      this.store.countItems(filter, visible),
+    ]);
     const ids = rows.map((row) => row.id);
+    const names = new Map(rows.map((row) => [row.collection_id, row.collection_name]));
     const items = this.#summaries(
       rows,
       await this.store.codes('item', ids),
       await this.store.itemsWithThumbnail(ids),
+      names,
     );
     const last = rows[rows.length - 1];
-    const next =
-      last && rows.length === query.limit
-        ? Buffer.from(`${new Date(last.received_at).toISOString()}|${last.id}`).toString('base64url')
-        : null;
-    return { items, next };
+    const next = last && rows.length === limit ? cursorOf(last.received_at, last.id) : null;
+    return { items, next, total };
   }
 
-  async #requireItem(id: string): Promise<ItemRow> {
+  async #requireItem(principal: Principal, id: string, action: string): Promise<ItemRow> {
+    await this.requireItems(principal, [id], action);
     const item = await this.store.item(this.store.db, id);
     if (!item) throw new AppError('SVD_HTTP_NOT_FOUND');
     return item;
   }
 
+  /** The processing state of an item, for polling: no custody event, no content. */
+  async status(
+    principal: Principal,
+    id: string,
+  ): Promise<{
+    id: string;
+    processingState: ItemSummary['processingState'];
+    mediaType: string;
+    kind: string;
+    hasThumbnail: boolean;
+  }> {
+    const item = await this.#requireItem(principal, id, 'evidence.item.status');
+    const thumbs = await this.store.itemsWithThumbnail([id]);
+    return {
+      id,
+      processingState: item.processing_state as ItemSummary['processingState'],
+      mediaType: item.media_type,
+      kind: item.kind,
+      hasThumbnail: thumbs.has(id),
+    };
+  }
+
   /** An item with its metadata, processing, working copies, duplicates and custody; records the view. */
   async show(principal: Principal, id: string, options: { recordView?: boolean } = {}): Promise<ItemDetail> {
-    const item = await this.#requireItem(id);
+    const item = await this.#requireItem(principal, id, 'evidence.item.read');
     if (options.recordView !== false) {
       await this.store.transaction((trx) => this.custody(trx, id, 'viewed', actorOf(principal)));
     }
-    const [metadata, processing, derivatives, phashes, links, incidents, custody, codes] = await Promise.all([
-      this.store.metadata(id),
-      this.store.processing(id),
-      this.store.derivatives(id),
-      this.store.phashes(id),
-      this.store.links(id),
-      this.store.itemIncidents(id),
-      this.store.custody(this.store.db, id),
-      this.store.codes('item', [id]),
-    ]);
+    const visible = await this.visibleCollections(principal);
+    const [metadata, processing, derivatives, phashes, links, incidents, custody, codes, names] =
+      await Promise.all([
+        this.store.metadata(id),
+        this.store.processing(id),
+        this.store.derivatives(id),
+        this.store.phashes(id),
+        this.store.links(id, visible),
+        this.store.itemIncidents(id, visible),
+        this.store.custody(this.store.db, id),
+        this.store.codes('item', [id]),
+        this.#collectionNames(),
+      ]);
     const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
     const records = metadata.map((row) => ({
       id: row.id,
@@ -644,6 +991,7 @@ export class EvidenceService {
       [item],
       codes,
       new Set(derivatives.some((d) => d.purpose === 'thumbnail') ? [id] : []),
+      names,
     );
     return {
       ...summary!,
@@ -677,7 +1025,7 @@ export class EvidenceService {
       phashes: phashes.map((row) => ({ frameSeconds: Number(row.frame_seconds), hash: row.hash })),
       possibleDuplicates: links,
       incidents: incidents.map((row) => ({ incidentId: row.incident_id, title: row.title, role: row.role })),
-      custody: custody.map(toCustodyEvent),
+      custody: await this.redactCustody(principal, custody.map(toCustodyEvent)),
     };
   }
 
@@ -687,7 +1035,7 @@ export class EvidenceService {
     id: string,
     purpose?: string,
   ): Promise<{ item: ItemRow; stream: Readable }> {
-    const item = await this.#requireItem(id);
+    const item = await this.#requireItem(principal, id, 'evidence.item.download');
     await this.store.transaction((trx) =>
       this.custody(trx, id, 'downloaded', actorOf(principal), purpose ? { purpose } : {}),
     );
@@ -703,6 +1051,7 @@ export class EvidenceService {
     id: string,
     purpose: 'thumbnail' | 'stripped',
   ): Promise<{ mediaType: string; stream: Readable }> {
+    await this.requireItems(principal, [id], 'evidence.derivative.read');
     const found = (await this.store.derivatives(id)).find((d) => d.purpose === purpose);
     if (!found) throw new AppError('SVD_HTTP_NOT_FOUND');
     await this.audit.record({
@@ -714,13 +1063,29 @@ export class EvidenceService {
     return { mediaType: found.media_type, stream: this.blobs.get(found.sha256) };
   }
 
-  async custodyLog(id: string): Promise<CustodyEvent[]> {
-    await this.#requireItem(id);
-    return (await this.store.custody(this.store.db, id)).map(toCustodyEvent);
+  async custodyLog(principal: Principal, id: string): Promise<CustodyEvent[]> {
+    await this.#requireItem(principal, id, 'evidence.custody.read');
+    return this.redactCustody(principal, (await this.store.custody(this.store.db, id)).map(toCustodyEvent));
+  }
+
+  /** A finished resumable upload's result, for its uploader only, for a day. */
+  async tusResult(
+    owner: string,
+    uploadId: string,
+  ): Promise<{ itemId: string; sha256: string; size: number; mediaType: string; duplicate: boolean }> {
+    const row = await this.store.tusResult(uploadId, owner, new Date(Date.now() - 24 * 3600 * 1000));
+    if (!row) throw new AppError('SVD_HTTP_NOT_FOUND');
+    return {
+      itemId: row.item_id,
+      sha256: row.sha256,
+      size: Number(row.size),
+      mediaType: row.media_type,
+      duplicate: row.duplicate,
+    };
   }
 
   async setVerificationState(principal: Principal, id: string, state: string, note?: string): Promise<void> {
-    await this.#requireItem(id);
+    await this.#requireItem(principal, id, 'evidence.item.verification');
     await this.store.transaction(async (trx) => {
       await this.store.setVerificationState(trx, id, state);
       await this.custody(trx, id, 'classified', actorOf(principal), {
@@ -812,7 +1177,7 @@ export class EvidenceService {
 
   /** Adds and removes taxonomy codes on an item (multi-label); a custody event records the change. */
   async classifyItem(principal: Principal, id: string, add: string[], remove: string[]): Promise<string[]> {
-    await this.#requireItem(id);
+    await this.#requireItem(principal, id, 'evidence.item.classify');
     await this.store.transaction(async (trx) => {
       const version = await this.#checkCodes(trx, add);
       const changed = await this.store.classify(
@@ -839,6 +1204,7 @@ export class EvidenceService {
     add: string[],
     remove: string[],
   ): Promise<string[]> {
+    await this.requireIncidents(principal, [id], 'evidence.incident.classify');
     await this.store.transaction(async (trx) => {
       if (!(await this.store.incident(trx, id))) throw new AppError('SVD_HTTP_NOT_FOUND');
       const version = await this.#checkCodes(trx, add);
@@ -866,8 +1232,16 @@ export class EvidenceService {
 
   // Incidents
 
+  /** A collection for an incident must exist and be visible to the principal. */
+  async #incidentCollection(principal: Principal, collectionId: string | null | undefined, action: string) {
+    if (!collectionId) return;
+    if (!(await this.store.collection(this.store.db, collectionId))) throw new AppError('SVD_HTTP_NOT_FOUND');
+    await this.#requireCollections(principal, [collectionId], action);
+  }
+
   async createIncident(principal: Principal, input: IncidentInput): Promise<Incident> {
     const id = randomUUID();
+    await this.#incidentCollection(principal, input.collectionId, 'evidence.incident.create');
     await this.store.transaction(async (trx) => {
       await this.#checkFacets(trx, input);
       await this.store.insertIncident(trx, {
@@ -887,33 +1261,46 @@ export class EvidenceService {
         responsible_institution: input.responsibleInstitution ?? null,
         responsible_unit: input.responsibleUnit ?? null,
         created_by: actorOf(principal).label ?? null,
+        collection_id: input.collectionId ?? null,
       });
       await this.audit.record(
-        { actor: actorOf(principal), action: 'evidence.incident.create', target: { type: 'incident', id } },
+        {
+          actor: actorOf(principal),
+          action: 'evidence.incident.create',
+          target: { type: 'incident', id },
+          ...(input.collectionId ? { details: { collectionId: input.collectionId } } : {}),
+        },
         trx,
       );
     });
-    return this.incident(id);
+    return this.incident(principal, id);
   }
 
-  async #checkFacets(trx: Transaction<EvidenceTables>, input: Partial<IncidentInput>): Promise<void> {
+  async #checkFacets(
+    trx: Transaction<EvidenceTables>,
+    input: { placeType?: string | null; responsibleInstitution?: string | null },
+  ): Promise<void> {
     const facets = [input.placeType, input.responsibleInstitution].filter((code): code is string =>
       Boolean(code),
     );
     await this.#checkCodes(trx, facets);
-    if (input.occurredFrom && input.occurredTo && new Date(input.occurredTo) < new Date(input.occurredFrom))
-      throw new AppError('SVD_HTTP_VALIDATION', { message: 'occurredTo is before occurredFrom' });
   }
 
-  async updateIncident(principal: Principal, id: string, input: Partial<IncidentInput>): Promise<Incident> {
+  /** Changes an incident: absent fields stay, null clears an optional field. */
+  async updateIncident(principal: Principal, id: string, input: IncidentUpdate): Promise<Incident> {
+    await this.requireIncidents(principal, [id], 'evidence.incident.update');
+    if (input.collectionId !== undefined)
+      await this.#incidentCollection(principal, input.collectionId, 'evidence.incident.update');
     await this.store.transaction(async (trx) => {
-      if (!(await this.store.incident(trx, id))) throw new AppError('SVD_HTTP_NOT_FOUND');
+      const row = await this.store.incident(trx, id);
+      if (!row) throw new AppError('SVD_HTTP_NOT_FOUND');
       await this.#checkFacets(trx, input);
-      const set: Record<string, unknown> = {};
+      const set: Partial<IncidentRow> = {};
+      const date = (value: string | null) => (value === null ? null : new Date(value));
       if (input.title !== undefined) set.title = input.title;
-      if (input.description !== undefined) set.description = input.description;
-      if (input.occurredFrom !== undefined) set.occurred_from = new Date(input.occurredFrom);
-      if (input.occurredTo !== undefined) set.occurred_to = new Date(input.occurredTo);
+      if (input.description !== undefined) set.description = input.description ?? '';
+      if (input.occurredFrom !== undefined) set.occurred_from = date(input.occurredFrom);
+      if (input.occurredTo !== undefined) set.occurred_to = date(input.occurredTo);
       if (input.place !== undefined) set.place = input.place;
       if (input.placeType !== undefined) set.place_type = input.placeType;
       if (input.latitude !== undefined) set.latitude = input.latitude;
@@ -921,28 +1308,31 @@ export class EvidenceService {
       if (input.responsibleInstitution !== undefined)
         set.responsible_institution = input.responsibleInstitution;
       if (input.responsibleUnit !== undefined) set.responsible_unit = input.responsibleUnit;
+      if (input.collectionId !== undefined) set.collection_id = input.collectionId;
+      const from = set.occurred_from !== undefined ? set.occurred_from : row.occurred_from;
+      const to = set.occurred_to !== undefined ? set.occurred_to : row.occurred_to;
+      if (from && to && new Date(to) < new Date(from))
+        throw new AppError('SVD_HTTP_VALIDATION', { message: 'occurredTo is before occurredFrom' });
       await this.store.updateIncident(trx, id, set);
       await this.audit.record(
         {
           actor: actorOf(principal),
           action: 'evidence.incident.update',
           target: { type: 'incident', id },
-          details: { fields: Object.keys(set) },
+          details: {
+            fields: Object.keys(set),
+            cleared: Object.entries(input)
+              .filter(([, value]) => value === null)
+              .map(([key]) => key),
+          },
         },
         trx,
       );
     });
-    return this.incident(id);
+    return this.incident(principal, id);
   }
 
-  async incident(id: string): Promise<Incident> {
-    const row = await this.store.incident(this.store.db, id);
-    if (!row) throw new AppError('SVD_HTTP_NOT_FOUND');
-    const [items, persons, codes] = await Promise.all([
-      this.store.incidentItems(id),
-      this.store.persons(id),
-      this.store.codes('incident', [id]),
-    ]);
+  #incidentOf(row: IncidentRow, codes: Map<string, string[]>) {
     return {
       id: row.id,
       title: row.title,
@@ -956,8 +1346,27 @@ export class EvidenceService {
       responsibleInstitution: row.responsible_institution,
       responsibleUnit: row.responsible_unit,
       createdAt: new Date(row.created_at).toISOString(),
-      codes: codes.get(id) ?? [],
-      items: items.map((item) => ({ itemId: item.item_id, role: item.role })),
+      collectionId: row.collection_id,
+      codes: codes.get(row.id) ?? [],
+    };
+  }
+
+  /** An incident with the linked items the principal may see, its persons and codes. */
+  async incident(principal: Principal, id: string): Promise<Incident> {
+    await this.requireIncidents(principal, [id], 'evidence.incident.read');
+    const row = await this.store.incident(this.store.db, id);
+    if (!row) throw new AppError('SVD_HTTP_NOT_FOUND');
+    const visible = await this.visibleCollections(principal);
+    const [items, persons, codes] = await Promise.all([
+      this.store.incidentItems(this.store.db, id),
+      this.store.persons(id),
+      this.store.codes('incident', [id]),
+    ]);
+    return {
+      ...this.#incidentOf(row, codes),
+      items: items
+        .filter((item) => visible === 'all' || visible.includes(item.collection_id))
+        .map((item) => ({ itemId: item.item_id, role: item.role })),
       persons: persons.map((person) => ({
         id: person.id,
         role: person.role as 'victim',
@@ -969,39 +1378,50 @@ export class EvidenceService {
     };
   }
 
+  /** Every item linked to an incident, visible or not (export refuses unless all are visible). */
+  async incidentItemIds(id: string): Promise<string[]> {
+    return (await this.store.incidentItems(this.store.db, id)).map((item) => item.item_id);
+  }
+
+  /** A page of incidents the principal may see, newest first; item counts count visible items only. */
   async listIncidents(
-    limit = 200,
-  ): Promise<Array<Omit<Incident, 'items' | 'persons'> & { itemCount: number }>> {
-    const rows = await this.store.listIncidents(limit);
+    principal: Principal,
+    query: ListIncidentsQuery = {},
+  ): Promise<{
+    items: Array<Omit<Incident, 'items' | 'persons'> & { itemCount: number }>;
+    next: string | null;
+  }> {
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    const visible = await this.visibleCollections(principal);
+    const rows = await this.store.listIncidents(
+      {
+        text: query.q || undefined,
+        code: query.code,
+        placeType: query.placeType,
+        responsibleInstitution: query.responsibleInstitution,
+        collectionId: query.collectionId,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        before: parseCursor(query.before),
+        limit,
+      },
+      visible,
+    );
     const codes = await this.store.codes(
       'incident',
       rows.map((row) => row.id),
     );
-    const out = [];
-    for (const row of rows) {
-      out.push({
-        id: row.id,
-        title: row.title,
-        description: row.description,
-        occurredFrom: row.occurred_from ? new Date(row.occurred_from).toISOString() : null,
-        occurredTo: row.occurred_to ? new Date(row.occurred_to).toISOString() : null,
-        place: row.place,
-        placeType: row.place_type,
-        latitude: row.latitude,
-        longitude: row.longitude,
-        responsibleInstitution: row.responsible_institution,
-        responsibleUnit: row.responsible_unit,
-        createdAt: new Date(row.created_at).toISOString(),
-        codes: codes.get(row.id) ?? [],
-        itemCount: (await this.store.incidentItems(row.id)).length,
-      });
-    }
-    return out;
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map((row) => ({ ...this.#incidentOf(row, codes), itemCount: Number(row.item_count ?? 0) })),
+      next: last && rows.length === limit ? cursorOf(last.created_at, last.id) : null,
+    };
   }
 
   /** Links an item to an incident with an evidence role (ROLE.* code); a custody event on the item. */
   async linkItem(principal: Principal, incidentId: string, itemId: string, role?: string): Promise<void> {
-    await this.#requireItem(itemId);
+    await this.requireIncidents(principal, [incidentId], 'evidence.incident.link');
+    await this.requireItems(principal, [itemId], 'evidence.incident.link');
     await this.store.transaction(async (trx) => {
       if (!(await this.store.incident(trx, incidentId))) throw new AppError('SVD_HTTP_NOT_FOUND');
       if (role) await this.#checkCodes(trx, [role]);
@@ -1009,6 +1429,38 @@ export class EvidenceService {
       await this.custody(trx, itemId, 'linked', actorOf(principal), {
         incidentId,
         ...(role ? { role } : {}),
+      });
+    });
+  }
+
+  /** Removes an item from an incident: an "unlinked" custody event on the item. */
+  async unlinkItem(principal: Principal, incidentId: string, itemId: string): Promise<void> {
+    await this.requireIncidents(principal, [incidentId], 'evidence.incident.unlink');
+    await this.requireItems(principal, [itemId], 'evidence.incident.unlink');
+    await this.store.transaction(async (trx) => {
+      if (!(await this.store.unlinkItem(trx, incidentId, itemId))) throw new AppError('SVD_HTTP_NOT_FOUND');
+      await this.custody(trx, itemId, 'unlinked', actorOf(principal), { incidentId });
+    });
+  }
+
+  /** Changes (or clears) the evidence role of a linked item: a "linked" custody event with the change. */
+  async setLinkRole(
+    principal: Principal,
+    incidentId: string,
+    itemId: string,
+    role: string | null,
+  ): Promise<void> {
+    await this.requireIncidents(principal, [incidentId], 'evidence.incident.link');
+    await this.requireItems(principal, [itemId], 'evidence.incident.link');
+    await this.store.transaction(async (trx) => {
+      if (role) await this.#checkCodes(trx, [role]);
+      const changed = await this.store.setLinkRole(trx, incidentId, itemId, role);
+      if (!changed) throw new AppError('SVD_HTTP_NOT_FOUND');
+      if (changed.before === role) return;
+      await this.custody(trx, itemId, 'linked', actorOf(principal), {
+        incidentId,
+        role,
+        previousRole: changed.before,
       });
     });
   }
@@ -1023,6 +1475,7 @@ export class EvidenceService {
       name?: string | undefined;
     },
   ): Promise<string> {
+    await this.requireIncidents(principal, [incidentId], 'evidence.incident.person');
     const id = randomUUID();
     await this.store.transaction(async (trx) => {
       if (!(await this.store.incident(trx, incidentId))) throw new AppError('SVD_HTTP_NOT_FOUND');
@@ -1049,6 +1502,24 @@ export class EvidenceService {
       );
     });
     return id;
+  }
+
+  /** Removes a person from an incident (the encrypted name goes with the row); audited without it. */
+  async removePerson(principal: Principal, incidentId: string, personId: string): Promise<void> {
+    await this.requireIncidents(principal, [incidentId], 'evidence.incident.person');
+    await this.store.transaction(async (trx) => {
+      const removed = await this.store.deletePerson(trx, incidentId, personId);
+      if (!removed) throw new AppError('SVD_HTTP_NOT_FOUND');
+      await this.audit.record(
+        {
+          actor: actorOf(principal),
+          action: 'evidence.incident.person.remove',
+          target: { type: 'incident', id: incidentId },
+          details: { personId, role: removed.role, entityId: removed.entity_id },
+        },
+        trx,
+      );
+    });
   }
 
   // Verification
@@ -1078,8 +1549,10 @@ export class EvidenceService {
       options.onProgress?.(count);
     };
     if (options.itemId) {
-      await check(await this.#requireItem(options.itemId));
+      await check(await this.#requireItem(principal, options.itemId, 'evidence.verify'));
     } else {
+      // Verifying everything reads every compartment.
+      if (!isAdmin(principal)) throw new AppError('SVD_HTTP_NOT_FOUND');
       let after: string | null = null;
       for (;;) {
         const page = await this.store.allItemIds(after, 500);

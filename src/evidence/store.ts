@@ -24,6 +24,26 @@ export type EvidenceTables = {
     verification_state: Generated<string>;
     processing_state: Generated<string>;
     created_at: Generated<Date>;
+    collection_id: string;
+    captured_at: Generated<Date | null>;
+  };
+  evidence_collections: {
+    id: string;
+    name: string;
+    description: Generated<string>;
+    restricted: Generated<boolean>;
+    created_by: string | null;
+    created_at: Generated<Date>;
+  };
+  evidence_tus_results: {
+    upload_id: string;
+    owner: string;
+    item_id: string;
+    sha256: string;
+    size: number;
+    media_type: string;
+    duplicate: boolean;
+    created_at: Generated<Date>;
   };
   evidence_submission_items: { submission_id: string; item_id: string; added_on: string };
   evidence_custody: {
@@ -115,6 +135,7 @@ export type EvidenceTables = {
     created_by: string | null;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
+    collection_id: Generated<string | null>;
   };
   incident_items: { incident_id: string; item_id: string; role: string | null; linked_at: Generated<Date> };
   incident_persons: {
@@ -143,6 +164,41 @@ export type ItemRow = Row<'evidence_items'>;
 export type CustodyRow = Row<'evidence_custody'>;
 export type IncidentRow = Row<'incidents'>;
 export type TaxonomyRow = Row<'taxonomy_codes'>;
+export type CollectionRow = Row<'evidence_collections'>;
+/** The collections a caller may see: every one, or these ids (possibly none). */
+export type Visible = 'all' | readonly string[];
+
+/** Filters of the item list, already parsed. */
+export interface ItemFilter {
+  codes?: string[] | undefined;
+  codesMatch?: 'any' | 'all' | undefined;
+  incidentId?: string | undefined;
+  collectionId?: string | undefined;
+  kind?: string | undefined;
+  channel?: string | undefined;
+  verificationState?: string | undefined;
+  processingState?: string | undefined;
+  text?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  capturedFrom?: Date | undefined;
+  capturedTo?: Date | undefined;
+}
+
+export interface IncidentFilter {
+  text?: string | undefined;
+  code?: string | undefined;
+  placeType?: string | undefined;
+  responsibleInstitution?: string | undefined;
+  collectionId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+/** A LIKE pattern that matches `text` literally anywhere. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
 const json = (value: unknown) => JSON.stringify(value) as unknown;
 
@@ -206,40 +262,41 @@ export class EvidenceStore {
       .execute();
   }
 
-  async listItems(filter: {
-    code?: string | undefined;
-    incidentId?: string | undefined;
-    kind?: string | undefined;
-    channel?: string | undefined;
-    verificationState?: string | undefined;
-    from?: Date | undefined;
-    to?: Date | undefined;
-    before?: { at: Date; id: string } | undefined;
-    limit: number;
-  }): Promise<ItemRow[]> {
-    let query = this.db
-      .selectFrom('evidence_items as i')
-      .selectAll('i')
-      .orderBy('i.received_at', 'desc')
-      .orderBy('i.id', 'desc')
-      .limit(filter.limit);
+  #itemQuery(filter: ItemFilter, visible: Visible) {
+    let query = this.db.selectFrom('evidence_items as i');
+    if (visible !== 'all') {
+      const ids = [...visible];
+      query = ids.length === 0 ? query.where(sql<boolean>`false`) : query.where('i.collection_id', 'in', ids);
+    }
+    if (filter.collectionId) query = query.where('i.collection_id', '=', filter.collectionId);
     if (filter.kind) query = query.where('i.kind', '=', filter.kind);
     if (filter.channel) query = query.where('i.channel', '=', filter.channel);
     if (filter.verificationState) query = query.where('i.verification_state', '=', filter.verificationState);
+    if (filter.processingState) query = query.where('i.processing_state', '=', filter.processingState);
     if (filter.from) query = query.where('i.received_at', '>=', filter.from);
     if (filter.to) query = query.where('i.received_at', '<', filter.to);
-    if (filter.code) {
-      const code = filter.code;
+    if (filter.capturedFrom) query = query.where('i.captured_at', '>=', filter.capturedFrom);
+    if (filter.capturedTo) query = query.where('i.captured_at', '<', filter.capturedTo);
+    if (filter.text) {
+      const pattern = containing(filter.text);
       query = query.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('evidence_classifications as c')
-            .select('c.code')
-            .whereRef('c.target_id', '=', 'i.id')
-            .where('c.target_type', '=', 'item')
-            .where('c.code', '=', code),
-        ),
+        eb.or([eb('i.file_name', 'ilike', pattern), eb('i.source_label', 'ilike', pattern)]),
       );
+    }
+    const codes = [...new Set(filter.codes ?? [])];
+    if (codes.length) {
+      const all = filter.codesMatch === 'all';
+      for (const wanted of all ? codes.map((code) => [code]) : [codes])
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('evidence_classifications as c')
+              .select('c.code')
+              .whereRef('c.target_id', '=', 'i.id')
+              .where('c.target_type', '=', 'item')
+              .where('c.code', 'in', wanted),
+          ),
+        );
     }
     if (filter.incidentId) {
       const incidentId = filter.incidentId;
@@ -253,13 +310,152 @@ export class EvidenceStore {
         ),
       );
     }
+    return query;
+  }
+
+  /** A page of items, newest first, only from the visible collections. */
+  async listItems(
+    filter: ItemFilter & { before?: { at: Date; id: string } | undefined; limit: number },
+    visible: Visible,
+  ): Promise<Array<ItemRow & { collection_name: string }>> {
+    let query = this.#itemQuery(filter, visible)
+      .innerJoin('evidence_collections as k', 'k.id', 'i.collection_id')
+      .selectAll('i')
+      .select('k.name as collection_name')
+      .orderBy('i.received_at', 'desc')
+      .orderBy('i.id', 'desc')
+      .limit(filter.limit);
     if (filter.before) {
       const { at, id } = filter.before;
       query = query.where((eb) =>
         eb.or([eb('i.received_at', '<', at), eb.and([eb('i.received_at', '=', at), eb('i.id', '<', id)])]),
       );
     }
-    return (await query.execute()) as ItemRow[];
+    return (await query.execute()) as Array<ItemRow & { collection_name: string }>;
+  }
+
+  /** How many items match the filters (all pages). */
+  async countItems(filter: ItemFilter, visible: Visible): Promise<number> {
+    const row = await this.#itemQuery(filter, visible)
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Id and collection of each existing item among `ids`. */
+  async itemCollections(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('evidence_items')
+      .select(['id', 'collection_id'])
+      .where('id', 'in', [...ids])
+      .execute();
+    return new Map(rows.map((row) => [row.id, row.collection_id]));
+  }
+
+  async setItemCollection(trx: Transaction<EvidenceTables>, id: string, collectionId: string) {
+    await trx
+      .updateTable('evidence_items')
+      .set({ collection_id: collectionId })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setCapturedAt(id: string, at: Date | null): Promise<void> {
+    await this.db.updateTable('evidence_items').set({ captured_at: at }).where('id', '=', id).execute();
+  }
+
+  /** Capture times of processed items that lack the column (filled before it existed). */
+  async missingCaptureTimes(): Promise<Array<{ item_id: string; capture: string }>> {
+    const rows = await sql<{ item_id: string; capture: string }>`
+      select m.item_id, m.summary ->> 'captureTime' as capture
+        from evidence_metadata m join evidence_items i on i.id = m.item_id
+       where i.captured_at is null and (m.summary ->> 'captureTime') is not null
+       order by m.item_id, m.created_at, m.tool`.execute(this.db);
+    return rows.rows;
+  }
+
+  // Collections
+
+  collections(): Promise<Array<CollectionRow & { item_count: number }>> {
+    return this.db
+      .selectFrom('evidence_collections as k')
+      .selectAll('k')
+      .select((eb) =>
+        eb
+          .selectFrom('evidence_items as i')
+          .select((inner) => inner.fn.countAll<number>().as('n'))
+          .whereRef('i.collection_id', '=', 'k.id')
+          .as('item_count'),
+      )
+      .orderBy('k.name')
+      .execute() as Promise<Array<CollectionRow & { item_count: number }>>;
+  }
+
+  collection(ex: Executor, id: string): Promise<CollectionRow | undefined> {
+    return ex
+      .selectFrom('evidence_collections')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst() as Promise<CollectionRow | undefined>;
+  }
+
+  collectionByName(ex: Executor, name: string): Promise<CollectionRow | undefined> {
+    return ex
+      .selectFrom('evidence_collections')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst() as Promise<CollectionRow | undefined>;
+  }
+
+  async insertCollection(
+    trx: Transaction<EvidenceTables>,
+    row: Omit<CollectionRow, 'created_at'>,
+  ): Promise<boolean> {
+    const inserted = await trx
+      .insertInto('evidence_collections')
+      .values(row)
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  /** Ids of the unrestricted collections. */
+  async openCollectionIds(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('evidence_collections')
+      .select('id')
+      .where('restricted', '=', false)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  // Resumable upload results
+
+  async insertTusResult(
+    trx: Transaction<EvidenceTables>,
+    row: Omit<EvidenceTables['evidence_tus_results'], 'created_at'>,
+  ): Promise<void> {
+    await trx
+      .deleteFrom('evidence_tus_results')
+      .where('created_at', '<', new Date(Date.now() - 24 * 3600 * 1000))
+      .execute();
+    await trx
+      .insertInto('evidence_tus_results')
+      .values(row)
+      .onConflict((oc) => oc.column('upload_id').doNothing())
+      .execute();
+  }
+
+  tusResult(uploadId: string, owner: string, since: Date) {
+    return this.db
+      .selectFrom('evidence_tus_results')
+      .selectAll()
+      .where('upload_id', '=', uploadId)
+      .where('owner', '=', owner)
+      .where('created_at', '>=', since)
+      .executeTakeFirst();
   }
 
   async allItemIds(after: string | null, limit: number): Promise<Array<{ id: string; sha256: string }>> {
@@ -495,16 +691,40 @@ export class EvidenceStore {
     return row !== undefined;
   }
 
-  async links(itemId: string): Promise<Array<{ itemId: string; distance: number }>> {
-    const rows = await this.db
-      .selectFrom('evidence_links')
-      .select(['item_a', 'item_b', 'distance'])
-      .where((eb) => eb.or([eb('item_a', '=', itemId), eb('item_b', '=', itemId)]))
-      .orderBy('distance')
-      .execute();
+  /** Possible duplicates of an item among the visible collections, with name and thumbnail presence. */
+  async links(
+    itemId: string,
+    visible: Visible,
+  ): Promise<Array<{ itemId: string; distance: number; fileName: string | null; hasThumbnail: boolean }>> {
+    if (visible !== 'all' && visible.length === 0) return [];
+    let query = this.db
+      .selectFrom('evidence_links as l')
+      .innerJoin('evidence_items as o', (join) =>
+        join.on(
+          sql<boolean>`(l.item_a = ${itemId} and o.id = l.item_b) or (l.item_b = ${itemId} and o.id = l.item_a)`,
+        ),
+      )
+      .select(['o.id', 'o.file_name', 'l.distance'])
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('evidence_derivatives as d')
+              .select('d.id')
+              .whereRef('d.item_id', '=', 'o.id')
+              .where('d.purpose', '=', 'thumbnail'),
+          )
+          .as('has_thumbnail'),
+      )
+      .orderBy('l.distance')
+      .orderBy('o.id');
+    if (visible !== 'all') query = query.where('o.collection_id', 'in', [...visible]);
+    const rows = await query.execute();
     return rows.map((row) => ({
-      itemId: row.item_a === itemId ? row.item_b : row.item_a,
+      itemId: row.id,
       distance: row.distance,
+      fileName: row.file_name,
+      hasThumbnail: Boolean(row.has_thumbnail),
     }));
   }
 
@@ -683,13 +903,77 @@ export class EvidenceStore {
     >;
   }
 
-  listIncidents(limit: number): Promise<IncidentRow[]> {
-    return this.db
-      .selectFrom('incidents')
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .limit(limit)
-      .execute() as Promise<IncidentRow[]>;
+  /** A page of incidents, newest first, among those whose collection is visible (or that have none). */
+  async listIncidents(
+    filter: IncidentFilter & { before?: { at: Date; id: string } | undefined; limit: number },
+    visible: Visible,
+  ): Promise<Array<IncidentRow & { item_count: number }>> {
+    let query = this.db
+      .selectFrom('incidents as n')
+      .selectAll('n')
+      .select((eb) => {
+        let count = eb
+          .selectFrom('incident_items as x')
+          .innerJoin('evidence_items as i', 'i.id', 'x.item_id')
+          .select((inner) => inner.fn.countAll<number>().as('c'))
+          .whereRef('x.incident_id', '=', 'n.id');
+        if (visible !== 'all')
+          count =
+            visible.length === 0
+              ? count.where(sql<boolean>`false`)
+              : count.where('i.collection_id', 'in', [...visible]);
+        return count.as('item_count');
+      })
+      .orderBy('n.created_at', 'desc')
+      .orderBy('n.id', 'desc')
+      .limit(filter.limit);
+    query = query.where((eb) =>
+      visible === 'all'
+        ? sql<boolean>`true`
+        : visible.length === 0
+          ? eb('n.collection_id', 'is', null)
+          : eb.or([eb('n.collection_id', 'is', null), eb('n.collection_id', 'in', [...visible])]),
+    );
+    if (filter.collectionId) query = query.where('n.collection_id', '=', filter.collectionId);
+    if (filter.placeType) query = query.where('n.place_type', '=', filter.placeType);
+    if (filter.responsibleInstitution)
+      query = query.where('n.responsible_institution', '=', filter.responsibleInstitution);
+    // A range overlaps [from, to) when it ends at or after `from` and starts before `to`.
+    if (filter.from) {
+      const from = filter.from;
+      query = query.where((eb) => eb(eb.fn.coalesce('n.occurred_to', 'n.occurred_from'), '>=', from));
+    }
+    if (filter.to) query = query.where('n.occurred_from', '<', filter.to);
+    if (filter.text) {
+      const pattern = containing(filter.text);
+      query = query.where((eb) =>
+        eb.or([
+          eb('n.title', 'ilike', pattern),
+          eb('n.place', 'ilike', pattern),
+          eb('n.responsible_unit', 'ilike', pattern),
+        ]),
+      );
+    }
+    if (filter.code) {
+      const code = filter.code;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('evidence_classifications as c')
+            .select('c.code')
+            .whereRef('c.target_id', '=', 'n.id')
+            .where('c.target_type', '=', 'incident')
+            .where('c.code', '=', code),
+        ),
+      );
+    }
+    if (filter.before) {
+      const { at, id } = filter.before;
+      query = query.where((eb) =>
+        eb.or([eb('n.created_at', '<', at), eb.and([eb('n.created_at', '=', at), eb('n.id', '<', id)])]),
+      );
+    }
+    return (await query.execute()) as Array<IncidentRow & { item_count: number }>;
   }
 
   async linkItem(trx: Transaction<EvidenceTables>, incidentId: string, itemId: string, role: string | null) {
@@ -702,22 +986,86 @@ export class EvidenceStore {
     return row !== undefined;
   }
 
-  incidentItems(incidentId: string) {
-    return this.db
-      .selectFrom('incident_items')
-      .select(['item_id', 'role'])
+  async unlinkItem(trx: Transaction<EvidenceTables>, incidentId: string, itemId: string): Promise<boolean> {
+    const row = await trx
+      .deleteFrom('incident_items')
       .where('incident_id', '=', incidentId)
-      .orderBy('linked_at')
+      .where('item_id', '=', itemId)
+      .returning('item_id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async setLinkRole(
+    trx: Transaction<EvidenceTables>,
+    incidentId: string,
+    itemId: string,
+    role: string | null,
+  ): Promise<{ before: string | null } | undefined> {
+    const old = await trx
+      .selectFrom('incident_items')
+      .select('role')
+      .where('incident_id', '=', incidentId)
+      .where('item_id', '=', itemId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!old) return undefined;
+    await trx
+      .updateTable('incident_items')
+      .set({ role })
+      .where('incident_id', '=', incidentId)
+      .where('item_id', '=', itemId)
+      .execute();
+    return { before: old.role };
+  }
+
+  /** The items linked to an incident (all of them: callers filter what a principal may see). */
+  incidentItems(ex: Executor, incidentId: string) {
+    return ex
+      .selectFrom('incident_items as x')
+      .innerJoin('evidence_items as i', 'i.id', 'x.item_id')
+      .select(['x.item_id', 'x.role', 'i.collection_id'])
+      .where('x.incident_id', '=', incidentId)
+      .orderBy('x.linked_at')
+      .orderBy('x.item_id')
       .execute();
   }
 
-  itemIncidents(itemId: string) {
-    return this.db
+  /** The incidents an item is linked to, among those visible (no collection, or a visible one). */
+  itemIncidents(itemId: string, visible: Visible) {
+    let query = this.db
       .selectFrom('incident_items as x')
       .innerJoin('incidents as i', 'i.id', 'x.incident_id')
       .select(['x.incident_id', 'x.role', 'i.title'])
-      .where('x.item_id', '=', itemId)
+      .where('x.item_id', '=', itemId);
+    if (visible !== 'all')
+      query = query.where((eb) =>
+        visible.length === 0
+          ? eb('i.collection_id', 'is', null)
+          : eb.or([eb('i.collection_id', 'is', null), eb('i.collection_id', 'in', [...visible])]),
+      );
+    return query.execute();
+  }
+
+  /** Collection of each existing incident among `ids` (null: open to all staff). */
+  async incidentCollections(ids: readonly string[]): Promise<Map<string, string | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('incidents')
+      .select(['id', 'collection_id'])
+      .where('id', 'in', [...ids])
       .execute();
+    return new Map(rows.map((row) => [row.id, row.collection_id]));
+  }
+
+  async deletePerson(trx: Transaction<EvidenceTables>, incidentId: string, personId: string) {
+    const row = await trx
+      .deleteFrom('incident_persons')
+      .where('incident_id', '=', incidentId)
+      .where('id', '=', personId)
+      .returning(['id', 'role', 'entity_id'])
+      .executeTakeFirst();
+    return row;
   }
 
   async insertPerson(
