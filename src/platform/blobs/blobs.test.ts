@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -20,7 +21,7 @@ import { cryptoReady, KeyRing } from '../crypto.js';
 import { migrate } from '../db/migrate.js';
 import { isAppError } from '../errors.js';
 import { checkKeys, rotateKeys } from '../keys.js';
-import { FsBlobStore } from './fs-blob-store.js';
+import { type BlobsTable, FsBlobStore } from './fs-blob-store.js';
 
 function sha(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -140,6 +141,44 @@ describeEachDatabase('blob store', (ctx) => {
     expect(removed).toBeGreaterThanOrEqual(3);
     expect(existsSync(store.pathOf(crash.sha256))).toBe(false);
     expect(readdirSync(store.tmpDir)).toEqual([]);
+  });
+
+  it('reads blobs written by libsodium itself (files from before the OpenSSL implementation)', async () => {
+    // Not 0: the empty blob is already stored by an earlier test.
+    for (const size of [3, 65536, 65537, 150_001]) {
+      const data = Buffer.from(sodium.randombytes_buf(size));
+      const sha256 = sha(data);
+      const key = sodium.crypto_secretstream_xchacha20poly1305_keygen();
+      const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
+      const parts: Uint8Array[] = [Buffer.from('SVDBLOB1', 'latin1'), header];
+      for (let at = 0; ; at += 65536) {
+        const last = at + 65536 >= size;
+        parts.push(
+          sodium.crypto_secretstream_xchacha20poly1305_push(
+            state,
+            data.subarray(at, Math.min(at + 65536, size)),
+            null,
+            last ? 3 : 0,
+          ),
+        );
+        if (last) break;
+      }
+      mkdirSync(path.dirname(store.pathOf(sha256)), { recursive: true });
+      writeFileSync(store.pathOf(sha256), Buffer.concat(parts));
+      await ctx.database.db
+        .withTables<{ blobs: BlobsTable }>()
+        .insertInto('blobs')
+        .values({
+          sha256,
+          size,
+          data_key: keys.encryptField(Buffer.from(key), `blobs.data_key:${sha256}`),
+          format: 'secretstream-xchacha20poly1305-64k-v1',
+          created_at: new Date(),
+        })
+        .execute();
+      expect((await collect(store.get(sha256))).equals(data)).toBe(true);
+      expect(await store.verify(sha256)).toEqual({ ok: true, size });
+    }
   });
 
   it('key rotation re-wraps data keys without touching blob files', async () => {

@@ -3,7 +3,9 @@
  *
  * Layout: `<root>/ab/cd/<sha256>` for stored blobs, `<root>/tmp/` for writes in progress. A blob file is
  * `SVDBLOB1` + a libsodium secretstream (XChaCha20-Poly1305) header + 64 KiB plaintext chunks, each
- * sealed on its own (the last one tagged FINAL, so truncation is detected). Every blob has its own
+ * sealed on its own (the last one tagged FINAL, so truncation is detected). The stream is produced and
+ * read by secretstream.ts, a byte-compatible implementation on OpenSSL (libsodium's WebAssembly build
+ * was the ingest bottleneck); files are identical in format whichever implementation wrote them. Every blob has its own
  * random data key; the key is stored in the `blobs` row wrapped by the master key ring and bound to
  * the blob's SHA-256, so key rotation re-wraps 32-byte keys in the database and never rewrites files.
  *
@@ -26,17 +28,17 @@
  * sweep leaves files younger than `sweepGraceMs` alone; an embedded data directory is locked to one
  * process and sweeps everything.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { type FileHandle, link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Kysely, Transaction } from 'kysely';
-import sodium from 'libsodium-wrappers';
 import type { KeyRing } from '../crypto.js';
 import type { AnyDb, AnyTransaction } from '../db/database.js';
 import { AppError, defineErrors } from '../errors.js';
 import { registerEncryptedColumn } from '../keys.js';
+import { SecretStreamPull, SecretStreamPush, TAG_FINAL, TAG_MESSAGE } from './secretstream.js';
 
 export const blobErrors = defineErrors({
   SVD_BLOB_TOO_LARGE: { status: 413, message: 'The file is larger than the configured maximum.' },
@@ -53,8 +55,6 @@ const MAGIC = Buffer.from('SVDBLOB1', 'latin1');
 export const BLOB_CHUNK = 64 * 1024;
 const ABYTES = 17; // crypto_secretstream_xchacha20poly1305_ABYTES
 const HEADERBYTES = 24;
-const TAG_MESSAGE = 0;
-const TAG_FINAL = 3;
 /** Flush encrypted output to disk in batches of about this size. */
 const WRITE_BATCH = 1024 * 1024;
 
@@ -174,15 +174,15 @@ export class FsBlobStore implements BlobStore {
     const random = randomUUID();
     const partPath = path.join(this.tmpDir, `${random}.part`);
     const handle = await open(partPath, 'wx', 0o600);
-    const dataKey = sodium.crypto_secretstream_xchacha20poly1305_keygen();
-    const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(dataKey);
+    const dataKey = randomBytes(32);
+    const stream = new SecretStreamPush(dataKey);
     const hash = createHash('sha256');
     const chunk = Buffer.allocUnsafe(BLOB_CHUNK);
     let filled = 0;
     let size = 0;
     const head: Buffer[] = [];
     let headLength = 0;
-    let batch: Uint8Array[] = [Buffer.concat([MAGIC, Buffer.from(header)])];
+    let batch: Uint8Array[] = [MAGIC, stream.header];
     let batchLength = MAGIC.length + HEADERBYTES;
     let position = 0;
     let pending: Promise<unknown> = Promise.resolve();
@@ -197,9 +197,8 @@ export class FsBlobStore implements BlobStore {
       pending = handle.writev(buffers, at);
     };
     const seal = (bytes: Uint8Array, tag: number) => {
-      const sealed = sodium.crypto_secretstream_xchacha20poly1305_push(state, bytes, null, tag);
-      batch.push(sealed);
-      batchLength += sealed.length;
+      for (const piece of stream.push(bytes, tag)) batch.push(piece);
+      batchLength += bytes.length + ABYTES;
     };
     try {
       for await (const piece of input as AsyncIterable<Uint8Array>) {
@@ -340,9 +339,9 @@ export class FsBlobStore implements BlobStore {
       if (bytesRead < start.length || !start.subarray(0, MAGIC.length).equals(MAGIC)) {
         throw new AppError('SVD_BLOB_CORRUPT', { details: { sha256, problem: 'damaged', chunk: 0 } });
       }
-      let state: ReturnType<typeof sodium.crypto_secretstream_xchacha20poly1305_init_pull>;
+      let stream: SecretStreamPull;
       try {
-        state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(start.subarray(MAGIC.length), key);
+        stream = new SecretStreamPull(start.subarray(MAGIC.length), key);
       } catch (cause) {
         throw new AppError('SVD_BLOB_CORRUPT', { cause, details: { sha256, problem: 'damaged', chunk: 0 } });
       }
@@ -354,17 +353,11 @@ export class FsBlobStore implements BlobStore {
           throw new AppError('SVD_BLOB_CORRUPT', { details: { sha256, problem: 'truncated', chunk: index } });
         }
         position += n;
-        // libsodium-wrappers returns false (not throws) when a chunk fails authentication.
-        const result = sodium.crypto_secretstream_xchacha20poly1305_pull(
-          state,
-          buffer.subarray(0, n),
-          null,
-        ) as { message: Uint8Array; tag: number } | false;
+        const result = stream.pull(buffer.subarray(0, n));
         if (!result) {
           throw new AppError('SVD_BLOB_CORRUPT', { details: { sha256, problem: 'damaged', chunk: index } });
         }
-        if (result.message.length)
-          yield Buffer.from(result.message.buffer, result.message.byteOffset, result.message.length);
+        if (result.message.length) yield result.message;
         if (result.tag === TAG_FINAL) {
           const extra = await handle.read(Buffer.alloc(1), 0, 1, position);
           if (extra.bytesRead > 0)
