@@ -18,7 +18,8 @@ const program = new Command('sviedka')
   .exitOverride();
 
 // Command groups, one line per area.
-for (const register of [platformCommands, evidenceCommands, registryCommands, screeningCommands, registerBot]) register(program);
+for (const register of [platformCommands, evidenceCommands, registryCommands, screeningCommands, registerBot])
+  register(program);
 
 try {
   await program.parseAsync(process.argv);
