@@ -316,7 +316,12 @@ export type IncidentUpdate = z.infer<typeof incidentUpdateSchema>;
 
 export const listIncidentsQuerySchema = z
   .object({
-    q: z.string().trim().max(200).optional().describe('text in the title, place or responsible unit'),
+    q: z
+      .string()
+      .trim()
+      .max(200)
+      .optional()
+      .describe('text in the title, description, place or responsible unit'),
     code: z.string().max(100).optional(),
     placeType: z.string().max(100).optional(),
     responsibleInstitution: z.string().max(100).optional(),

@@ -949,6 +949,7 @@ export class EvidenceStore {
       query = query.where((eb) =>
         eb.or([
           eb('n.title', 'ilike', pattern),
+          eb('n.description', 'ilike', pattern),
           eb('n.place', 'ilike', pattern),
           eb('n.responsible_unit', 'ilike', pattern),
         ]),
