@@ -5,6 +5,13 @@
  */
 export { type DerivedFile, makeThumbnail, stripMetadataCopy, type ThumbnailOptions } from './derive.js';
 export { type DetectedType, detectType, kindOf } from './detect-type.js';
+export {
+  closeSharedExiftool,
+  ExiftoolPool,
+  ExiftoolProcess,
+  type ExiftoolProcessOptions,
+  sharedExiftool,
+} from './exiftool-process.js';
 export { hamming, splitHash } from './hamming.js';
 export {
   exifDateToIso,

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { sharedExiftool } from './exiftool-process.js';
 import { ffmpegInput, type RunOptions, runTool } from './run-tool.js';
 import { toolVersions } from './tool-versions.js';
 import type { MediaKind, ToolFailure } from './types.js';
@@ -243,18 +244,34 @@ export function summarizeFfprobe(data: Json): MetadataSummary {
   return clean(s);
 }
 
+/** Whether to use the long-lived exiftool processes (SVIEDKA_EXIFTOOL_STAY_OPEN=0 turns them off). */
+function stayOpenEnabled(): boolean {
+  return process.env.SVIEDKA_EXIFTOOL_STAY_OPEN !== '0';
+}
+
 async function runExiftool(path: string, options: RunOptions): Promise<MetadataOutcome> {
   const version = (await toolVersions()).exiftool;
   if (version === null)
     return failure('exiftool', 'missing-tool', 'exiftool is not installed (run scripts/setup-system.sh)');
   // -n: numbers, not prose; -G1: group names; --System:all: the vault's own file name, dates and
   // permissions describe the stored copy, not the evidence.
-  const r = await runTool(
-    'exiftool',
-    'exiftool',
-    ['-json', '-n', '-G1', '--System:all', '-api', 'LargeFileSupport=1', '-charset', 'filename=utf8', path],
-    { ...options, allowNonZero: true },
-  );
+  const args = [
+    '-json',
+    '-n',
+    '-G1',
+    '--System:all',
+    '-api',
+    'LargeFileSupport=1',
+    '-charset',
+    'filename=utf8',
+    path,
+  ];
+  let r = stayOpenEnabled()
+    ? await sharedExiftool().run(args, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {})
+    : undefined;
+  // A path with a line break cannot go through the stay-open protocol: one process for it alone.
+  if (!r || (!r.ok && r.code === 'unsupported'))
+    r = await runTool('exiftool', 'exiftool', args, { ...options, allowNonZero: true });
   if (!r.ok) return r;
   let parsed: unknown;
   try {
