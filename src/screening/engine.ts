@@ -37,11 +37,13 @@ export function screenQuery(
   const docs = index.retrieve(query, options);
   const cache = new ComparisonCache(query, index);
   const scored: ScoredCandidate[] = [];
-  for (const doc of docs) scored.push(scoreCandidate(query, doc, index, cache));
+  for (const doc of docs) scored.push(scoreCandidate(query, doc, index, cache, false));
   scored.sort((a, b) => b.score - a.score || b.nameScore - a.nameScore);
   let matches = 0;
   for (const s of scored) if (s.score >= options.threshold) matches++;
-  const results = scored.slice(0, options.limit).map((s) => ({
+  // Only the results shown get features, notes and explanations.
+  const shown = scored.slice(0, options.limit).map((s) => scoreCandidate(query, s.doc, index, cache, true));
+  const results = shown.map((s) => ({
     id: index.docIds[s.doc]!,
     datasetId: index.docDatasetId(s.doc),
     score: s.score,

@@ -243,6 +243,7 @@ export function scoreCandidate(
   doc: number,
   index: CandidateIndex,
   cache: ComparisonCache,
+  details = true,
 ): ScoredCandidate {
   let nameScore = 0;
   let best: ScoredCandidate['best'] = null;
@@ -261,27 +262,32 @@ export function scoreCandidate(
       }
     }
   }
-  const features: Record<string, number> = { name: round(nameScore) };
-  const notes: string[] = [];
+  // Features and notes are built only for results shown: hundreds of candidates per query are not.
+  const features: Record<string, number> = details ? { name: round(nameScore) } : NO_FEATURES;
+  const notes: string[] = details ? [] : NO_NOTES;
   let score = nameScore;
 
   if (query.dates.length > 0) {
     const stored = index.docDates(doc);
     const relation = compareDateLists(query.dates, stored);
     if (relation) {
-      features.birthDate = relation.effect;
       score += relation.effect;
-      notes.push(
-        `birth date ${formatDate(decodeDate(relation.query))} vs ${formatDate(decodeDate(relation.candidate))}: ${relation.relation}`,
-      );
+      if (details) {
+        features.birthDate = relation.effect;
+        notes.push(
+          `birth date ${formatDate(decodeDate(relation.query))} vs ${formatDate(decodeDate(relation.candidate))}: ${relation.relation}`,
+        );
+      }
     }
   }
   if (query.gender !== 0) {
     const stored = index.docGender.data[doc]!;
     if (stored !== 0 && stored !== query.gender) {
-      features.gender = FEATURE_EFFECTS.genderConflict;
       score += FEATURE_EFFECTS.genderConflict;
-      notes.push('gender differs');
+      if (details) {
+        features.gender = FEATURE_EFFECTS.genderConflict;
+        notes.push('gender differs');
+      }
     }
   }
   if (query.nationalities.length > 0) {
@@ -289,19 +295,26 @@ export function scoreCandidate(
     if (stored.length > 0) {
       const overlap = stored.some((c) => query.nationalities.includes(c));
       const effect = overlap ? FEATURE_EFFECTS.nationalityMatch : FEATURE_EFFECTS.nationalityConflict;
-      features.nationality = effect;
       score += effect;
-      notes.push(overlap ? 'nationality agrees' : 'nationality differs');
+      if (details) {
+        features.nationality = effect;
+        notes.push(overlap ? 'nationality agrees' : 'nationality differs');
+      }
     }
   }
   if (query.idNumbers.length > 0 && index.docHasId(doc, query.idNumbers)) {
     const floor = FEATURE_EFFECTS.identifierFloor + (1 - FEATURE_EFFECTS.identifierFloor) * nameScore;
-    features.identifier = round(Math.max(0, floor - score));
+    if (details) {
+      features.identifier = round(Math.max(0, floor - score));
+      notes.push('identifier matches exactly');
+    }
     score = Math.max(score, floor);
-    notes.push('identifier matches exactly');
   }
   return { doc, score: round(Math.min(1, Math.max(0, score))), nameScore, best, features, notes };
 }
+
+const NO_FEATURES: Record<string, number> = Object.freeze({}) as Record<string, number>;
+const NO_NOTES: string[] = Object.freeze([]) as unknown as string[];
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
