@@ -352,7 +352,12 @@ export class BotStore {
       .executeTakeFirst();
   }
 
-  /** Claims up to `limit` due pending deliveries with a lease (FOR UPDATE SKIP LOCKED). */
+  /**
+   * Claims up to `limit` due pending deliveries with a lease (FOR UPDATE SKIP LOCKED). A claimed row
+   * stays `pending` (with `lease_until` set) until `markSending` just before its request leaves, so a
+   * worker that dies holding claims loses nothing: its claims become claimable again when the lease
+   * runs out, and only rows actually being sent can end up `unknown`.
+   */
   async claim(broadcastId: string, limit: number, leaseSeconds: number): Promise<ClaimedDelivery[]> {
     const result = await sql<{
       seq: number;
@@ -362,11 +367,11 @@ export class BotStore {
       language: string;
     }>`
       with claimed as (
-        update bot_deliveries d set state = 'sending', attempts = d.attempts + 1,
-          lease_until = now() + make_interval(secs => ${leaseSeconds})
+        update bot_deliveries d set lease_until = now() + make_interval(secs => ${leaseSeconds})
         where (d.broadcast_id, d.seq) in (
           select broadcast_id, seq from bot_deliveries
-          where broadcast_id = ${broadcastId} and state = 'pending' and (retry_at is null or retry_at <= now())
+          where broadcast_id = ${broadcastId} and state = 'pending'
+            and (retry_at is null or retry_at <= now()) and (lease_until is null or lease_until < now())
           order by seq
           limit ${limit}
           for update skip locked
@@ -383,6 +388,29 @@ export class BotStore {
       chatSealed: row.chat_sealed,
       language: row.language,
     }));
+  }
+
+  /**
+   * Marks claimed rows `sending` (committed before any request leaves) and returns the seqs that may
+   * be sent: a row cancelled, erased or taken over by another worker in the meantime is not returned.
+   */
+  async markSending(broadcastId: string, seqs: number[], leaseSeconds: number): Promise<Set<number>> {
+    if (seqs.length === 0) return new Set();
+    const result = await sql<{ seq: number }>`
+      update bot_deliveries set state = 'sending', attempts = attempts + 1,
+        lease_until = now() + make_interval(secs => ${leaseSeconds})
+      where broadcast_id = ${broadcastId} and state = 'pending' and seq = any(${sql.val(seqs)}::int[])
+      returning seq`.execute(this.db);
+    return new Set(result.rows.map((row) => Number(row.seq)));
+  }
+
+  /** Gives claimed but unsent rows back at once (instead of waiting for their lease to run out). */
+  async releaseClaims(broadcastId: string, seqs: number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    await sql`update bot_deliveries set lease_until = null
+      where broadcast_id = ${broadcastId} and state = 'pending' and seq = any(${sql.val(seqs)}::int[])`.execute(
+      this.db,
+    );
   }
 
   /** Writes a batch of outcomes in one statement. */

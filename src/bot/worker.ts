@@ -27,12 +27,12 @@ import type { BotStore, BroadcastRow, ClaimedDelivery, DeliveryOutcome } from '.
 import type { ApiResult, BotApiCaller } from './telegram-client.js';
 
 const MAX_ATTEMPTS = 5;
+/** How far ahead of their slot deliveries are marked `sending` (one statement per look-ahead). */
+const LOOKAHEAD_MS = 50;
 
 interface Queued extends ClaimedDelivery {
   /** Local clock time (ms) of the reserved slot. */
   slot: number;
-  /** Local clock time (ms) by which the lease runs out (measured from before the claim: conservative). */
-  leaseUntil: number;
 }
 
 export interface WorkerOptions {
@@ -234,13 +234,18 @@ export class BroadcastWorker {
   async #send(broadcast: BroadcastRow, content: BroadcastContent): Promise<number> {
     const { store, settings, caller, opener, logger } = this.#o;
     const rate = broadcast.rate;
-    const batch = Math.max(1, Math.min(200, Math.ceil(rate * 0.2)));
+    // A quarter second of sends per claim, and up to three claims queued ahead, so a slow query never
+    // leaves the sender idle (a slot not used is lost: the global schedule does not catch up).
+    const batch = Math.max(1, Math.min(250, Math.ceil(rate * 0.25)));
+    const lowWater = Math.max(batch * 3, 3);
     const queue: Queued[] = [];
     const outcomes: DeliveryOutcome[] = [];
     const inFlight = new Set<Promise<void>>();
     let exhausted = false;
     let claiming: Promise<void> | undefined;
     let flushing: Promise<void> | undefined;
+    let marking: Promise<void> | undefined;
+    const marked: Array<Queued & { markedAt: number }> = [];
     let lastFlush = Date.now();
     let lastStateCheck = Date.now();
     let lastFloodCheck = 0;
@@ -248,7 +253,6 @@ export class BroadcastWorker {
     let hadRetries = false;
 
     const refill = async () => {
-      const leaseUntil = Date.now() + settings.leaseSeconds * 1000;
       const claimed = await store.claim(broadcast.id, batch, settings.leaseSeconds);
       if (claimed.length === 0) {
         exhausted = true;
@@ -259,7 +263,7 @@ export class BroadcastWorker {
       this.#resumeAt = Math.max(this.#resumeAt, slots.resumeAt.getTime() - this.#clockOffset);
       const first = slots.firstSlot.getTime() - this.#clockOffset;
       claimed.forEach((row, i) => {
-        queue.push({ ...row, slot: first + (i * 1000) / rate, leaseUntil });
+        queue.push({ ...row, slot: first + (i * 1000) / rate });
       });
     };
 
@@ -278,6 +282,15 @@ export class BroadcastWorker {
         const until = Date.now() + verdict.floodWaitSeconds * 1000;
         if (until > this.#resumeAt) {
           this.#resumeAt = until;
+          // Marked deliveries not yet sent are known unsent: back to pending until the pause ends.
+          for (const held of marked.splice(0))
+            outcomes.push({
+              seq: held.seq,
+              state: 'pending',
+              messageId: null,
+              error: null,
+              retryAt: new Date(until + this.#clockOffset),
+            });
           logger.warn({ retryAfter: verdict.floodWaitSeconds }, 'flood wait: all senders paused');
           void store.pauseAll(verdict.floodWaitSeconds).catch(() => {});
         }
@@ -312,21 +325,9 @@ export class BroadcastWorker {
       });
     };
 
+    /** Sends one delivery already marked `sending`. */
     const fire = (item: Queued) => {
       const now = Date.now();
-      // A request must finish inside its lease, or another worker could declare it unknown (or, for
-      // resend broadcasts, send it again) while it is in flight: give such rows back instead.
-      if (item.leaseUntil - now < settings.requestTimeoutMs + 500) {
-        outcomes.push({ seq: item.seq, state: 'pending', messageId: null, error: null, retryAt: null });
-        return;
-      }
-      const recent = this.#recentChats.get(item.ref);
-      if (recent && now - recent < 1000) {
-        queue.push({ ...item, slot: recent + 1000 });
-        queue.sort((a, b) => a.slot - b.slot);
-        return;
-      }
-      this.#recentChats.set(item.ref, now);
       let call: { method: string; params: Record<string, unknown> };
       try {
         call = sendCall(content, item.language as BotLanguage, opener.open(item.chatSealed), broadcast.paid);
@@ -366,7 +367,7 @@ export class BroadcastWorker {
         this.#clockOffset = flood.now.getTime() - Date.now();
         this.#resumeAt = Math.max(this.#resumeAt, flood.resumeAt.getTime() - this.#clockOffset);
       }
-      if (!exhausted && !claiming && queue.length < batch) {
+      if (!exhausted && !claiming && queue.length < lowWater) {
         claiming = refill()
           .catch((error: unknown) => {
             logger.warn({ err: { message: (error as Error).message } }, 'claim failed');
@@ -378,8 +379,57 @@ export class BroadcastWorker {
       }
       const cap = Math.max(3, Math.min(200, Math.ceil((rate * this.#latencyMs * 1.5) / 1000) + 2));
       const t = Date.now();
+      // Fire marked deliveries whose slot has come (a 429 holds everything until resume_at).
       if (t >= this.#resumeAt) {
-        while (queue.length > 0 && queue[0]!.slot <= t && inFlight.size < cap) fire(queue.shift()!);
+        while (marked.length > 0 && marked[0]!.slot <= t && inFlight.size < cap) {
+          const item = marked.shift()!;
+          // Held so long that the lease could run out while in flight: not sent, so give it back.
+          if (t - item.markedAt > settings.leaseSeconds * 1000 - settings.requestTimeoutMs - 500) {
+            outcomes.push({ seq: item.seq, state: 'pending', messageId: null, error: null, retryAt: null });
+            continue;
+          }
+          fire(item);
+        }
+      }
+      // Deliveries due within the look-ahead are marked `sending` in one statement, committed before
+      // their requests leave. Marked-but-unsent rows are the only cost of a crash beyond requests in
+      // flight, so the look-ahead is short.
+      if (t >= this.#resumeAt - LOOKAHEAD_MS && !marking && marked.length < cap) {
+        const group: Queued[] = [];
+        const deferred: Queued[] = [];
+        while (queue.length > 0 && queue[0]!.slot <= t + LOOKAHEAD_MS && group.length < cap) {
+          const item = queue.shift()!;
+          const recent = this.#recentChats.get(item.ref);
+          if (recent && item.slot - recent < 1000) deferred.push({ ...item, slot: recent + 1000 });
+          else group.push(item);
+        }
+        if (deferred.length) {
+          queue.push(...deferred);
+          queue.sort((a, b) => a.slot - b.slot);
+        }
+        if (group.length) {
+          for (const item of group) this.#recentChats.set(item.ref, item.slot);
+          marking = store
+            .markSending(
+              broadcast.id,
+              group.map((item) => item.seq),
+              settings.leaseSeconds,
+            )
+            .then((allowed) => {
+              const markedAt = Date.now();
+              for (const item of group)
+                if (allowed.has(item.seq)) marked.push({ ...item, attempts: item.attempts + 1, markedAt });
+              marked.sort((a, b) => a.slot - b.slot);
+            })
+            .catch((error: unknown) => {
+              // Not marked, so not sent: the rows stay claimed until their lease runs out.
+              logger.warn({ err: { message: (error as Error).message } }, 'marking deliveries failed');
+            })
+            .finally(() => {
+              marking = undefined;
+              this.#wake?.();
+            });
+        }
       }
       if (!flushing && (outcomes.length >= 200 || (outcomes.length > 0 && t - lastFlush > 100))) {
         flushing = flush()
@@ -393,33 +443,40 @@ export class BroadcastWorker {
       if (
         exhausted &&
         !claiming &&
+        !marking &&
+        marked.length === 0 &&
         queue.length === 0 &&
         inFlight.size === 0 &&
         outcomes.length === 0 &&
         !flushing
       )
         break;
-      const nextSlot = queue[0] ? Math.max(queue[0].slot, this.#resumeAt) - Date.now() : 50;
+      const next = marked[0] ?? queue[0];
+      const nextSlot = next
+        ? Math.max(next.slot - (marked[0] ? 0 : LOOKAHEAD_MS), this.#resumeAt) - Date.now()
+        : 50;
       await this.#sleep(Math.max(1, Math.min(nextSlot, 50)));
     }
 
+    await marking;
     await Promise.allSettled([...inFlight]);
     await claiming;
     await flushing;
+    // Marked but never sent (stopping, paused, cancelled): known unsent, so back to pending.
+    for (const item of marked.splice(0))
+      outcomes.push({
+        seq: item.seq,
+        state: stopReason === 'cancelled' ? 'cancelled' : 'pending',
+        messageId: null,
+        error: null,
+        retryAt: null,
+      });
     await flush();
-    if (queue.length > 0) {
-      // Claimed but never sent: give them back at once rather than waiting for the lease.
-      await store.recordOutcomes(
-        broadcast.id,
-        queue.map((q) => ({
-          seq: q.seq,
-          state: stopReason === 'cancelled' ? 'cancelled' : 'pending',
-          messageId: null,
-          error: null,
-          retryAt: null,
-        })),
-      );
-    }
+    // Claimed but never sent: give them back at once rather than waiting for the lease.
+    await store.releaseClaims(
+      broadcast.id,
+      queue.map((q) => q.seq),
+    );
     const cutoff = Date.now() - 1000;
     for (const [ref, at] of this.#recentChats) if (at < cutoff) this.#recentChats.delete(ref);
     if (stopReason) return 0;
