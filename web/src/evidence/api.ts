@@ -5,15 +5,20 @@
 import { ApiError, currentCsrfToken, NETWORK_ERROR_CODE, request } from '../api/client.js';
 import type {
   AddPersonRequest,
+  Collection,
   CustodyEvent,
   ExportRequest,
   Incident,
   IncidentInput,
   IncidentSummary,
+  IncidentsQuery,
+  IncidentUpdate,
   ItemDetail,
+  ItemStatus,
   ItemSummary,
   ItemsQuery,
   TaxonomyCode,
+  TusResult,
   VerifyReport,
 } from './types.js';
 
@@ -37,12 +42,25 @@ export const itemFiles = {
 
 export const evidenceApi = {
   items: (filters: ItemsQuery) =>
-    request<{ items: ItemSummary[]; next: string | null }>(
+    request<{ items: ItemSummary[]; next: string | null; total: number }>(
       'GET',
       `/api/evidence/items${query(filters as Record<string, string | number | undefined>)}`,
     ),
   /** The item with everything known about it. Reading it is a custody event ("viewed"). */
   item: (itemId: string) => request<ItemDetail>('GET', `/api/evidence/items/${id(itemId)}`),
+  /** Processing state only, for polling: records no custody event. */
+  status: (itemId: string) => request<ItemStatus>('GET', `/api/evidence/items/${id(itemId)}/status`),
+  /** The result of a finished resumable upload (kept a day), when its answer was lost. */
+  tusResult: (uploadId: string) => request<TusResult>('GET', `/api/evidence/tus-result/${id(uploadId)}`),
+  collections: () => request<{ items: Collection[] }>('GET', '/api/evidence/collections'),
+  createCollection: (input: { name: string; description?: string; restricted: boolean }) =>
+    request<Collection>('POST', '/api/evidence/collections', input),
+  moveItem: (itemId: string, collectionId: string, note?: string) =>
+    request<void>(
+      'POST',
+      `/api/evidence/items/${id(itemId)}/collection`,
+      note ? { collectionId, note } : { collectionId },
+    ),
   custody: (itemId: string) =>
     request<{ events: CustodyEvent[] }>('GET', `/api/evidence/items/${id(itemId)}/custody`),
   classifyItem: (itemId: string, add: string[], remove: string[]) =>
@@ -58,10 +76,14 @@ export const evidenceApi = {
 
   taxonomy: () => request<{ codes: TaxonomyCode[] }>('GET', '/api/evidence/taxonomy'),
 
-  incidents: () => request<{ items: IncidentSummary[] }>('GET', '/api/evidence/incidents'),
+  incidents: (filters: IncidentsQuery = {}) =>
+    request<{ items: IncidentSummary[]; next: string | null }>(
+      'GET',
+      `/api/evidence/incidents${query(filters as Record<string, string | number | undefined>)}`,
+    ),
   incident: (incidentId: string) => request<Incident>('GET', `/api/evidence/incidents/${id(incidentId)}`),
   createIncident: (input: IncidentInput) => request<Incident>('POST', '/api/evidence/incidents', input),
-  updateIncident: (incidentId: string, input: Partial<IncidentInput>) =>
+  updateIncident: (incidentId: string, input: IncidentUpdate) =>
     request<Incident>('PATCH', `/api/evidence/incidents/${id(incidentId)}`, input),
   linkItem: (incidentId: string, itemId: string, role?: string) =>
     request<Incident>(
@@ -69,6 +91,12 @@ export const evidenceApi = {
       `/api/evidence/incidents/${id(incidentId)}/items`,
       role ? { itemId, role } : { itemId },
     ),
+  unlinkItem: (incidentId: string, itemId: string) =>
+    request<Incident>('DELETE', `/api/evidence/incidents/${id(incidentId)}/items/${id(itemId)}`),
+  setLinkRole: (incidentId: string, itemId: string, role: string | null) =>
+    request<Incident>('PATCH', `/api/evidence/incidents/${id(incidentId)}/items/${id(itemId)}`, { role }),
+  removePerson: (incidentId: string, personId: string) =>
+    request<Incident>('DELETE', `/api/evidence/incidents/${id(incidentId)}/persons/${id(personId)}`),
   addPerson: (incidentId: string, input: AddPersonRequest) =>
     request<Incident>('POST', `/api/evidence/incidents/${id(incidentId)}/persons`, input),
   classifyIncident: (incidentId: string, add: string[], remove: string[]) =>

@@ -1,13 +1,15 @@
 /**
- * The evidence list: newest first, filters in the URL (taxonomy code, received dates, incident, media
- * kind, verification and processing state, channel), thumbnails blurred until clicked, SHA-256 with copy,
- * a selection to export.
+ * The evidence list: newest first, filters in the URL and applied by the server (text, taxonomy codes,
+ * received and capture dates, incident, collection, media kind, verification and processing state,
+ * channel) with a total count, thumbnails blurred until clicked, SHA-256 with copy, a selection to export.
+ * Only items of collections the user may see ever arrive here.
  */
 import {
   Anchor,
   Button,
   Checkbox,
   Group,
+  MultiSelect,
   Paper,
   Select,
   SimpleGrid,
@@ -63,8 +65,12 @@ export function EvidenceListPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [exporting, setExporting] = useState(false);
   const axisOptions = useAxisOptions();
-  const incidents = useQuery({ queryKey: ['evidence', 'incidents'], queryFn: evidenceApi.incidents });
+  const incidents = useQuery({
+    queryKey: ['evidence', 'incidents', 'picker'],
+    queryFn: () => evidenceApi.incidents({ limit: 500 }),
+  });
 
+  const collections = useQuery({ queryKey: ['evidence', 'collections'], queryFn: evidenceApi.collections });
   const query = itemsQueryFromFilters(filters);
   const items = useInfiniteQuery({
     queryKey: ['evidence', 'items', query],
@@ -154,6 +160,10 @@ export function EvidenceListPage() {
           header: () => t('evidence.channel'),
           cell: (info) => t(`evidence.channels.${info.getValue()}`),
         }),
+        column.accessor('collectionName', {
+          header: () => t('collections.collection'),
+          cell: (info) => <Text size="sm">{info.getValue()}</Text>,
+        }),
         column.accessor('sha256', {
           header: () => 'SHA-256',
           cell: (info) => <HashValue hash={info.getValue()} />,
@@ -218,17 +228,33 @@ export function EvidenceListPage() {
       <Stack gap="sm">
         <Paper withBorder p="sm" radius="sm" component="section" aria-label={t('evidence.filters')}>
           <SimpleGrid cols={{ base: 1, sm: 3, lg: 4 }} spacing="xs" verticalSpacing="xs">
-            <Select
+            <TextInput
+              size="xs"
+              type="search"
+              label={t('evidenceTools.search')}
+              value={filters.q}
+              onChange={(event) => setFilter('q', event.currentTarget.value)}
+              name="q"
+            />
+            <MultiSelect
               size="xs"
               label={t('evidence.classification')}
-              placeholder={t('evidence.any')}
+              placeholder={filters.code ? undefined : t('evidence.any')}
               clearable
               searchable
               data={codeOptions}
-              value={filters.code || null}
-              onChange={(value) => setFilter('code', value)}
+              value={filters.code ? filters.code.split(',') : []}
+              onChange={(value) => setFilter('code', value.join(','))}
               name="code"
             />
+            {select(
+              'collection',
+              t('collections.collection'),
+              (collections.data?.items ?? []).map((collection) => ({
+                value: collection.id,
+                label: collection.name,
+              })),
+            )}
             {select(
               'incident',
               t('evidence.incident'),
@@ -252,6 +278,22 @@ export function EvidenceListPage() {
               value={filters.to}
               onChange={(event) => setFilter('to', event.currentTarget.value)}
               name="to"
+            />
+            <TextInput
+              size="xs"
+              type="date"
+              label={t('evidenceTools.capturedFrom')}
+              value={filters.capturedFrom}
+              onChange={(event) => setFilter('capturedFrom', event.currentTarget.value)}
+              name="capturedFrom"
+            />
+            <TextInput
+              size="xs"
+              type="date"
+              label={t('evidenceTools.capturedTo')}
+              value={filters.capturedTo}
+              onChange={(event) => setFilter('capturedTo', event.currentTarget.value)}
+              name="capturedTo"
             />
             {select(
               'kind',
@@ -297,7 +339,12 @@ export function EvidenceListPage() {
         />
         <Group justify="space-between">
           <Text size="xs" c="dimmed" aria-live="polite">
-            {t('evidence.shown', { formatted: format.number(rows.length) })}
+            {items.data
+              ? t('evidenceTools.shownOfTotal', {
+                  shown: format.number(rows.length),
+                  total: format.number(items.data.pages[0]?.total ?? rows.length),
+                })
+              : t('evidence.shown', { formatted: format.number(rows.length) })}
           </Text>
           {items.hasNextPage ? (
             <Button

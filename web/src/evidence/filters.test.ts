@@ -17,10 +17,14 @@ describe('evidence list filters', () => {
       ),
     );
     expect(filters).toEqual({
+      q: '',
       code: 'BY.V.TORTURE',
       from: '2024-08-01',
       to: '',
+      capturedFrom: '',
+      capturedTo: '',
       incident: '',
+      collection: '',
       kind: 'video',
       state: 'verified',
       processing: '',
@@ -43,6 +47,24 @@ describe('evidence list filters', () => {
     expect(to.getTime() - from.getTime()).toBe(24 * 3600 * 1000);
     expect(from.getDate()).toBe(9);
     expect('processing' in query).toBe(false);
+  });
+
+  it('send several codes, text, capture days, collection and processing state to the server', () => {
+    const filters = filtersFromSearch(
+      new URLSearchParams(
+        'code=BY.V.FORCE,bad code,EVT.PHOTO&q=IMG_01&capturedFrom=2024-08-09&collection=00000000-0000-4000-8000-000000000001&processing=failed',
+      ),
+    );
+    expect(filters.code).toBe('BY.V.FORCE,EVT.PHOTO');
+    const query = itemsQueryFromFilters(filters);
+    expect(query).toMatchObject({
+      codes: 'BY.V.FORCE,EVT.PHOTO',
+      q: 'IMG_01',
+      collectionId: '00000000-0000-4000-8000-000000000001',
+      processingState: 'failed',
+    });
+    expect(new Date(query.capturedFrom ?? '').getDate()).toBe(9);
+    expect(query.code).toBeUndefined();
   });
 
   it('filter the processing state on the rows', () => {

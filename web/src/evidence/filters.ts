@@ -8,16 +8,21 @@ import {
   channelValues,
   type ItemsQuery,
   kindValues,
+  type ProcessingState,
   processingValues,
   type VerificationState,
   verificationValues,
 } from './types.js';
 
 export const filterKeys = [
+  'q',
   'code',
   'from',
   'to',
+  'capturedFrom',
+  'capturedTo',
   'incident',
+  'collection',
   'kind',
   'state',
   'processing',
@@ -35,11 +40,19 @@ const oneOf = (values: readonly string[], value: string) => (values.includes(val
 /** Reads the filters from a query string, keeping only values of the right shape. */
 export function filtersFromSearch(search: URLSearchParams): Filters {
   const get = (key: FilterKey) => (search.get(key) ?? '').trim();
+  const codes = get('code')
+    .split(',')
+    .map((value) => value.trim())
+    .filter((value) => code.test(value));
   return {
-    code: code.test(get('code')) ? get('code') : '',
+    q: get('q').slice(0, 200),
+    code: codes.join(','),
     from: day.test(get('from')) ? get('from') : '',
     to: day.test(get('to')) ? get('to') : '',
+    capturedFrom: day.test(get('capturedFrom')) ? get('capturedFrom') : '',
+    capturedTo: day.test(get('capturedTo')) ? get('capturedTo') : '',
     incident: uuid.test(get('incident')) ? get('incident') : '',
+    collection: uuid.test(get('collection')) ? get('collection') : '',
     kind: oneOf(kindValues, get('kind')),
     state: oneOf(verificationValues, get('state')),
     processing: oneOf(processingValues, get('processing')),
@@ -64,22 +77,30 @@ function dayStart(value: string, plusDays = 0): string {
 }
 
 /**
- * The API's query for these filters. The processing state is not a server filter: it is applied to the
- * rows that come back (see `matchesClientFilters`).
+ * The API's query for these filters; the server applies all of them (several codes: any of them) and
+ * counts the matches.
  */
 export function itemsQueryFromFilters(filters: Filters): ItemsQuery {
   const query: ItemsQuery = { limit: pageSize };
-  if (filters.code) query.code = filters.code;
+  if (filters.q) query.q = filters.q;
+  if (filters.code) {
+    if (filters.code.includes(',')) query.codes = filters.code;
+    else query.code = filters.code;
+  }
   if (filters.from) query.from = dayStart(filters.from);
   if (filters.to) query.to = dayStart(filters.to, 1);
+  if (filters.capturedFrom) query.capturedFrom = dayStart(filters.capturedFrom);
+  if (filters.capturedTo) query.capturedTo = dayStart(filters.capturedTo, 1);
   if (filters.incident) query.incidentId = filters.incident;
+  if (filters.collection) query.collectionId = filters.collection;
+  if (filters.processing) query.processingState = filters.processing as ProcessingState;
   if (filters.kind) query.kind = filters.kind;
   if (filters.state) query.verificationState = filters.state as VerificationState;
   if (filters.channel) query.channel = filters.channel as Channel;
   return query;
 }
 
-/** Whether a row passes the filters the server does not apply. */
+/** Whether a row passes the filters (the server applies them too; this keeps loaded pages consistent). */
 export function matchesClientFilters(item: { processingState: string }, filters: Filters): boolean {
   return !filters.processing || item.processingState === filters.processing;
 }

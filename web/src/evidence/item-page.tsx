@@ -26,6 +26,7 @@ import {
   IconDownload,
   IconFileZip,
   IconLink,
+  IconLock,
   IconMapPin,
   IconShieldCheck,
   IconShieldX,
@@ -34,6 +35,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { useSession } from '../auth/session.js';
 import { ErrorAlert, notifySuccess } from '../components/error-alert.js';
 import { PageHeader } from '../components/page-header.js';
 import { useFormat } from '../i18n/format.js';
@@ -122,6 +124,7 @@ export function ItemPage() {
           <VerificationBadge state={data.verificationState} />
           <ProcessingBadge state={data.processingState} />
           <CodeBadges codes={data.codes} />
+          <CollectionControl item={data} onMoved={() => void item.refetch()} />
         </Group>
         {data.processingState === 'pending' ? (
           <Alert color="yellow" variant="light" data-testid="processing-pending">
@@ -177,24 +180,70 @@ export function ItemPage() {
 }
 
 /**
- * While the item is being processed, asks the list (which records no view) for its state every two
+ * The item's collection (compartment); administrators can move it to another one, which the chain of
+ * custody records as "transferred".
+ */
+function CollectionControl({ item, onMoved }: { item: ItemDetail; onMoved: () => void }) {
+  const { t } = useTranslation();
+  const { user } = useSession();
+  const isAdmin = user?.role === 'admin';
+  const [target, setTarget] = useState<string | null>(null);
+  const collections = useQuery({
+    queryKey: ['evidence', 'collections'],
+    queryFn: evidenceApi.collections,
+    enabled: isAdmin,
+  });
+  const move = useMutation({
+    mutationFn: () => evidenceApi.moveItem(item.id, target ?? ''),
+    onSuccess: () => {
+      notifySuccess(t('collections.moved'));
+      setTarget(null);
+      onMoved();
+    },
+  });
+  return (
+    <Group gap={6} data-testid="item-collection">
+      <Badge variant="light" color="grape" leftSection={<IconLock size={10} aria-hidden />}>
+        {item.collectionName}
+      </Badge>
+      {isAdmin ? (
+        <>
+          <Select
+            size="xs"
+            aria-label={t('collections.move')}
+            placeholder={t('collections.move')}
+            data={(collections.data?.items ?? [])
+              .filter((c) => c.id !== item.collectionId)
+              .map((c) => ({ value: c.id, label: c.name }))}
+            value={target}
+            onChange={setTarget}
+            title={t('collections.moveHint')}
+          />
+          {target ? (
+            <Button size="xs" variant="default" loading={move.isPending} onClick={() => move.mutate()}>
+              {t('collections.moveButton')}
+            </Button>
+          ) : null}
+          <ErrorAlert error={move.error} />
+        </>
+      ) : null}
+    </Group>
+  );
+}
+
+/**
+ * While the item is being processed, polls its status (which records no custody event) every two
  * seconds; when processing ends, the item is read once more to show the metadata.
  */
 function useProcessingWatch(item: ItemDetail | undefined, reload: () => void) {
   const pending = item?.processingState === 'pending';
-  const receivedAt = item?.receivedAt ?? '';
   const status = useQuery({
-    queryKey: ['evidence', 'item-status', item?.id, receivedAt],
-    queryFn: () =>
-      evidenceApi.items({
-        from: receivedAt,
-        to: new Date(new Date(receivedAt).getTime() + 1).toISOString(),
-        limit: 50,
-      }),
-    enabled: pending && Boolean(receivedAt),
+    queryKey: ['evidence', 'item-status', item?.id],
+    queryFn: () => evidenceApi.status(item?.id ?? ''),
+    enabled: pending && Boolean(item?.id),
     refetchInterval: 2_000,
   });
-  const current = status.data?.items.find((row) => row.id === item?.id)?.processingState;
+  const current = status.data?.processingState;
   useEffect(() => {
     if (pending && current && current !== 'pending') reload();
   }, [pending, current, reload]);
@@ -611,19 +660,28 @@ function DuplicatesTab({ item }: { item: ItemDetail }) {
             .map((duplicate) => (
               <Table.Tr key={duplicate.itemId}>
                 <Table.Td>
-                  <SensitiveImage
-                    src={itemFiles.thumbnail(duplicate.itemId)}
-                    alt={t('evidence.duplicates.thumbnail')}
-                    className="thumb-cell"
-                  />
+                  {duplicate.hasThumbnail ? (
+                    <SensitiveImage
+                      src={itemFiles.thumbnail(duplicate.itemId)}
+                      alt={t('evidence.duplicates.thumbnail')}
+                      className="thumb-cell"
+                    />
+                  ) : (
+                    <Text size="xs" c="dimmed" className="thumb-cell">
+                      {t('evidence.noPreview')}
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td>
-                  <Anchor component={Link} to={`/evidence/${duplicate.itemId}`} size="sm" ff="monospace">
+                  <Anchor component={Link} to={`/evidence/${duplicate.itemId}`} size="sm">
                     <Group gap={4} wrap="nowrap">
                       <IconLink size={14} aria-hidden />
-                      {duplicate.itemId.slice(0, 8)}
+                      {duplicate.fileName ?? t('evidence.unnamed')}
                     </Group>
                   </Anchor>
+                  <Text size="xs" c="dimmed" ff="monospace">
+                    {duplicate.itemId.slice(0, 8)}
+                  </Text>
                 </Table.Td>
                 <Table.Td ff="monospace">{duplicate.distance}</Table.Td>
               </Table.Tr>
@@ -697,7 +755,10 @@ function IncidentsTab({ item }: { item: ItemDetail }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const roleOptions = useAxisOptions()('role');
-  const incidents = useQuery({ queryKey: ['evidence', 'incidents'], queryFn: evidenceApi.incidents });
+  const incidents = useQuery({
+    queryKey: ['evidence', 'incidents', 'picker'],
+    queryFn: () => evidenceApi.incidents({ limit: 500 }),
+  });
   const [incidentId, setIncidentId] = useState<string | null>(null);
   const [role, setRole] = useState<string | null>(null);
   const link = useMutation({

@@ -17,6 +17,8 @@ export interface TusResult {
   duplicate: boolean;
   /** Bytes the server already had when this run started (0 for a fresh upload). */
   resumedFrom: number;
+  /** The answer was lost and the result read back from the server afterwards. */
+  recovered?: boolean;
 }
 
 export interface TusFile {
@@ -37,6 +39,11 @@ export interface TusOptions {
   onProgress?: (sent: number, total: number) => void;
   signal?: AbortSignal;
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  /**
+   * Asks the server for the result of a finished upload by its id (the last part of its URL), for when
+   * the upload is gone because it finished but its answer never arrived. Null when unknown.
+   */
+  recover?: (uploadId: string) => Promise<Omit<TusResult, 'resumedFrom'> | null>;
 }
 
 /** A remembered, unfinished upload: enough to show it after a reload and to resume it. */
@@ -215,6 +222,15 @@ export async function tusUpload(options: TusOptions): Promise<TusResult> {
     return Number.isFinite(offset) ? offset : null;
   };
 
+  const recovered = async (gone: string, resumedFrom: number): Promise<TusResult | null> => {
+    const uploadId = gone.split('/').pop() ?? '';
+    const result = uploadId ? await options.recover?.(uploadId).catch(() => null) : null;
+    if (!result) return null;
+    storage?.removeItem(key);
+    options.onProgress?.(file.size, file.size);
+    return { ...result, resumedFrom, recovered: true };
+  };
+
   let url: string | null = null;
   let offset = 0;
   let startedAt = new Date().toISOString();
@@ -227,7 +243,11 @@ export async function tusUpload(options: TusOptions): Promise<TusResult> {
         url = stored.url;
         offset = found;
         startedAt = stored.startedAt;
-      } else storage?.removeItem(key);
+      } else {
+        const done = await recovered(stored.url, stored.offset);
+        if (done) return done;
+        storage?.removeItem(key);
+      }
     } catch (error) {
       if (error instanceof DOMException) throw error;
       storage?.removeItem(key);
@@ -295,6 +315,8 @@ export async function tusUpload(options: TusOptions): Promise<TusResult> {
       // Where is the server now? It may have stored part of the failed chunk.
       const found = await head(url).catch(() => null);
       if (found === null) {
+        const done = await recovered(url, resumedFrom);
+        if (done) return done;
         storage?.removeItem(key);
         throw new ApiError('SVD_WEB_UPLOAD_LOST', 'the server no longer has this upload', 404);
       }

@@ -5,6 +5,7 @@
 import type {
   addPersonRequestSchema,
   Channel,
+  Collection,
   CustodyEvent,
   classifyRequestSchema,
   exportRequestSchema,
@@ -12,10 +13,14 @@ import type {
   IncidentInput,
   ItemDetail,
   ItemSummary,
+  incidentUpdateSchema,
   intakeResultSchema,
+  itemStatusSchema,
+  listIncidentsQuerySchema,
   listItemsQuerySchema,
   metadataRecordSchema,
   TaxonomyCode,
+  tusResultSchema,
   VerifyReport,
   verificationStates,
 } from '@evidence/model.js';
@@ -23,6 +28,7 @@ import type { z } from 'zod';
 
 export type {
   Channel,
+  Collection,
   CustodyEvent,
   Incident,
   IncidentInput,
@@ -36,6 +42,10 @@ export type MetadataRecord = z.infer<typeof metadataRecordSchema>;
 export type VerificationState = (typeof verificationStates)[number];
 export type ProcessingState = ItemSummary['processingState'];
 export type ItemsQuery = Partial<z.input<typeof listItemsQuerySchema>>;
+export type IncidentsQuery = Partial<z.input<typeof listIncidentsQuerySchema>>;
+export type IncidentUpdate = z.input<typeof incidentUpdateSchema>;
+export type ItemStatus = z.infer<typeof itemStatusSchema>;
+export type TusResult = z.infer<typeof tusResultSchema>;
 export type ClassifyRequest = z.input<typeof classifyRequestSchema>;
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 export type AddPersonRequest = z.input<typeof addPersonRequestSchema>;

@@ -71,13 +71,17 @@ export function UploadPage() {
   const format = useFormat();
   const queryClient = useQueryClient();
   const [entries, setEntries] = useState<Entry[]>([]);
-  const [options, setOptions] = useState({ source: '', note: '', incidentId: '' });
+  const [options, setOptions] = useState({ source: '', note: '', incidentId: '', collectionId: '' });
   const [remembered, setRemembered] = useState<StoredUpload[]>(() => storedUploads());
   const controllers = useRef(new Map<string, AbortController>());
   const meters = useRef(new Map<string, RateMeter>());
   const optionsRef = useRef(options);
   optionsRef.current = options;
-  const incidents = useQuery({ queryKey: ['evidence', 'incidents'], queryFn: evidenceApi.incidents });
+  const incidents = useQuery({
+    queryKey: ['evidence', 'incidents', 'picker'],
+    queryFn: () => evidenceApi.incidents({ limit: 500 }),
+  });
+  const collections = useQuery({ queryKey: ['evidence', 'collections'], queryFn: evidenceApi.collections });
 
   const update = useCallback((key: string, change: Partial<Entry>) => {
     setEntries((current) => current.map((entry) => (entry.key === key ? { ...entry, ...change } : entry)));
@@ -90,12 +94,19 @@ export function UploadPage() {
       const meter = createRateMeter();
       meters.current.set(entry.key, meter);
       update(entry.key, { status: 'uploading', error: null });
-      const { source, note, incidentId } = optionsRef.current;
+      const { source, note, incidentId, collectionId } = optionsRef.current;
       let lastPaint = 0;
       tusUpload({
         endpoint: '/api/evidence/tus',
         file: entry.file,
-        metadata: { source, note, incidentId },
+        metadata: { source, note, incidentId, collectionId },
+        recover: async (uploadId) => {
+          try {
+            return await evidenceApi.tusResult(uploadId);
+          } catch {
+            return null;
+          }
+        },
         headers: (): Record<string, string> => {
           const token = currentCsrfToken();
           return token ? { 'X-CSRF-Token': token } : {};
@@ -235,6 +246,22 @@ export function UploadPage() {
               value={options.incidentId || null}
               onChange={(value) => setOptions({ ...options, incidentId: value ?? '' })}
             />
+            <Select
+              size="xs"
+              label={t('collections.collection')}
+              description={t('collections.uploadHint')}
+              placeholder={t('collections.defaultGeneral')}
+              clearable
+              data={(collections.data?.items ?? []).map((collection) => ({
+                value: collection.id,
+                label: collection.restricted
+                  ? `${collection.name} (${t('collections.restricted')})`
+                  : collection.name,
+              }))}
+              value={options.collectionId || null}
+              onChange={(value) => setOptions({ ...options, collectionId: value ?? '' })}
+              name="collectionId"
+            />
           </SimpleGrid>
         </Paper>
 
@@ -372,6 +399,16 @@ export function UploadPage() {
                               {entry.resumedFrom > 0 ? (
                                 <Badge size="xs" variant="light" color="blue">
                                   {t('evidence.resumed')}
+                                </Badge>
+                              ) : null}
+                              {entry.result.recovered ? (
+                                <Badge
+                                  size="xs"
+                                  variant="light"
+                                  color="teal"
+                                  title={t('evidenceTools.recoveredHint')}
+                                >
+                                  {t('evidenceTools.recovered')}
                                 </Badge>
                               ) : null}
                             </Group>

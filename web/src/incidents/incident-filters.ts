@@ -1,7 +1,9 @@
 /**
- * The incident list's filters in the URL. The server lists incidents without filters (newest first, up to
- * 200), so these are applied to the rows here; the URL still makes a view shareable.
+ * The incident list's filters in the URL (shareable) and as the server's query: the server filters and
+ * pages (newest first). `matchesIncident` states the same rules for rows already loaded.
  */
+import type { IncidentsQuery } from '../evidence/types.js';
+
 export const incidentFilterKeys = ['q', 'code', 'place', 'institution', 'from', 'to'] as const;
 export type IncidentFilterKey = (typeof incidentFilterKeys)[number];
 export type IncidentFilters = Record<IncidentFilterKey, string>;
@@ -48,4 +50,22 @@ export function matchesIncident(incident: FilterableIncident, filters: IncidentF
     if (filters.to && start.slice(0, 10) > filters.to) return false;
   }
   return true;
+}
+
+/** Start of a calendar day in the browser's time zone, as an ISO instant. */
+function dayStart(value: string, plusDays = 0): string {
+  const [y, m, d] = value.split('-').map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + plusDays).toISOString();
+}
+
+/** The server query for these filters; the `to` day is included. */
+export function incidentsQueryFromFilters(filters: IncidentFilters, limit = 50): IncidentsQuery {
+  const query: IncidentsQuery = { limit };
+  if (filters.q) query.q = filters.q;
+  if (filters.code) query.code = filters.code;
+  if (filters.place) query.placeType = filters.place;
+  if (filters.institution) query.responsibleInstitution = filters.institution;
+  if (filters.from) query.from = dayStart(filters.from);
+  if (filters.to) query.to = dayStart(filters.to, 1);
+  return query;
 }

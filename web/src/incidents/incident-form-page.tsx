@@ -25,7 +25,7 @@ import { ErrorAlert, notifySuccess } from '../components/error-alert.js';
 import { PageHeader } from '../components/page-header.js';
 import { evidenceApi } from '../evidence/api.js';
 import { useAxisOptions } from '../evidence/parts.js';
-import type { Incident, IncidentInput } from '../evidence/types.js';
+import type { Incident, IncidentInput, IncidentUpdate } from '../evidence/types.js';
 
 interface Values {
   title: string;
@@ -39,6 +39,7 @@ interface Values {
   longitude: number | string;
   responsibleInstitution: string;
   responsibleUnit: string;
+  collectionId: string;
 }
 
 function valuesOf(incident?: Incident): Values {
@@ -57,10 +58,11 @@ function valuesOf(incident?: Incident): Values {
     longitude: incident?.longitude ?? '',
     responsibleInstitution: incident?.responsibleInstitution ?? '',
     responsibleUnit: incident?.responsibleUnit ?? '',
+    collectionId: incident?.collectionId ?? '',
   };
 }
 
-/** The form's values as the API's input; empty fields are left out (the API cannot clear a field). */
+/** The form's values for a new incident; empty fields are left out. */
 function inputOf(values: Values): IncidentInput {
   const input: IncidentInput = { title: values.title.trim(), description: values.description.trim() };
   const from = localInputToIso(values.occurredFrom);
@@ -73,7 +75,29 @@ function inputOf(values: Values): IncidentInput {
   if (typeof values.longitude === 'number') input.longitude = values.longitude;
   if (values.responsibleInstitution) input.responsibleInstitution = values.responsibleInstitution;
   if (values.responsibleUnit.trim()) input.responsibleUnit = values.responsibleUnit.trim();
+  if (values.collectionId) input.collectionId = values.collectionId;
   return input;
+}
+
+/** The form's values as a change: a field emptied in the form is cleared (null) on the server. */
+function updateOf(values: Values): IncidentUpdate {
+  const text = (value: string) => value.trim() || null;
+  const from = localInputToIso(values.occurredFrom) || null;
+  const to = values.timing === 'range' ? localInputToIso(values.occurredTo) || null : from;
+  const coordinate = (value: number | string) => (typeof value === 'number' ? value : null);
+  return {
+    title: values.title.trim(),
+    description: values.description.trim(),
+    occurredFrom: from,
+    occurredTo: to,
+    place: text(values.place),
+    placeType: values.placeType || null,
+    latitude: coordinate(values.latitude),
+    longitude: coordinate(values.longitude),
+    responsibleInstitution: values.responsibleInstitution || null,
+    responsibleUnit: text(values.responsibleUnit),
+    collectionId: values.collectionId || null,
+  };
 }
 
 export function IncidentFormPage() {
@@ -87,6 +111,7 @@ export function IncidentFormPage() {
     queryFn: () => evidenceApi.incident(incidentId ?? ''),
     enabled: Boolean(incidentId),
   });
+  const collections = useQuery({ queryKey: ['evidence', 'collections'], queryFn: evidenceApi.collections });
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: valuesOf(),
@@ -108,7 +133,7 @@ export function IncidentFormPage() {
   const save = useMutation({
     mutationFn: (values: Values) =>
       incidentId
-        ? evidenceApi.updateIncident(incidentId, inputOf(values))
+        ? evidenceApi.updateIncident(incidentId, updateOf(values))
         : evidenceApi.createIncident(inputOf(values)),
     onSuccess: async (incident) => {
       queryClient.setQueryData(['evidence', 'incident', incident.id], incident);
@@ -230,6 +255,16 @@ export function IncidentFormPage() {
                   description={t('incidents.unitHint')}
                   name="responsibleUnit"
                   {...form.getInputProps('responsibleUnit')}
+                />
+                <Select
+                  label={t('collections.incidentCollection')}
+                  description={t('collections.incidentCollectionHint')}
+                  placeholder={t('collections.none')}
+                  clearable
+                  data={(collections.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+                  name="collectionId"
+                  {...form.getInputProps('collectionId')}
+                  onChange={(value) => form.setFieldValue('collectionId', value ?? '')}
                 />
               </SimpleGrid>
             </Stack>

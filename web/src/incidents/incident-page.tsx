@@ -15,6 +15,7 @@ import {
   Text,
   TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { IconFileZip, IconLink, IconPencil, IconUserPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -210,6 +211,24 @@ function LinkedEvidence({ incident }: { incident: Incident }) {
       notifySuccess(t('incidents.itemLinked'));
     },
   });
+  const changed = (updated: Incident, changedItem: string) => {
+    queryClient.setQueryData(['evidence', 'incident', incident.id], updated);
+    void queryClient.invalidateQueries({ queryKey: ['evidence', 'items'] });
+    void queryClient.invalidateQueries({ queryKey: ['evidence', 'incidents'] });
+    void queryClient.invalidateQueries({ queryKey: ['evidence', 'item', changedItem] });
+  };
+  const unlink = useMutation({
+    mutationFn: (target: string) => evidenceApi.unlinkItem(incident.id, target),
+    onSuccess: (updated, target) => {
+      changed(updated, target);
+      notifySuccess(t('evidenceTools.unlinked'));
+    },
+  });
+  const changeRole = useMutation({
+    mutationFn: (change: { itemId: string; role: string | null }) =>
+      evidenceApi.setLinkRole(incident.id, change.itemId, change.role),
+    onSuccess: (updated, change) => changed(updated, change.itemId),
+  });
   const summaries = new Map((linked.data?.items ?? []).map((item) => [item.id, item]));
   const linkedIds = new Set(incident.items.map((item) => item.itemId));
   return (
@@ -217,7 +236,7 @@ function LinkedEvidence({ incident }: { incident: Incident }) {
       <Title order={2} size="h5" mb="xs" id="incident-evidence">
         {t('incidents.linkedEvidence')}
       </Title>
-      <ErrorAlert error={linked.error} />
+      <ErrorAlert error={linked.error ?? unlink.error ?? changeRole.error} />
       {incident.items.length === 0 ? (
         <Text size="sm" c="dimmed" mb="sm">
           {t('incidents.noEvidence')}
@@ -232,6 +251,9 @@ function LinkedEvidence({ incident }: { incident: Incident }) {
               <Table.Th>SHA-256</Table.Th>
               <Table.Th>{t('evidence.received')}</Table.Th>
               <Table.Th>{t('evidence.verificationLabel')}</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>{t('evidenceTools.actions')}</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -253,10 +275,37 @@ function LinkedEvidence({ incident }: { incident: Incident }) {
                       {item?.fileName ?? entry.itemId.slice(0, 8)}
                     </Anchor>
                   </Table.Td>
-                  <Table.Td>{entry.role ? (roleLabel.get(entry.role) ?? entry.role) : '—'}</Table.Td>
+                  <Table.Td>
+                    <Select
+                      size="xs"
+                      aria-label={t('evidenceTools.changeRole')}
+                      placeholder={t('evidenceTools.noRole')}
+                      clearable
+                      data={
+                        entry.role && !roleLabel.has(entry.role)
+                          ? [...roleOptions, { value: entry.role, label: entry.role }]
+                          : roleOptions
+                      }
+                      value={entry.role}
+                      onChange={(value) => changeRole.mutate({ itemId: entry.itemId, role: value })}
+                      disabled={changeRole.isPending}
+                    />
+                  </Table.Td>
                   <Table.Td>{item ? <HashValue hash={item.sha256} /> : null}</Table.Td>
                   <Table.Td className="nowrap">{item ? format.dateTime(item.receivedAt) : ''}</Table.Td>
                   <Table.Td>{item ? <VerificationBadge state={item.verificationState} /> : null}</Table.Td>
+                  <Table.Td>
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      color="red"
+                      loading={unlink.isPending && unlink.variables === entry.itemId}
+                      onClick={() => unlink.mutate(entry.itemId)}
+                      data-testid="unlink-item"
+                    >
+                      {t('evidenceTools.unlink')}
+                    </Button>
+                  </Table.Td>
                 </Table.Tr>
               );
             })}
@@ -324,6 +373,13 @@ function Persons({ incident }: { incident: Incident }) {
       setEntityId('');
     },
   });
+  const remove = useMutation({
+    mutationFn: (personId: string) => evidenceApi.removePerson(incident.id, personId),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(['evidence', 'incident', incident.id], updated);
+      notifySuccess(t('evidenceTools.personRemoved'));
+    },
+  });
   return (
     <Paper withBorder p="sm" radius="sm" component="section" aria-labelledby="incident-persons">
       <Title order={2} size="h5" mb="xs" id="incident-persons">
@@ -339,6 +395,9 @@ function Persons({ incident }: { incident: Incident }) {
             <Table.Tr>
               <Table.Th>{t('incidents.personRole')}</Table.Th>
               <Table.Th>{t('incidents.person')}</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>{t('evidenceTools.actions')}</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -365,6 +424,17 @@ function Persons({ incident }: { incident: Incident }) {
                       </Text>
                     </Group>
                   )}
+                </Table.Td>
+                <Table.Td>
+                  <Button
+                    size="compact-xs"
+                    variant="subtle"
+                    color="red"
+                    loading={remove.isPending && remove.variables === person.id}
+                    onClick={() => remove.mutate(person.id)}
+                  >
+                    {t('evidenceTools.removePerson')}
+                  </Button>
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -1,7 +1,18 @@
-/** Incidents: what happened, when, where and who was responsible; filters in the URL. */
-import { Anchor, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { IconFilterOff, IconPlus } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
+/** Incidents: what happened, when, where and who was responsible; server-side filters in the URL. */
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { IconFilterOff, IconLock, IconPlus } from '@tabler/icons-react';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,7 +28,7 @@ import {
   type IncidentFilterKey,
   incidentFilterKeys,
   incidentFiltersFromSearch,
-  matchesIncident,
+  incidentsQueryFromFilters,
 } from './incident-filters.js';
 import { OccurredAt } from './occurred-at.js';
 
@@ -30,11 +41,20 @@ export function IncidentsListPage() {
   const axisOptions = useAxisOptions();
   const [search, setSearch] = useSearchParams();
   const filters = useMemo(() => incidentFiltersFromSearch(search), [search]);
-  const incidents = useQuery({ queryKey: ['evidence', 'incidents'], queryFn: evidenceApi.incidents });
-  const rows = useMemo(
-    () => (incidents.data?.items ?? []).filter((incident) => matchesIncident(incident, filters)),
-    [incidents.data, filters],
+  const query = incidentsQueryFromFilters(filters);
+  const incidents = useInfiniteQuery({
+    queryKey: ['evidence', 'incidents', 'list', query],
+    queryFn: ({ pageParam }) =>
+      evidenceApi.incidents({ ...query, ...(pageParam ? { before: pageParam } : {}) }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next ?? undefined,
+  });
+  const collections = useQuery({ queryKey: ['evidence', 'collections'], queryFn: evidenceApi.collections });
+  const collectionName = useMemo(
+    () => new Map((collections.data?.items ?? []).map((c) => [c.id, c.name])),
+    [collections.data],
   );
+  const rows = useMemo(() => incidents.data?.pages.flatMap((page) => page.items) ?? [], [incidents.data]);
   const setFilter = (key: IncidentFilterKey, value: string | null) => {
     const next = new URLSearchParams();
     for (const name of incidentFilterKeys) {
@@ -50,9 +70,22 @@ export function IncidentsListPage() {
         column.accessor('title', {
           header: () => t('incidents.what'),
           cell: (info) => (
-            <Anchor component={Link} to={`/incidents/${info.row.original.id}`} size="sm" fw={500}>
-              {info.getValue()}
-            </Anchor>
+            <Group gap={4} wrap="nowrap">
+              <Anchor component={Link} to={`/incidents/${info.row.original.id}`} size="sm" fw={500}>
+                {info.getValue()}
+              </Anchor>
+              {info.row.original.collectionId ? (
+                <Badge
+                  size="xs"
+                  variant="light"
+                  color="grape"
+                  leftSection={<IconLock size={10} aria-hidden />}
+                  title={t('collections.restrictedIncident')}
+                >
+                  {collectionName.get(info.row.original.collectionId) ?? t('collections.restricted')}
+                </Badge>
+              ) : null}
+            </Group>
           ),
         }),
         column.accessor((incident) => incident.occurredFrom ?? '', {
@@ -107,7 +140,7 @@ export function IncidentsListPage() {
           sortFn: 'datetime',
         }),
       ]),
-    [t, format, codeLabel],
+    [t, format, codeLabel, collectionName],
   );
 
   return (
@@ -198,9 +231,21 @@ export function IncidentsListPage() {
           empty={incidents.isLoading ? t('common.loading') : t('incidents.empty')}
           testId="incidents-table"
         />
-        <Text size="xs" c="dimmed" aria-live="polite">
-          {t('evidence.shown', { formatted: format.number(rows.length) })}
-        </Text>
+        <Group justify="space-between">
+          <Text size="xs" c="dimmed" aria-live="polite">
+            {t('evidence.shown', { formatted: format.number(rows.length) })}
+          </Text>
+          {incidents.hasNextPage ? (
+            <Button
+              variant="default"
+              size="xs"
+              loading={incidents.isFetchingNextPage}
+              onClick={() => void incidents.fetchNextPage()}
+            >
+              {t('evidence.loadMore')}
+            </Button>
+          ) : null}
+        </Group>
       </Stack>
     </>
   );

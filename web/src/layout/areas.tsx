@@ -23,6 +23,7 @@ import { AuditPage } from '../admin/audit-page.js';
 import { JobsPage } from '../admin/jobs-page.js';
 import { UsersPage } from '../admin/users-page.js';
 import type { Role } from '../api/types.js';
+import { CollectionsPage } from '../evidence/collections-page.js';
 import { EvidenceListPage } from '../evidence/evidence-list-page.js';
 import { ItemPage } from '../evidence/item-page.js';
 import { UploadPage } from '../evidence/upload-page.js';
@@ -102,6 +103,13 @@ export const areas: Area[] = [
     roles: ['admin', 'analyst', 'reviewer'],
     pages: [
       { path: '/evidence', label: 'evidence', icon: IconFolder, component: EvidenceListPage },
+      {
+        path: '/evidence/collections',
+        label: 'collections',
+        icon: IconFolder,
+        component: CollectionsPage,
+        roles: admin,
+      },
       { path: '/evidence/upload', label: 'evidence', icon: IconFolder, component: UploadPage, hidden: true },
       { path: '/evidence/:itemId', label: 'evidence', icon: IconFolder, component: ItemPage, hidden: true },
     ],
