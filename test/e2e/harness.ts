@@ -12,7 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const screenshotDir = join(repoRoot, 'docs/screenshots');
+/**
+ * Screenshots go to a temporary directory, so a test run leaves the checkout as it was;
+ * `SVIEDKA_SCREENSHOTS=docs/screenshots npm run test:e2e` refreshes the documentation's pictures.
+ */
+export const screenshotDir = process.env.SVIEDKA_SCREENSHOTS
+  ? resolve(repoRoot, process.env.SVIEDKA_SCREENSHOTS)
+  : join(tmpdir(), 'sviedka-screenshots');
 
 const listeningLine = /Listening on (http:\/\/127\.0\.0\.1:\d+)/;
 const adminPasswordLine = /One-time admin password for 'admin': (\S+)/;
@@ -188,7 +194,7 @@ export async function openContext(
   return { context, page, watchdog };
 }
 
-/** Saves a 1280×800 PNG under docs/screenshots/. */
+/** Saves a 1280×800 PNG under `screenshotDir`. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(screenshotDir, { recursive: true });
   // No hover tooltips in the picture; let transitions (modals, notifications) settle.
