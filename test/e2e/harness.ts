@@ -12,13 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/**
- * Screenshots go to a temporary directory, so a test run leaves the checkout as it was;
- * `SVIEDKA_SCREENSHOTS=docs/screenshots npm run test:e2e` refreshes the documentation's pictures.
- */
+/** Screenshots for the documentation; `SVIEDKA_SCREENSHOTS=DIR` puts them elsewhere. */
 export const screenshotDir = process.env.SVIEDKA_SCREENSHOTS
-  ? resolve(repoRoot, process.env.SVIEDKA_SCREENSHOTS)
-  : join(tmpdir(), 'sviedka-screenshots');
+  ? resolve(process.env.SVIEDKA_SCREENSHOTS)
+  : join(repoRoot, 'docs/screenshots');
 
 const listeningLine = /Listening on (http:\/\/127\.0\.0\.1:\d+)/;
 const adminPasswordLine = /One-time admin password for 'admin': (\S+)/;
