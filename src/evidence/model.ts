@@ -326,6 +326,12 @@ export const listIncidentsQuerySchema = z
     placeType: z.string().max(100).optional(),
     responsibleInstitution: z.string().max(100).optional(),
     collectionId: uuid.optional(),
+    entityId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('only incidents where this registry entity is a victim, perpetrator or witness'),
     from: instant.optional().describe('occurred at or after (ranges overlapping it count)'),
     to: instant.optional().describe('occurred before'),
     limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -352,6 +358,8 @@ export const incidentSchema = z.object({
   /** Only the items the caller may see. */
   items: z.array(z.object({ itemId: uuid, role: z.string().nullable() })),
   persons: z.array(personSchema),
+  /** Only in a list filtered by `entityId`: the roles that entity has in the incident. */
+  entityRoles: z.array(personSchema.shape.role).optional(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 

@@ -1400,6 +1400,7 @@ export class EvidenceService {
         placeType: query.placeType,
         responsibleInstitution: query.responsibleInstitution,
         collectionId: query.collectionId,
+        entityId: query.entityId,
         from: query.from ? new Date(query.from) : undefined,
         to: query.to ? new Date(query.to) : undefined,
         before: parseCursor(query.before),
@@ -1411,9 +1412,25 @@ export class EvidenceService {
       'incident',
       rows.map((row) => row.id),
     );
+    // Filtered by a person: say in which role(s) they appear, so a person page needs no second request.
+    const roles = new Map<string, Array<Incident['persons'][number]['role']>>();
+    if (query.entityId)
+      for (const row of await this.store.entityRoles(
+        rows.map((r) => r.id),
+        query.entityId,
+      )) {
+        const list = roles.get(row.incident_id) ?? [];
+        const role = row.role as Incident['persons'][number]['role'];
+        if (!list.includes(role)) list.push(role);
+        roles.set(row.incident_id, list);
+      }
     const last = rows[rows.length - 1];
     return {
-      items: rows.map((row) => ({ ...this.#incidentOf(row, codes), itemCount: Number(row.item_count ?? 0) })),
+      items: rows.map((row) => ({
+        ...this.#incidentOf(row, codes),
+        itemCount: Number(row.item_count ?? 0),
+        ...(query.entityId ? { entityRoles: roles.get(row.id) ?? [] } : {}),
+      })),
       next: last && rows.length === limit ? cursorOf(last.created_at, last.id) : null,
     };
   }

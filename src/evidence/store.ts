@@ -191,6 +191,8 @@ export interface IncidentFilter {
   placeType?: string | undefined;
   responsibleInstitution?: string | undefined;
   collectionId?: string | undefined;
+  /** A registry entity linked to the incident as a person (any role). */
+  entityId?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
 }
@@ -935,6 +937,18 @@ export class EvidenceStore {
           : eb.or([eb('n.collection_id', 'is', null), eb('n.collection_id', 'in', [...visible])]),
     );
     if (filter.collectionId) query = query.where('n.collection_id', '=', filter.collectionId);
+    if (filter.entityId) {
+      const entityId = filter.entityId;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('incident_persons as p')
+            .select('p.id')
+            .whereRef('p.incident_id', '=', 'n.id')
+            .where('p.entity_id', '=', entityId),
+        ),
+      );
+    }
     if (filter.placeType) query = query.where('n.place_type', '=', filter.placeType);
     if (filter.responsibleInstitution)
       query = query.where('n.responsible_institution', '=', filter.responsibleInstitution);
@@ -1074,6 +1088,18 @@ export class EvidenceStore {
     row: Omit<EvidenceTables['incident_persons'], 'created_at'>,
   ) {
     await trx.insertInto('incident_persons').values(row).execute();
+  }
+
+  /** The roles one registry entity has in each of these incidents. */
+  async entityRoles(incidentIds: readonly string[], entityId: string) {
+    if (incidentIds.length === 0) return [];
+    return this.db
+      .selectFrom('incident_persons')
+      .select(['incident_id', 'role'])
+      .where('incident_id', 'in', [...incidentIds])
+      .where('entity_id', '=', entityId)
+      .orderBy('created_at')
+      .execute();
   }
 
   persons(incidentId: string) {
