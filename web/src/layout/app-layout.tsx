@@ -10,6 +10,7 @@ import { NavLink as RouterNavLink, useLocation } from 'react-router-dom';
 import { useSession } from '../auth/session.js';
 import { visibleAreas } from './areas.js';
 import { ColorSchemeToggle, LanguageSwitch, UserMenu } from './top-bar-controls.js';
+import { TopBarSearch } from './top-bar-search.js';
 
 export function SkipLink() {
   const { t } = useTranslation();
@@ -59,6 +60,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
               />
               <Brand />
             </Group>
+            <TopBarSearch />
             <Group gap="sm" wrap="nowrap">
               <LanguageSwitch />
               <ColorSchemeToggle />

@@ -1,7 +1,7 @@
 /**
  * One registry entity: its names grouped by script and language, key facts, positions over time,
- * memberships, sanctions, identifiers, addresses, and where the record came from. Opening a person's page
- * is a personal-data read and is recorded in the audit log by the server.
+ * memberships, sanctions, the incidents they appear in, identifiers, addresses, and where the record came
+ * from. Opening a person's page is a personal-data read and is recorded in the audit log by the server.
  */
 import {
   Anchor,
@@ -27,7 +27,9 @@ import { Link, useParams } from 'react-router-dom';
 import { useSession } from '../auth/session.js';
 import { ErrorAlert } from '../components/error-alert.js';
 import { PageHeader } from '../components/page-header.js';
+import { evidenceApi } from '../evidence/api.js';
 import { useFormat } from '../i18n/format.js';
+import { OccurredAt } from '../incidents/occurred-at.js';
 import { registryApi } from './api.js';
 import { AccessBadge } from './datasets-page.js';
 import { useSchemaLabel } from './entities-page.js';
@@ -187,6 +189,75 @@ function Links({ items, empty }: { items: Related[]; empty?: string }) {
   );
 }
 
+/** Most incidents the page lists; a person in more than this is rare, and the rest are on the incidents page. */
+const INCIDENT_LIMIT = 50;
+
+/** Incidents where this entity is a victim, perpetrator or witness: only those the server lets the reader see. */
+function Incidents({ entityId, alwaysShow }: { entityId: string; alwaysShow: boolean }) {
+  const { t } = useTranslation();
+  const incidents = useQuery({
+    queryKey: ['evidence', 'incidents', { entityId }],
+    queryFn: () => evidenceApi.incidents({ entityId, limit: INCIDENT_LIMIT }),
+  });
+  const items = incidents.data?.items ?? [];
+  if (!alwaysShow && !incidents.error && items.length === 0) return null;
+  return (
+    <Section title={t('registry.entity.incidents')} testId="entity-incidents">
+      <ErrorAlert error={incidents.error} />
+      {incidents.isLoading ? <Loader size="sm" aria-label={t('common.loading')} /> : null}
+      {incidents.data && items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('registry.entity.noIncidents')}
+        </Text>
+      ) : null}
+      {items.length > 0 ? (
+        <Table verticalSpacing={4} fz="sm" data-testid="entity-incidents-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('registry.entity.incidentTitle')}</Table.Th>
+              <Table.Th>{t('registry.entity.incidentDate')}</Table.Th>
+              <Table.Th>{t('registry.entity.incidentRole')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((incident) => (
+              <Table.Tr key={incident.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/incidents/${encodeURIComponent(incident.id)}`} size="sm">
+                    {incident.title}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <OccurredAt from={incident.occurredFrom} to={incident.occurredTo} />
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {(incident.entityRoles ?? []).map((role) => (
+                      <Badge
+                        key={role}
+                        variant="light"
+                        radius="sm"
+                        color={role === 'perpetrator' ? 'red' : role === 'victim' ? 'blue' : 'gray'}
+                      >
+                        {t(`incidents.roles.${role}`)}
+                      </Badge>
+                    ))}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : null}
+      {incidents.data?.next ? (
+        <Text size="xs" c="dimmed" mt="xs">
+          {t('registry.entity.moreIncidents', { count: INCIDENT_LIMIT })}
+        </Text>
+      ) : null}
+    </Section>
+  );
+}
+
 function Provenance({ detail }: { detail: EntityDetail }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -299,6 +370,7 @@ export function EntityPage() {
                 <Links items={data.sanctions} empty={t('registry.entity.noSanctions')} />
               </Section>
             ) : null}
+            <Incidents entityId={entity.id} alwaysShow={entity.schema === 'Person'} />
             {identifiers.length > 0 ? (
               <Section title={t('registry.entity.identifiers')}>
                 <Links items={identifiers} />

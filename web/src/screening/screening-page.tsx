@@ -18,9 +18,9 @@ import {
 } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { ErrorAlert } from '../components/error-alert.js';
 import { PageHeader } from '../components/page-header.js';
 import { registryApi } from '../registry/api.js';
@@ -110,13 +110,24 @@ function ResultCard({ result, rank }: { result: MatchResult; rank: number }) {
 
 export function ScreeningPage() {
   const { t } = useTranslation();
-  const [name, setName] = useState('');
+  // `?name=` (the top bar's "see all") fills the name in and screens it at once.
+  const [params] = useSearchParams();
+  const named = params.get('name')?.trim() ?? '';
+  const [name, setName] = useState(named);
   const [birthDate, setBirthDate] = useState('');
   const [dataset, setDataset] = useState<string | null>(null);
   const datasets = useQuery({ queryKey: ['registry', 'datasets'], queryFn: registryApi.datasets });
   const screen = useMutation({
-    mutationFn: () => screeningApi.match({ name, birthDate, dataset: dataset ?? undefined }),
+    mutationFn: (given?: string) =>
+      screeningApi.match({ name: given ?? name, birthDate, dataset: dataset ?? undefined }),
   });
+  const screened = useRef('');
+  useEffect(() => {
+    if (!named || screened.current === named) return;
+    screened.current = named;
+    setName(named);
+    screen.mutate(named);
+  }, [named, screen.mutate]);
   const answer = screen.data;
 
   return (
@@ -125,7 +136,7 @@ export function ScreeningPage() {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (name.trim()) screen.mutate();
+          if (name.trim()) screen.mutate(undefined);
         }}
       >
         <Group align="flex-end" wrap="wrap" mb="md">
