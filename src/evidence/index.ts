@@ -43,6 +43,7 @@ import {
   submissionsCollectionName,
 } from './service.js';
 import { EvidenceStore } from './store.js';
+import { EncryptedTusStore } from './tus-encrypted-store.js';
 
 export { exportToPath, exportZipStream } from './export.js';
 export {
@@ -93,14 +94,38 @@ export async function createEvidence(platform: Platform, _deps: Record<string, u
   await service.seedTaxonomy();
   await service.ensureDefaultCollections();
   await service.backfillCaptureTimes();
+  // Partial resumable uploads, encrypted at rest: analysts' and citizens' in separate directories.
+  const uploads = {
+    staff: new EncryptedTusStore({
+      directory: path.join(platform.config.dataDir, 'uploads', 'tus'),
+      keys: platform.keys,
+      label: 'staff',
+    }),
+    citizen: new EncryptedTusStore({
+      directory: path.join(platform.config.dataDir, 'uploads', 'citizen-tus'),
+      keys: platform.keys,
+      label: 'citizen',
+      exposeMetadata: false,
+    }),
+  };
+  const sweepUploads = () =>
+    Promise.all([uploads.staff.deleteExpired(), uploads.citizen.deleteExpired()]).catch((error) =>
+      platform.logger.warn({ err: error }, 'sweeping expired partial uploads failed'),
+    );
+  let uploadSweep: NodeJS.Timeout | undefined;
   return {
     service,
     blobs,
     intake: (input: IntakeInput): Promise<IntakeResult> => service.intake(input),
-    routes: evidenceRoutes(service, platform),
+    uploads,
+    routes: evidenceRoutes(service, platform, uploads),
     start: async () => {
       await service.loadIndex();
+      await sweepUploads();
+      uploadSweep = setInterval(sweepUploads, 3_600_000);
+      uploadSweep.unref();
     },
+    stop: () => clearInterval(uploadSweep),
   };
 }
 

@@ -5,10 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
-import { FileStore } from '@tus/file-store';
 import { Server as TusServer } from '@tus/server';
 import { z } from 'zod';
 import type { Principal } from '../platform/auth/model.js';
@@ -46,6 +43,7 @@ import {
   verifyReportSchema,
 } from './model.js';
 import type { EvidenceService } from './service.js';
+import type { EncryptedTusStore } from './tus-encrypted-store.js';
 
 const idParams = z.object({ id: z.string().uuid() }).strict();
 const empty = z.object({}).strict().optional();
@@ -112,14 +110,31 @@ function locale(value: unknown): 'be' | 'ru' | 'en' {
   return value === 'ru' || value === 'en' ? value : 'be';
 }
 
-export function evidenceRoutes(service: EvidenceService, platform: Platform) {
+/** A coded error as the tus server sends it: the API's JSON error body with the HTTP status. */
+function tusErrorResponse(error: unknown): { status_code: number; body: string } | undefined {
+  const coded = isAppError(error)
+    ? error
+    : (error as { status_code?: number })?.status_code === 413
+      ? new AppError('SVD_BLOB_TOO_LARGE')
+      : undefined;
+  if (!coded) return undefined;
+  return {
+    status_code: coded.status,
+    body: JSON.stringify({ error: { code: coded.code, message: coded.message } }),
+  };
+}
+
+export function evidenceRoutes(
+  service: EvidenceService,
+  platform: Platform,
+  uploads: { staff: EncryptedTusStore; citizen: EncryptedTusStore },
+) {
   return async (app: App) => {
     const maxBytes = service.options.maxBytes;
     const forms = new FormTokens();
     const bucket = new TokenBucket(30, 60 / 3600);
-    const tusDirectory = path.join(platform.config.dataDir, 'uploads', 'tus');
     const tusPrincipal = new AsyncLocalStorage<Principal>();
-    const datastore = new FileStore({ directory: tusDirectory });
+    const datastore = uploads.staff;
     const ownerOf = (principal: Principal) =>
       `${principal.type}:${'id' in principal ? principal.id : principal.label}`;
     const tus = new TusServer({
@@ -136,18 +151,16 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
       async onIncomingRequest(_request, uploadId) {
         const principal = tusPrincipal.getStore();
         if (!principal) throw { status_code: 401, body: 'not logged in' };
-        const upload = await datastore.getUpload(uploadId).catch(() => undefined);
+        const metadata = await datastore.metadata(uploadId).catch(() => undefined);
         // Another user's upload answers like a missing one.
-        if (upload && upload.metadata?.owner !== ownerOf(principal))
-          throw { status_code: 404, body: 'not found' };
+        if (metadata && metadata.owner !== ownerOf(principal)) throw { status_code: 404, body: 'not found' };
       },
       async onUploadFinish(_request, upload) {
         const principal = tusPrincipal.getStore()!;
         const metadata = upload.metadata ?? {};
-        const file = path.join(tusDirectory, upload.id);
         try {
           const result = await service.intake({
-            stream: createReadStream(file),
+            stream: datastore.read(upload.id),
             channel: 'web',
             actor: principal,
             ...(metadata.filename ? { fileName: metadata.filename } : {}),
@@ -167,10 +180,11 @@ export function evidenceRoutes(service: EvidenceService, platform: Platform) {
             },
           };
         } catch (error) {
-          const message = isAppError(error) ? error.message : 'the upload could not be stored';
-          throw { status_code: isAppError(error) ? error.status : 500, body: message };
+          if (isAppError(error)) throw error;
+          throw { status_code: 500, body: 'the upload could not be stored' };
         }
       },
+      onResponseError: (_request, error) => tusErrorResponse(error),
     });
 
     await app.register(async (scope) => {
