@@ -35,6 +35,12 @@ interface SearchResponse {
   total: { value: number; relation: 'eq' | 'gte' };
 }
 
+/**
+ * Secondary lines are the option's own colour, faded, not "dimmed" grey: the selected option is white on the
+ * primary colour, where grey would fall below AA contrast.
+ */
+const SECONDARY = 0.85;
+
 /** Waits this long after the last key before asking the server. */
 const DEBOUNCE_MS = 250;
 
@@ -63,13 +69,13 @@ function ResultOption({ result }: { result: SearchResult }) {
           </Text>
           {matchedName && matchedName !== result.caption ? (
             <Text size="xs" lineClamp={1}>
-              <Text span size="xs" c="dimmed">
+              <Text span size="xs" opacity={SECONDARY}>
                 {t('search.matchedAs')}:{' '}
               </Text>
               <HighlightedName name={matchedName} matched={matched} size="xs" />
             </Text>
           ) : null}
-          <Text size="xs" c="dimmed">
+          <Text size="xs" opacity={SECONDARY}>
             {schemaLabel(result.schema)}
             {birthDate ? ` · ${t('search.born', { date: birthDate })}` : ''}
           </Text>
@@ -159,7 +165,7 @@ function NameSearch() {
       shadow="md"
       withinPortal
     >
-      <Combobox.Target>
+      <Combobox.Target withExpandedAttribute>
         <TextInput
           ref={inputRef}
           value={value}
