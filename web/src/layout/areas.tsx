@@ -7,13 +7,18 @@ import type { Icon } from '@tabler/icons-react';
 import {
   IconAddressBook,
   IconAlertTriangle,
+  IconChartPie,
   IconDatabase,
   IconFolder,
+  IconForms,
   IconHome,
   IconKey,
   IconListCheck,
   IconListDetails,
+  IconRobot,
+  IconSend,
   IconSettings,
+  IconTemplate,
   IconUserSearch,
   IconUsers,
 } from '@tabler/icons-react';
@@ -23,6 +28,12 @@ import { AuditPage } from '../admin/audit-page.js';
 import { JobsPage } from '../admin/jobs-page.js';
 import { UsersPage } from '../admin/users-page.js';
 import type { Role } from '../api/types.js';
+import { BroadcastPage } from '../bot/broadcast-page.js';
+import { BroadcastsPage } from '../bot/broadcasts-page.js';
+import { ComposerPage } from '../bot/composer-page.js';
+import { QuestionnairePage } from '../bot/questionnaire-page.js';
+import { SubscribersPage } from '../bot/subscribers-page.js';
+import { TemplatesPage } from '../bot/templates-page.js';
 import { CollectionsPage } from '../evidence/collections-page.js';
 import { EvidenceListPage } from '../evidence/evidence-list-page.js';
 import { ItemPage } from '../evidence/item-page.js';
@@ -139,6 +150,37 @@ export const areas: Area[] = [
         label: 'incidents',
         icon: IconAlertTriangle,
         component: IncidentFormPage,
+        hidden: true,
+      },
+    ],
+  },
+  {
+    key: 'bot',
+    icon: IconRobot,
+    roles: ['admin', 'analyst', 'reviewer'],
+    pages: [
+      { path: '/bot/subscribers', label: 'botSubscribers', icon: IconChartPie, component: SubscribersPage },
+      {
+        path: '/bot/questionnaire',
+        label: 'botQuestionnaire',
+        icon: IconForms,
+        component: QuestionnairePage,
+      },
+      { path: '/bot/templates', label: 'botTemplates', icon: IconTemplate, component: TemplatesPage },
+      { path: '/bot/broadcasts', label: 'botBroadcasts', icon: IconSend, component: BroadcastsPage },
+      {
+        path: '/bot/broadcasts/new',
+        label: 'botBroadcasts',
+        icon: IconSend,
+        component: ComposerPage,
+        roles: admin,
+        hidden: true,
+      },
+      {
+        path: '/bot/broadcasts/:broadcastId',
+        label: 'botBroadcasts',
+        icon: IconSend,
+        component: BroadcastPage,
         hidden: true,
       },
     ],
