@@ -16,7 +16,7 @@ export function HomePage() {
   if (!user) return null;
   const links = visibleAreas(user.role)
     .flatMap((area) => area.pages)
-    .filter((page) => page.path !== '/');
+    .filter((page) => page.path !== '/' && !page.hidden && !page.path.includes(':'));
   return (
     <>
       <PageHeader title={t('home.welcome', { name: user.displayName })} />
@@ -53,7 +53,7 @@ export function HomePage() {
                         {t(`nav.${page.label}`)}
                       </Text>
                       <Text size="xs" c="dimmed">
-                        {t(`home.linkDescriptions.${page.label}`, { defaultValue: '' })}
+                        {t(`home.linkDescriptions.${page.label}`)}
                       </Text>
                     </Stack>
                   </Group>
