@@ -53,7 +53,7 @@ export function HomePage() {
                         {t(`nav.${page.label}`)}
                       </Text>
                       <Text size="xs" c="dimmed">
-                        {t(`home.linkDescriptions.${page.label}`)}
+                        {t(`home.linkDescriptions.${page.label}`, { defaultValue: '' })}
                       </Text>
                     </Stack>
                   </Group>
