@@ -1,0 +1,206 @@
+/**
+ * The bot area in a real browser against the real server, which runs without a Telegram token: the
+ * administrator sees that the bot is not configured and the counts (zero), publishes a new questionnaire
+ * version after fixing a validation error, creates an instruction template and sees its preview rendered
+ * safely, composes a broadcast and sees that no subscriber matches (so nothing can be sent), and reads the
+ * overview in Belarusian.
+ */
+import * as OTPAuth from 'otpauth';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openContext, type RunningServer, screenshot, startServer } from './harness.js';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function freshCode(secret: string, used: Set<number>): Promise<string> {
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+  for (;;) {
+    const step = Math.floor(Date.now() / 30_000);
+    const msLeft = 30_000 - (Date.now() % 30_000);
+    if (!used.has(step) && msLeft > 3_000) {
+      used.add(step);
+      return totp.generate();
+    }
+    await new Promise((done) => setTimeout(done, msLeft + 250));
+  }
+}
+
+/** The administrator's first login on a fresh server, ending on the home page (in Belarusian). */
+async function firstAdminLogin(page: Page, adminPassword: string): Promise<void> {
+  const password = 'bot e2e passphrase 42';
+  await page.goto('/');
+  await page.locator('input[name="username"]').fill('admin');
+  await page.locator('input[name="password"]').fill(adminPassword);
+  await page.getByTestId('login-submit').click();
+  await page.locator('input[name="currentPassword"]').fill(adminPassword);
+  await page.locator('input[name="newPassword"]').fill(password);
+  await page.locator('input[name="confirmPassword"]').fill(password);
+  await page.getByTestId('password-submit').click();
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+  await page.locator('input[name="code"]').fill(await freshCode(secret, new Set()));
+  await page.getByTestId('totp-enrol-submit').click();
+  await page.getByLabel('Коды аднаўлення захаваны ў надзейным месцы').check();
+  await page.getByTestId('recovery-continue').click();
+  await expect.poll(() => page.locator('h1').textContent()).toContain('Вітаем');
+}
+
+/** Waits for the confirmation toasts to close on their own, so they do not cover a screenshot. */
+async function closeNotifications(page: Page): Promise<void> {
+  await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 15_000 }).toBe(0);
+}
+
+describe('the bot area without a Telegram token', () => {
+  it('shows counts, publishes a questionnaire, previews a template and composes a broadcast', async () => {
+    const { page, watchdog } = await openContext(browser, server.baseUrl);
+    await firstAdminLogin(page, server.adminPassword);
+    await page.getByTestId('language-switch').getByText('Eng').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+
+    // Overview: the bot is not configured here, and nobody has subscribed; the labels come from the questionnaire.
+    await nav.getByRole('link', { name: 'Subscribers' }).click();
+    await expect.poll(() => page.getByTestId('bot-configured').getAttribute('data-configured')).toBe('false');
+    expect(await page.getByTestId('bot-configured').textContent()).toBe('Not configured');
+    expect(await page.getByTestId('bot-not-configured').textContent()).toContain('TELEGRAM_BOT_TOKEN');
+    expect(await page.getByTestId('bot-default-rate').textContent()).toBe('30/s');
+    expect(await page.getByTestId('subscribers-confirmed').textContent()).toBe('0');
+    await expect.poll(() => page.getByTestId('stats-segments').textContent()).toContain('Street actions');
+    expect(await page.getByTestId('stats-regions').textContent()).toContain('Brest region');
+    expect(await page.getByTestId('stats-regions').textContent()).toContain('Not stated');
+
+    // Questionnaire: version 1 is the default; a cleared text is caught at its field before publishing.
+    await nav.getByRole('link', { name: 'Questionnaire' }).click();
+    await expect.poll(() => page.getByTestId('questionnaire-version').textContent()).toBe('Version 1');
+    const regionTextRu = page.locator('input[name="questions.0.text.ru"]');
+    await regionTextRu.fill('');
+    await page.getByTestId('questionnaire-publish').click();
+    await expect.poll(() => regionTextRu.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await regionTextRu.fill('Где вы живёте? Достаточно области.');
+    // A new answer with its own segment on the participation question.
+    await page.getByTestId('questions.1.add-option').click();
+    const option = 'questions.1.options.4';
+    await page.locator(`input[name="${option}.id"]`).fill('legal-aid');
+    await page.locator(`input[name="${option}.label.be"]`).fill('Юрыдычная дапамога');
+    await page.locator(`input[name="${option}.label.ru"]`).fill('Юридическая помощь');
+    await page.locator(`input[name="${option}.label.en"]`).fill('Legal aid');
+    await page.locator(`input[name="${option}.segment"]`).fill('legal-aid');
+    await page.getByTestId('questionnaire-publish').click();
+    const publishDialog = page.getByRole('dialog');
+    expect(await publishDialog.textContent()).toContain('Publish version 2?');
+    await publishDialog.getByTestId('confirm').click();
+    await expect.poll(() => page.getByTestId('questionnaire-version').textContent()).toBe('Version 2');
+    await page.reload();
+    await expect.poll(() => page.locator(`input[name="${option}.label.en"]`).inputValue()).toBe('Legal aid');
+
+    // Templates: a template in three languages; the preview renders Telegram HTML as elements, never markup.
+    await nav.getByRole('link', { name: 'Instructions' }).click();
+    await page.getByTestId('templates-empty').waitFor();
+    await page.getByTestId('template-new').click();
+    await page.locator('input[name="templateName"]').fill('Legal aid: what to do when detained');
+    await page.getByTestId('template-segment').click();
+    await page.getByRole('option', { name: /Legal aid \(legal-aid\)/ }).click();
+    const texts = {
+      be: '<b>Калі вас затрымалі</b>\nНазавіце сваё імя і папрасіце <i>адваката</i>.\n<img src=x onerror=alert(1)>',
+      ru: '<b>Если вас задержали</b>\nНазовите своё имя и попросите <i>адвоката</i>.',
+      en: '<b>If you are detained</b>\nGive your name and ask for <i>a lawyer</i>. Details: <a href="https://example.org/help">help</a>',
+    };
+    for (const language of ['be', 'ru', 'en'] as const) {
+      await page.getByTestId(`template-tab-${language}`).click();
+      await page.locator(`textarea[name="versions.${language}.text"]`).fill(texts[language]);
+    }
+    await page.getByTestId('template-tab-be').click();
+    const previewBe = page.getByTestId('template-preview-be');
+    await expect.poll(() => previewBe.locator('strong').textContent()).toBe('Калі вас затрымалі');
+    expect(await previewBe.locator('em').textContent()).toBe('адваката');
+    expect(await previewBe.locator('img').count()).toBe(0);
+    expect(await previewBe.textContent()).toContain('<img src=x onerror=alert(1)>');
+    expect(await page.getByTestId('preview-problems').textContent()).toContain('<img>');
+    // Fix the text as Telegram demands, then save.
+    await page.locator('textarea[name="versions.be.text"]').fill(texts.be.replace(/\n<img.*$/, ''));
+    expect(await page.getByTestId('preview-problems').count()).toBe(0);
+    await page.getByTestId('template-save').click();
+    await page.getByTestId('templates-table').getByText('Legal aid: what to do when detained').waitFor();
+    await page.getByTestId('template-tab-en').click();
+    const previewEn = page.getByTestId('template-preview-en');
+    await expect.poll(() => previewEn.locator('strong').textContent()).toBe('If you are detained');
+    expect(await previewEn.locator('a').count()).toBe(0);
+    expect(await previewEn.locator('.tg-link').textContent()).toBe('help');
+    await closeNotifications(page);
+    await screenshot(page, 'bot-template-light');
+
+    // Composer: the new segment is offered; nobody matches, so the count says 0 and nothing can be sent.
+    await nav.getByRole('link', { name: 'Broadcasts' }).click();
+    await page.getByTestId('broadcasts-empty').waitFor();
+    await page.getByTestId('broadcast-new').click();
+    await expect.poll(() => page.getByTestId('recipient-count').textContent()).toBe('0');
+    await page.getByTestId('composer-segments').click();
+    await page.getByRole('option', { name: 'Legal aid' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('composer-template').click();
+    await page.getByRole('option', { name: 'Legal aid: what to do when detained' }).click();
+    await expect
+      .poll(() => page.getByTestId('composer-preview-ru').locator('strong').textContent())
+      .toBe('Если вас задержали');
+    const counted = watchdog.requests.filter(
+      (request) => request === `POST ${server.baseUrl}/api/bot/audience/count`,
+    );
+    expect(counted.length).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => page.getByTestId('recipient-count').textContent()).toBe('0');
+    expect(await page.getByTestId('no-recipients').textContent()).toContain('nobody to send to');
+    expect(await page.getByTestId('no-recipients').textContent()).toContain('not configured');
+    expect(await page.getByTestId('composer-review').isDisabled()).toBe(true);
+    // The server agrees: a broadcast to nobody is refused with a code.
+    const refused = await page.evaluate(async () => {
+      const me = await fetch('/api/auth/me').then((response) => response.json());
+      const response = await fetch('/api/bot/broadcasts', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({
+          audience: { segments: ['legal-aid'] },
+          content: {
+            versions: {
+              be: { text: 'Тэст', parseMode: null },
+              ru: { text: 'Тест', parseMode: null },
+              en: { text: 'Test', parseMode: null },
+            },
+          },
+        }),
+      });
+      return { status: response.status, code: (await response.json()).error?.code };
+    });
+    expect(refused).toEqual({ status: 400, code: 'SVD_BOT_AUDIENCE_EMPTY' });
+    await page.getByTestId('color-scheme-toggle').click();
+    await expect.poll(() => page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
+    await page.mouse.move(1, 799);
+    await screenshot(page, 'bot-broadcast-dark');
+    await page.getByTestId('color-scheme-toggle').click();
+
+    // Belarusian: the overview with the questionnaire's Belarusian labels, the new segment included.
+    await page.getByTestId('language-switch').getByText('Бел').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('be');
+    await page
+      .getByRole('navigation', { name: 'Асноўная навігацыя' })
+      .getByRole('link', { name: 'Падпісчыкі' })
+      .click();
+    await expect.poll(() => page.getByTestId('bot-configured').textContent()).toBe('Не наладжаны');
+    await expect.poll(() => page.getByTestId('stats-segments').textContent()).toContain('Юрыдычная дапамога');
+    expect(await page.getByTestId('stats-segments').textContent()).toContain('Вулічныя акцыі');
+    expect(await page.getByTestId('stats-regions').textContent()).toContain('Брэсцкая вобласць');
+    await closeNotifications(page);
+    await screenshot(page, 'bot-overview-be');
+
+    watchdog.assertClean();
+  });
+});
