@@ -1,6 +1,8 @@
 /**
  * The citizen submission page: plain server-rendered HTML that works without JavaScript, with no
- * external assets and no inline styles (the CSP forbids them; the CSS is served from /submit.css).
+ * external assets and no inline styles or scripts (the CSP forbids them; the CSS is served from
+ * /submit.css). When JavaScript runs, /submit.js turns the form into resumable uploads with progress;
+ * its texts come from the form's data-i18n attribute.
  */
 
 type Lang = 'be' | 'ru' | 'en';
@@ -27,6 +29,12 @@ const TEXT: Record<Lang, Record<string, string>> = {
     SVD_BLOB_TOO_LARGE: 'Файл занадта вялікі.',
     partial: 'Частка файлаў атрымана. Ваш код квітанцыі: {code}',
     other: 'Не атрымалася захаваць файлы. Паспрабуйце яшчэ раз.',
+    sending: 'Адпраўляецца…',
+    retrying: 'Няма сувязі. Паўтор праз {s} с…',
+    received: 'Атрымана',
+    failed: 'Не атрымалася: {reason}',
+    network: 'Сувязь не аднавілася. Паспрабуйце пазней.',
+    notAll: 'Не ўсе файлы атрыманы. Дашліце астатнія з гэтым кодам.',
   },
   ru: {
     title: 'Передать доказательства',
@@ -49,6 +57,12 @@ const TEXT: Record<Lang, Record<string, string>> = {
     SVD_BLOB_TOO_LARGE: 'Файл слишком большой.',
     partial: 'Часть файлов получена. Ваш код квитанции: {code}',
     other: 'Не удалось сохранить файлы. Попробуйте ещё раз.',
+    sending: 'Отправляется…',
+    retrying: 'Нет связи. Повтор через {s} с…',
+    received: 'Получено',
+    failed: 'Не удалось: {reason}',
+    network: 'Связь не восстановилась. Попробуйте позже.',
+    notAll: 'Не все файлы получены. Отправьте остальные с этим кодом.',
   },
   en: {
     title: 'Send evidence',
@@ -71,6 +85,12 @@ const TEXT: Record<Lang, Record<string, string>> = {
     SVD_BLOB_TOO_LARGE: 'The file is too large.',
     partial: 'Some files were received. Your receipt code: {code}',
     other: 'The files could not be stored. Try again.',
+    sending: 'Sending…',
+    retrying: 'No connection. Retrying in {s} s…',
+    received: 'Received',
+    failed: 'Failed: {reason}',
+    network: 'The connection did not come back. Try again later.',
+    notAll: 'Not all files were received. Send the others with this code.',
   },
 };
 
@@ -80,7 +100,29 @@ input[type=text],textarea{width:100%;box-sizing:border-box;padding:.5rem;font:in
 textarea{min-height:6rem}button{margin-top:1.5rem;padding:.6rem 1.4rem;font:inherit;cursor:pointer}
 .warn{background:#fff6d6;padding:.75rem;border-left:4px solid #c9a400}.err{background:#fde2e2;padding:.75rem;border-left:4px solid #c00}
 .code{font-family:ui-monospace,monospace;font-size:1.4rem;letter-spacing:.05em;background:#eef;padding:.75rem;display:inline-block}
-nav a{margin-right:1rem}`;
+nav a{margin-right:1rem}
+.uploads{list-style:none;padding:0}.uploads li{margin:.75rem 0}.uploads .name{display:block;overflow-wrap:anywhere}
+.uploads progress{width:100%;height:1rem}.uploads .state{font-size:.9rem;color:#444}.uploads .failed{color:#a00}`;
+
+/** The texts the page's script shows (progress, retries, the receipt), in the page's language. */
+const SCRIPT_TEXTS = [
+  'done',
+  'keep',
+  'again',
+  'partial',
+  'other',
+  'sending',
+  'retrying',
+  'received',
+  'failed',
+  'network',
+  'notAll',
+  'SVD_EVIDENCE_FORM_EXPIRED',
+  'SVD_EVIDENCE_BUSY',
+  'SVD_EVIDENCE_RECEIPT_UNKNOWN',
+  'SVD_EVIDENCE_NO_FILE',
+  'SVD_BLOB_TOO_LARGE',
+];
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -90,7 +132,8 @@ function layout(lang: Lang, body: string): string {
   const t = TEXT[lang];
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${escapeHtml(t.title!)}</title><link rel="stylesheet" href="/submit.css"></head>
+<meta name="referrer" content="no-referrer"><title>${escapeHtml(t.title!)}</title><link rel="stylesheet" href="/submit.css">
+<script src="/submit.js" defer></script></head>
 <body><nav><a href="/submit?lang=be">Беларуская</a><a href="/submit?lang=ru">Русский</a><a href="/submit?lang=en">English</a></nav>
 ${body}</body></html>`;
 }
@@ -106,7 +149,9 @@ export function citizenPage(lang: Lang, token: string, error?: string, receiptCo
 <p class="warn">${escapeHtml(t.warning!)}</p>
 ${problem ? `<p class="err" role="alert">${escapeHtml(problem)}</p>` : ''}
 ${receiptCode ? `<p class="err">${escapeHtml(t.partial!.replace('{code}', receiptCode))}</p>` : ''}
-<form method="post" action="/submit" enctype="multipart/form-data">
+<form method="post" action="/submit" enctype="multipart/form-data" id="submit-form" data-i18n="${escapeHtml(
+      JSON.stringify(Object.fromEntries(SCRIPT_TEXTS.map((key) => [key, t[key]]))),
+    )}">
 <input type="hidden" name="t" value="${escapeHtml(token)}">
 <input type="hidden" name="lang" value="${lang}">
 <label for="note">${escapeHtml(t.note!)}</label><textarea id="note" name="note" maxlength="2000"></textarea>
@@ -114,7 +159,8 @@ ${receiptCode ? `<p class="err">${escapeHtml(t.partial!.replace('{code}', receip
 <label for="receipt">${escapeHtml(t.receipt!)}</label><input type="text" id="receipt" name="receipt" maxlength="40" autocomplete="off" value="${receiptCode ? escapeHtml(receiptCode) : ''}">
 <label for="files">${escapeHtml(t.files!)}</label><input type="file" id="files" name="files" multiple required>
 <button type="submit">${escapeHtml(t.send!)}</button>
-</form>`,
+</form>
+<ol class="uploads" id="uploads" aria-live="polite"></ol>`,
   );
 }
 

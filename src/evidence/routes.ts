@@ -16,6 +16,7 @@ import { ADMIN, STAFF } from '../platform/http/access-rules.js';
 import type { App } from '../platform/http/app.js';
 import type { Platform } from '../runtime.js';
 import { citizenPage, receiptPage, SUBMIT_CSS } from './citizen-page.js';
+import { SUBMIT_JS } from './citizen-script.js';
 import { exportZipStream } from './export.js';
 import {
   addPersonRequestSchema,
@@ -82,6 +83,8 @@ export class TokenBucket {
 export class FormTokens {
   readonly #key = randomBytes(32);
   readonly #used = new Map<string, number>();
+  /** Tokens in use by the page's script: nonce → files started with it. */
+  readonly #batches = new Map<string, number>();
   issue(): string {
     const minute = Math.floor(Date.now() / 60_000);
     const nonce = randomToken(12);
@@ -90,19 +93,44 @@ export class FormTokens {
   #mac(text: string): string {
     return createHmac('sha256', this.#key).update(text).digest('base64url').slice(0, 32);
   }
+  /** The token's nonce and minute when its MAC and age are right. */
+  #parse(token: string | undefined): { minute: number; nonce: string } | undefined {
+    const [minute, nonce, mac] = (token ?? '').split('.');
+    if (!minute || !nonce || !mac || !constantTimeEqual(mac, this.#mac(`${minute}.${nonce}`)))
+      return undefined;
+    const age = Math.floor(Date.now() / 60_000) - Number(minute);
+    if (!(age >= 0 && age <= 120)) return undefined;
+    return { minute: Number(minute), nonce };
+  }
+  #markUsed(nonce: string, minute: number): void {
+    this.#used.set(nonce, minute);
+    for (const [key, at] of this.#used)
+      if (Math.floor(Date.now() / 60_000) - at > 120) {
+        this.#used.delete(key);
+        this.#batches.delete(key);
+      }
+  }
   /** Checks a token; with `consume`, it cannot be used again. */
   check(token: string | undefined, consume: boolean): boolean {
-    const [minute, nonce, mac] = (token ?? '').split('.');
-    if (!minute || !nonce || !mac || !constantTimeEqual(mac, this.#mac(`${minute}.${nonce}`))) return false;
-    const age = Math.floor(Date.now() / 60_000) - Number(minute);
-    if (!(age >= 0 && age <= 120)) return false;
-    if (this.#used.has(nonce)) return false;
-    if (consume) {
-      this.#used.set(nonce, Number(minute));
-      for (const [key, at] of this.#used)
-        if (Math.floor(Date.now() / 60_000) - at > 120) this.#used.delete(key);
-    }
+    const parsed = this.#parse(token);
+    if (!parsed || this.#used.has(parsed.nonce)) return false;
+    if (consume) this.#markUsed(parsed.nonce, parsed.minute);
     return true;
+  }
+  /**
+   * Checks a token for the page's script, which sends each chosen file as its own resumable upload
+   * with the page's token: the first file starts a submission ('first': the caller takes a bucket
+   * token), later ones join it ('again'), up to `limit` files. The form can no longer be posted with it.
+   */
+  checkBatch(token: string | undefined, limit = 200): 'first' | 'again' | false {
+    const parsed = this.#parse(token);
+    if (!parsed) return false;
+    const started = this.#batches.get(parsed.nonce);
+    if (started === undefined && this.#used.has(parsed.nonce)) return false;
+    if ((started ?? 0) >= limit) return false;
+    this.#batches.set(parsed.nonce, (started ?? 0) + 1);
+    this.#markUsed(parsed.nonce, parsed.minute);
+    return started === undefined ? 'first' : 'again';
   }
 }
 
@@ -187,6 +215,66 @@ export function evidenceRoutes(
       onResponseError: (_request, error) => tusErrorResponse(error),
     });
 
+    // Citizens' resumable uploads, used by the page's script (/submit.js): anonymous, outside /api, no
+    // session or cookie, the same form token and token bucket as the form, no file name kept. The
+    // answer to the last PATCH carries the receipt code. If that answer is lost, a HEAD within 15
+    // minutes still gives it: upload id → receipt is held in memory only, never stored or logged.
+    const citizenUploads = uploads.citizen;
+    const finishedCitizenUploads = new Map<string, { receipt: string; size: number; at: number }>();
+    const citizenTus = new TusServer({
+      path: '/submit/tus',
+      datastore: citizenUploads,
+      maxSize: () => service.options.maxBytes,
+      relativeLocation: true,
+      respectForwardedHeaders: false,
+      // Same origin only: no Access-Control-Allow-Origin.
+      allowedOrigins: [],
+      async onUploadCreate(_request, upload) {
+        const given = upload.metadata ?? {};
+        const use = forms.checkBatch(given.t ?? undefined);
+        if (!use) throw new AppError('SVD_EVIDENCE_FORM_EXPIRED');
+        if (use === 'first' && !bucket.take()) throw new AppError('SVD_EVIDENCE_BUSY');
+        // Only the form's fields; the file's name and type (and anything else sent) are not kept.
+        const metadata: Record<string, string> = {};
+        for (const [name, limit] of [
+          ['note', 2000],
+          ['contact', 500],
+          ['receipt', 40],
+        ] as const) {
+          const value = given[name]?.trim();
+          if (value) metadata[name] = value.slice(0, limit);
+        }
+        return { metadata };
+      },
+      async onUploadFinish(_request, upload) {
+        try {
+          const fields = await citizenUploads.metadata(upload.id);
+          const result = await service.intake({
+            stream: citizenUploads.read(upload.id),
+            channel: 'citizen',
+            actor: { type: 'citizen' },
+            ...(fields.note ? { note: fields.note } : {}),
+            ...(fields.contact && !fields.receipt ? { sealedContact: fields.contact } : {}),
+            ...(fields.receipt ? { receiptCode: fields.receipt } : {}),
+          });
+          const receipt = result.receiptCode ?? fields.receipt ?? '';
+          const now = Date.now();
+          for (const [id, done] of finishedCitizenUploads)
+            if (now - done.at > 15 * 60_000) finishedCitizenUploads.delete(id);
+          finishedCitizenUploads.set(upload.id, { receipt, size: result.size, at: now });
+          return { headers: { 'Submit-Receipt': receipt } };
+        } catch (error) {
+          if (isAppError(error)) throw error;
+          platform.logger.error({ err: error }, 'citizen resumable submission failed');
+          throw new AppError('SVD_HTTP_INTERNAL');
+        } finally {
+          // Nothing of a citizen's upload stays on disk, whether it was received or refused.
+          await citizenUploads.remove(upload.id).catch(() => {});
+        }
+      },
+      onResponseError: (_request, error) => tusErrorResponse(error),
+    });
+
     await app.register(async (scope) => {
       await scope.register(fastifyMultipart, {
         limits: { fileSize: maxBytes + 1, files: 200, fields: 20, fieldSize: 20_000, parts: 240 },
@@ -248,6 +336,13 @@ export function evidenceRoutes(
           .header('cache-control', 'public, max-age=3600')
           .type('text/css; charset=utf-8')
           .send(SUBMIT_CSS),
+      );
+      // The page's optional script (resumable upload); script-src 'self' under the strict CSP.
+      scope.get('/submit.js', { schema: { hide: true }, logLevel: 'info' }, async (_request, reply) =>
+        reply
+          .header('cache-control', 'public, max-age=3600')
+          .type('text/javascript; charset=utf-8')
+          .send(SUBMIT_JS),
       );
       scope.post('/submit', { schema: { hide: true }, logLevel: 'info' }, async (request, reply) => {
         const send = (status: number, html: string) =>
@@ -328,6 +423,44 @@ export function evidenceRoutes(
           config,
           schema: { hide: true },
           handler,
+        });
+      }
+
+      // The citizens' endpoint: no access rule (not an API route: no session, cookie or CSRF token is
+      // read), logged like /submit (method, route pattern and status only).
+      const citizenHandler = async (
+        request: import('fastify').FastifyRequest,
+        reply: import('fastify').FastifyReply,
+      ) => {
+        reply.hijack();
+        const headers: Record<string, string> = {
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+          'referrer-policy': 'no-referrer',
+          'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        };
+        for (const [name, value] of Object.entries(headers)) reply.raw.setHeader(name, value);
+        const uploadId = (request.params as { uploadId?: string }).uploadId;
+        const finished = uploadId ? finishedCitizenUploads.get(uploadId) : undefined;
+        if (finished && request.method === 'HEAD') {
+          reply.raw.writeHead(200, {
+            'tus-resumable': '1.0.0',
+            'upload-offset': String(finished.size),
+            'upload-length': String(finished.size),
+            'submit-receipt': finished.receipt,
+          });
+          reply.raw.end();
+          return;
+        }
+        await citizenTus.handle(request.raw, reply.raw);
+      };
+      for (const url of ['/submit/tus', '/submit/tus/:uploadId']) {
+        scope.route({
+          method: ['POST', 'PATCH', 'HEAD', 'DELETE', 'OPTIONS'],
+          url,
+          logLevel: 'info',
+          schema: { hide: true },
+          handler: citizenHandler,
         });
       }
     });
