@@ -225,4 +225,31 @@ describe('the evidence vault', () => {
 
     watchdog.assertClean();
   });
+
+  it('the citizen page sends files resumably with its script and shows the receipt code', async () => {
+    const { page, watchdog } = await openContext(browser, server.baseUrl);
+    await page.goto('/submit?lang=en');
+    await page.locator('textarea[name="note"]').fill('Test note from the browser');
+    await page.locator('input[name="files"]').setInputFiles([fixtures.png, fixtures.jpeg]);
+    await page.getByRole('button', { name: 'Send' }).click();
+    const receipt = page.locator('#receipt-code');
+    await receipt.waitFor({ timeout: 60_000 });
+    expect((await receipt.textContent())?.trim()).toMatch(/^[A-Z0-9]{5}(-[A-Z0-9]{5}){3}$/);
+    expect(await page.locator('body').textContent()).toContain('Thank you. Files received: 2.');
+    expect(await page.locator('#uploads li').allTextContents()).toEqual([
+      expect.stringContaining('Received'),
+      expect.stringContaining('Received'),
+    ]);
+    // Sent by the script over tus (no form post), and nothing kept on the device.
+    expect(
+      watchdog.requests.filter((request) => /^PATCH .*\/submit\/tus\/[0-9a-f]+$/.test(request)),
+    ).toHaveLength(2);
+    expect(
+      watchdog.requests.some((request) => request.startsWith('POST') && request.endsWith('/submit')),
+    ).toBe(false);
+    expect(await page.evaluate('localStorage.length + sessionStorage.length')).toBe(0);
+    expect((await page.context().cookies()).length).toBe(0);
+    await screenshot(page, 'evidence-citizen-resumable-en');
+    watchdog.assertClean();
+  });
 });
