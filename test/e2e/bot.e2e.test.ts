@@ -3,24 +3,26 @@
  * administrator sees that the bot is not configured and the counts (zero), publishes a new questionnaire
  * version after fixing a validation error, creates an instruction template and sees its preview rendered
  * safely, composes a broadcast and sees that no subscriber matches (so nothing can be sent), and reads the
- * overview in Belarusian.
+ * overview in Belarusian. Then a second server runs the bot against the Telegram emulator with synthetic
+ * subscribers: the counts appear, a broadcast is composed with the recipient count named in the
+ * confirmation, paused, found paused after a reload, resumed and finished (each subscriber gets it once, in
+ * their language); another is cancelled after a confirmation.
  */
 import * as OTPAuth from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onboard } from '../../src/bot/test-helpers.js';
+import { startTelegramEmulator, type TelegramEmulator } from '../telegram/emulator.js';
 import { launchBrowser, openContext, type RunningServer, screenshot, startServer } from './harness.js';
 
-let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startServer();
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
 });
 
 async function freshCode(secret: string, used: Set<number>): Promise<string> {
@@ -61,6 +63,14 @@ async function closeNotifications(page: Page): Promise<void> {
 }
 
 describe('the bot area without a Telegram token', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
   it('shows counts, publishes a questionnaire, previews a template and composes a broadcast', async () => {
     const { page, watchdog } = await openContext(browser, server.baseUrl);
     await firstAdminLogin(page, server.adminPassword);
@@ -163,7 +173,7 @@ describe('the bot area without a Telegram token', () => {
     expect(await page.getByTestId('composer-review').isDisabled()).toBe(true);
     // The server agrees: a broadcast to nobody is refused with a code.
     const refused = await page.evaluate(async () => {
-      const me = await fetch('/api/auth/me').then((response) => response.json());
+      const me = (await fetch('/api/auth/me').then((response) => response.json())) as { csrfToken: string };
       const response = await fetch('/api/bot/broadcasts', {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
@@ -178,7 +188,8 @@ describe('the bot area without a Telegram token', () => {
           },
         }),
       });
-      return { status: response.status, code: (await response.json()).error?.code };
+      const body = (await response.json()) as { error?: { code?: string } };
+      return { status: response.status, code: body.error?.code };
     });
     expect(refused).toEqual({ status: 400, code: 'SVD_BOT_AUDIENCE_EMPTY' });
     await page.getByTestId('color-scheme-toggle').click();
@@ -200,6 +211,167 @@ describe('the bot area without a Telegram token', () => {
     expect(await page.getByTestId('stats-regions').textContent()).toContain('Брэсцкая вобласць');
     await closeNotifications(page);
     await screenshot(page, 'bot-overview-be');
+
+    watchdog.assertClean();
+  });
+});
+
+describe('the bot area with a bot running against the Telegram emulator', () => {
+  let server: RunningServer;
+  let emu: TelegramEmulator;
+  // Synthetic subscribers (emulator users only): language, region and participation.
+  const citizens = [
+    { id: 720_000_001, language: 'be', region: 'brest', participation: ['street'] },
+    { id: 720_000_002, language: 'be', region: 'brest', participation: ['street', 'documentation'] },
+    { id: 720_000_003, language: 'ru', region: 'gomel', participation: ['quiet'] },
+    { id: 720_000_004, language: 'ru', region: 'minsk-city', participation: ['street', 'workplace'] },
+    { id: 720_000_005, language: 'en', region: 'undisclosed', participation: ['documentation'] },
+    { id: 720_000_006, language: 'be', region: 'vitebsk', participation: ['quiet', 'workplace'] },
+  ] as const;
+  const message = {
+    be: 'Сход у нядзелю адменены.',
+    ru: 'Сход в воскресенье отменён.',
+    en: 'The Sunday meeting is cancelled.',
+  };
+
+  beforeAll(async () => {
+    emu = await startTelegramEmulator({ rateLimits: false });
+    const env: Record<string, string> = {
+      TELEGRAM_BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      SVIEDKA_BOT_IN_SERVE: 'true',
+      SVIEDKA_BROADCAST_LEASE_SECONDS: '2',
+      SVIEDKA_BROADCAST_TIMEOUT_MS: '1000',
+    };
+    const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, env);
+    try {
+      server = await startServer();
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+    for (const citizen of citizens)
+      await onboard(emu, citizen.id, citizen.language, citizen.region, [...citizen.participation]);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await emu?.close();
+  });
+
+  it('counts subscribers, sends a broadcast with pause and resume, and cancels another', async () => {
+    const { page, watchdog } = await openContext(browser, server.baseUrl);
+    await firstAdminLogin(page, server.adminPassword);
+    await page.getByTestId('language-switch').getByText('Eng').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+
+    await nav.getByRole('link', { name: 'Subscribers' }).click();
+    await expect.poll(() => page.getByTestId('bot-configured').getAttribute('data-configured')).toBe('true');
+    await expect.poll(() => page.getByTestId('subscribers-confirmed').textContent()).toBe('6');
+    const streetRow = page.getByTestId('stats-segments').locator('tr[data-code="street"]');
+    expect(await streetRow.textContent()).toContain('3');
+    expect(await page.getByTestId('stats-regions').locator('tr[data-code="brest"]').textContent()).toContain(
+      '2',
+    );
+    expect(await page.getByTestId('stats-languages').textContent()).toContain('Belarusian3');
+
+    // Compose to everyone at 1 message per second, with an own text in each language.
+    await nav.getByRole('link', { name: 'Broadcasts' }).click();
+    await page.getByTestId('broadcast-new').click();
+    await expect.poll(() => page.getByTestId('recipient-count').textContent()).toBe('6');
+    await page.getByTestId('composer-region').click();
+    await page.getByRole('option', { name: 'Brest region' }).click();
+    await expect.poll(() => page.getByTestId('recipient-count').textContent()).toBe('2');
+    // Choosing the same region again clears it.
+    await page.getByTestId('composer-region').click();
+    await page.getByRole('option', { name: 'Brest region' }).click();
+    await expect.poll(() => page.getByTestId('recipient-count').textContent()).toBe('6');
+    await page.getByTestId('composer-source').getByText('Own text').click();
+    for (const [language, name] of [
+      ['be', 'Belarusian'],
+      ['ru', 'Russian'],
+      ['en', 'English'],
+    ] as const) {
+      await page.getByRole('tab', { name }).click();
+      await page.locator(`textarea[name="text.${language}"]`).fill(message[language]);
+    }
+    await page.locator('input[name="rate"]').fill('1');
+    await page.getByTestId('composer-review').click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByTestId('confirm-count').textContent()).toContain('Recipients: 6');
+    await dialog.getByTestId('confirm').click();
+    await page.waitForURL(/\/bot\/broadcasts\/[0-9a-f-]{36}$/);
+
+    // The page follows the progress; pause midway. The state lives on the server, so a reload finds it paused.
+    await expect
+      .poll(async () => Number(await page.getByTestId('count-sent').textContent()), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(2);
+    await page.getByTestId('broadcast-pause').click();
+    await expect.poll(() => page.getByTestId('broadcast-state').textContent()).toBe('Paused');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('broadcast-state').textContent()).toBe('Paused');
+    expect(await page.getByTestId('broadcast-resume').isVisible()).toBe(true);
+    const sentWhilePaused = await page.getByTestId('count-sent').textContent();
+    expect(Number(sentWhilePaused)).toBeLessThan(6);
+    await page.waitForTimeout(2_500);
+    expect(await page.getByTestId('count-sent').textContent()).toBe(sentWhilePaused);
+    await closeNotifications(page);
+    await screenshot(page, 'bot-broadcast-paused-light');
+    await page.getByTestId('broadcast-resume').click();
+    await expect
+      .poll(() => page.getByTestId('broadcast-state').textContent(), { timeout: 60_000 })
+      .toBe('Finished');
+    expect(await page.getByTestId('count-sent').textContent()).toBe('6');
+    expect(await page.getByTestId('count-failed').textContent()).toBe('0');
+    for (const citizen of citizens) {
+      const received = emu
+        .messagesTo(citizen.id)
+        .filter((m) => Object.values(message).includes(m.text ?? ''));
+      expect(received.map((m) => m.text)).toEqual([message[citizen.language]]);
+    }
+
+    // A second broadcast, to one segment, cancelled after the confirmation names what stays unsent.
+    await nav.getByRole('link', { name: 'Broadcasts' }).click();
+    await page.getByTestId('broadcasts-table').locator('tr', { hasText: 'Finished' }).waitFor();
+    await page.getByTestId('broadcast-new').click();
+    await page.getByTestId('composer-segments').click();
+    await page.getByRole('option', { name: 'Street actions' }).click();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('recipient-count').textContent()).toBe('3');
+    await page.getByTestId('composer-source').getByText('Own text').click();
+    for (const [language, name] of [
+      ['be', 'Belarusian'],
+      ['ru', 'Russian'],
+      ['en', 'English'],
+    ] as const) {
+      await page.getByRole('tab', { name }).click();
+      await page.locator(`textarea[name="text.${language}"]`).fill(`${message[language]} (2)`);
+    }
+    await page.locator('input[name="rate"]').fill('1');
+    await page.getByTestId('composer-review').click();
+    await page.getByRole('dialog').getByTestId('confirm').click();
+    await page.waitForURL(/\/bot\/broadcasts\/[0-9a-f-]{36}$/);
+    await page.getByTestId('broadcast-cancel').click();
+    const cancelDialog = page.getByRole('dialog');
+    expect(await cancelDialog.textContent()).toContain('cannot be undone');
+    await cancelDialog.getByTestId('confirm').click();
+    await expect.poll(() => page.getByTestId('broadcast-state').textContent()).toBe('Cancelled');
+    await expect
+      .poll(async () => {
+        const count = async (id: string) => Number(await page.getByTestId(id).textContent());
+        return (
+          (await count('count-sent')) +
+          (await count('count-failed')) +
+          (await count('count-unknown')) +
+          (await count('count-cancelled'))
+        );
+      })
+      .toBe(3);
+    expect(await page.getByTestId('broadcast-pause').count()).toBe(0);
 
     watchdog.assertClean();
   });
