@@ -57,7 +57,7 @@ export interface RetrievalFilter {
 }
 
 /** Candidates below this share of the best accumulated weight are dropped (but never the top few). */
-const RELATIVE_CUT = 0.35;
+const RELATIVE_CUT = 0.5;
 const MIN_CANDIDATES = 25;
 
 const KEY_PHONETIC = 'p';
