@@ -3,7 +3,7 @@
  * administrator sees that the bot is not configured and the counts (zero), publishes a new questionnaire
  * version after fixing a validation error, creates an instruction template and sees its preview rendered
  * safely, composes a broadcast and sees that no subscriber matches (so nothing can be sent), and reads the
- * overview in Belarusian. Then a second server runs the bot against the Telegram emulator with synthetic
+ * overview in Belarusian; a reviewer then reads the same pages without any control that changes them. Then a second server runs the bot against the Telegram emulator with synthetic
  * subscribers: the counts appear, a broadcast is composed with the recipient count named in the
  * confirmation, paused, found paused after a reload, resumed and finished (each subscriber gets it once, in
  * their language); another is cancelled after a confirmation.
@@ -38,14 +38,14 @@ async function freshCode(secret: string, used: Set<number>): Promise<string> {
   }
 }
 
-/** The administrator's first login on a fresh server, ending on the home page (in Belarusian). */
-async function firstAdminLogin(page: Page, adminPassword: string): Promise<void> {
-  const password = 'bot e2e passphrase 42';
+/** A first login (one-time password, own password, 2FA enrolment), ending on the home page in Belarusian. */
+async function firstLogin(page: Page, username: string, oneTimePassword: string): Promise<void> {
+  const password = `bot e2e passphrase 42 ${username}`;
   await page.goto('/');
-  await page.locator('input[name="username"]').fill('admin');
-  await page.locator('input[name="password"]').fill(adminPassword);
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(oneTimePassword);
   await page.getByTestId('login-submit').click();
-  await page.locator('input[name="currentPassword"]').fill(adminPassword);
+  await page.locator('input[name="currentPassword"]').fill(oneTimePassword);
   await page.locator('input[name="newPassword"]').fill(password);
   await page.locator('input[name="confirmPassword"]').fill(password);
   await page.getByTestId('password-submit').click();
@@ -71,9 +71,9 @@ describe('the bot area without a Telegram token', () => {
     await server?.stop();
   });
 
-  it('shows counts, publishes a questionnaire, previews a template and composes a broadcast', async () => {
+  it('shows counts, publishes a questionnaire, previews a template, composes a broadcast; reviewers only read', async () => {
     const { page, watchdog } = await openContext(browser, server.baseUrl);
-    await firstAdminLogin(page, server.adminPassword);
+    await firstLogin(page, 'admin', server.adminPassword);
     await page.getByTestId('language-switch').getByText('Eng').click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
@@ -113,6 +113,8 @@ describe('the bot area without a Telegram token', () => {
     await expect.poll(() => page.getByTestId('questionnaire-version').textContent()).toBe('Version 2');
     await page.reload();
     await expect.poll(() => page.locator(`input[name="${option}.label.en"]`).inputValue()).toBe('Legal aid');
+    await closeNotifications(page);
+    await screenshot(page, 'bot-questionnaire-light');
 
     // Templates: a template in three languages; the preview renders Telegram HTML as elements, never markup.
     await nav.getByRole('link', { name: 'Instructions' }).click();
@@ -212,7 +214,42 @@ describe('the bot area without a Telegram token', () => {
     await closeNotifications(page);
     await screenshot(page, 'bot-overview-be');
 
+    // A reviewer reads the same pages but changes nothing: no publish, no new template, no new broadcast.
+    const reviewerPassword = await page.evaluate(async () => {
+      const me = (await fetch('/api/auth/me').then((response) => response.json())) as { csrfToken: string };
+      const response = await fetch('/api/users', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({ username: 'reviewer1', displayName: 'Test Reviewer', role: 'reviewer' }),
+      });
+      return ((await response.json()) as { oneTimePassword: string }).oneTimePassword;
+    });
     watchdog.assertClean();
+    const reviewer = await openContext(browser, server.baseUrl);
+    await firstLogin(reviewer.page, 'reviewer1', reviewerPassword);
+    const view = reviewer.page;
+    await view.goto('/bot/questionnaire');
+    await expect.poll(() => view.getByTestId('questionnaire-version').textContent()).toBe('Версія 2');
+    expect(await view.locator('input[name="questions.1.options.4.label.be"]').inputValue()).toBe(
+      'Юрыдычная дапамога',
+    );
+    expect(
+      await view.locator('input[name="questions.1.options.4.label.be"]').getAttribute('readonly'),
+    ).not.toBeNull();
+    expect(await view.getByTestId('questionnaire-publish').count()).toBe(0);
+    expect(await view.getByTestId('add-question').count()).toBe(0);
+    await view.goto('/bot/templates');
+    await view.getByTestId('templates-table').getByText('Legal aid: what to do when detained').click();
+    await expect
+      .poll(() => view.getByTestId('template-preview-be').locator('strong').textContent())
+      .toBe('Калі вас затрымалі');
+    expect(await view.getByTestId('template-new').count()).toBe(0);
+    expect(await view.getByTestId('template-save').count()).toBe(0);
+    await view.goto('/bot/broadcasts');
+    await view.getByTestId('broadcasts-empty').waitFor();
+    expect(await view.getByTestId('broadcast-new').count()).toBe(0);
+    reviewer.watchdog.assertClean();
+    await reviewer.context.close();
   });
 });
 
@@ -264,7 +301,7 @@ describe('the bot area with a bot running against the Telegram emulator', () => 
 
   it('counts subscribers, sends a broadcast with pause and resume, and cancels another', async () => {
     const { page, watchdog } = await openContext(browser, server.baseUrl);
-    await firstAdminLogin(page, server.adminPassword);
+    await firstLogin(page, 'admin', server.adminPassword);
     await page.getByTestId('language-switch').getByText('Eng').click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
@@ -337,6 +374,8 @@ describe('the bot area with a bot running against the Telegram emulator', () => 
     // A second broadcast, to one segment, cancelled after the confirmation names what stays unsent.
     await nav.getByRole('link', { name: 'Broadcasts' }).click();
     await page.getByTestId('broadcasts-table').locator('tr', { hasText: 'Finished' }).waitFor();
+    await closeNotifications(page);
+    await screenshot(page, 'bot-broadcasts-light');
     await page.getByTestId('broadcast-new').click();
     await page.getByTestId('composer-segments').click();
     await page.getByRole('option', { name: 'Street actions' }).click();

@@ -9,6 +9,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
+import { ApiError } from '../api/client.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { ErrorAlert, notifySuccess } from '../components/error-alert.js';
 import { PageHeader } from '../components/page-header.js';
@@ -19,6 +20,8 @@ import { pollInterval } from './progress.js';
 import { segmentCatalogue } from './questionnaire-form.js';
 import type { BroadcastProgress } from './types.js';
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function BroadcastPage() {
   const { t } = useTranslation();
   const format = useFormat();
@@ -28,7 +31,11 @@ export function BroadcastPage() {
   const [cancelling, setCancelling] = useState(false);
   const broadcast = useQuery({
     queryKey: botKeys.broadcast(broadcastId),
-    queryFn: () => botApi.broadcast(broadcastId),
+    // A malformed id (e.g. /bot/broadcasts/new for a non-administrator) is "not found", not a validation error.
+    queryFn: () =>
+      uuidPattern.test(broadcastId)
+        ? botApi.broadcast(broadcastId)
+        : Promise.reject(new ApiError('SVD_HTTP_NOT_FOUND', 'Not found', 404)),
     refetchInterval: (query) => pollInterval(query.state.data?.state),
   });
   const status = useQuery({ queryKey: botKeys.status, queryFn: botApi.status });

@@ -77,7 +77,9 @@ export function BroadcastsPage() {
               <Table.Th>{t('bot.broadcasts.message')}</Table.Th>
               <Table.Th w={220}>{t('bot.broadcasts.progress')}</Table.Th>
               <Table.Th ta="right">{t('bot.broadcasts.rate')}</Table.Th>
-              <Table.Th ta="right">{t('bot.broadcasts.eta')}</Table.Th>
+              <Table.Th ta="right" className="nowrap">
+                {t('bot.broadcasts.eta')}
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -113,8 +115,10 @@ export function BroadcastsPage() {
                   </Stack>
                 </Table.Td>
                 <Table.Td ta="right">
-                  <Text size="sm">{t('bot.perSecond', { rate: format.number(item.achievedRate) })}</Text>
-                  <Text size="xs" c="dimmed">
+                  <Text size="sm" className="nowrap">
+                    {t('bot.perSecond', { rate: format.number(item.achievedRate) })}
+                  </Text>
+                  <Text size="xs" c="dimmed" className="nowrap">
                     {t('bot.broadcasts.rateLimit', { rate: format.number(item.rate) })}
                   </Text>
                 </Table.Td>
