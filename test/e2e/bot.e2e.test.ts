@@ -8,12 +8,19 @@
  * confirmation, paused, found paused after a reload, resumed and finished (each subscriber gets it once, in
  * their language); another is cancelled after a confirmation.
  */
-import * as OTPAuth from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onboard } from '../../src/bot/test-helpers.js';
 import { startTelegramEmulator, type TelegramEmulator } from '../telegram/emulator.js';
-import { launchBrowser, openContext, type RunningServer, screenshot, startServer } from './harness.js';
+import {
+  closeNotifications,
+  firstLogin,
+  launchBrowser,
+  openContext,
+  type RunningServer,
+  screenshot,
+  startServer,
+} from './harness.js';
 
 let browser: Browser;
 
@@ -24,43 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function freshCode(secret: string, used: Set<number>): Promise<string> {
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-  for (;;) {
-    const step = Math.floor(Date.now() / 30_000);
-    const msLeft = 30_000 - (Date.now() % 30_000);
-    if (!used.has(step) && msLeft > 3_000) {
-      used.add(step);
-      return totp.generate();
-    }
-    await new Promise((done) => setTimeout(done, msLeft + 250));
-  }
-}
-
-/** A first login (one-time password, own password, 2FA enrolment), ending on the home page in Belarusian. */
-async function firstLogin(page: Page, username: string, oneTimePassword: string): Promise<void> {
-  const password = `bot e2e passphrase 42 ${username}`;
-  await page.goto('/');
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(oneTimePassword);
-  await page.getByTestId('login-submit').click();
-  await page.locator('input[name="currentPassword"]').fill(oneTimePassword);
-  await page.locator('input[name="newPassword"]').fill(password);
-  await page.locator('input[name="confirmPassword"]').fill(password);
-  await page.getByTestId('password-submit').click();
-  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
-  await page.locator('input[name="code"]').fill(await freshCode(secret, new Set()));
-  await page.getByTestId('totp-enrol-submit').click();
-  await page.getByLabel('Коды аднаўлення захаваны ў надзейным месцы').check();
-  await page.getByTestId('recovery-continue').click();
-  await expect.poll(() => page.locator('h1').textContent()).toContain('Вітаем');
-}
-
-/** Waits for the confirmation toasts to close on their own, so they do not cover a screenshot. */
-async function closeNotifications(page: Page): Promise<void> {
-  await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 15_000 }).toBe(0);
-}
 
 describe('the bot area without a Telegram token', () => {
   let server: RunningServer;

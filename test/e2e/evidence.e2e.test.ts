@@ -9,11 +9,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import * as OTPAuth from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFixtures, FIXTURE_FACTS, type FixturePaths } from '../../scripts/make-fixtures.js';
-import { launchBrowser, openContext, type RunningServer, screenshot, startServer } from './harness.js';
+import {
+  closeNotifications,
+  firstLogin,
+  launchBrowser,
+  openContext,
+  type RunningServer,
+  screenshot,
+  startServer,
+} from './harness.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -32,46 +39,6 @@ afterAll(async () => {
   await server?.stop();
   if (downloads) await rm(downloads, { recursive: true, force: true });
 });
-
-async function freshCode(secret: string, used: Set<number>): Promise<string> {
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-  for (;;) {
-    const step = Math.floor(Date.now() / 30_000);
-    const msLeft = 30_000 - (Date.now() % 30_000);
-    if (!used.has(step) && msLeft > 3_000) {
-      used.add(step);
-      return totp.generate();
-    }
-    await new Promise((done) => setTimeout(done, msLeft + 250));
-  }
-}
-
-/**
- * The administrator's first login on a fresh server: one-time password, own password, 2FA enrolment and
- * recovery codes, ending on the home page (in Belarusian, the default language).
- */
-async function firstAdminLogin(page: Page, adminPassword: string): Promise<void> {
-  const password = 'evidence e2e passphrase 42';
-  await page.goto('/');
-  await page.locator('input[name="username"]').fill('admin');
-  await page.locator('input[name="password"]').fill(adminPassword);
-  await page.getByTestId('login-submit').click();
-  await page.locator('input[name="currentPassword"]').fill(adminPassword);
-  await page.locator('input[name="newPassword"]').fill(password);
-  await page.locator('input[name="confirmPassword"]').fill(password);
-  await page.getByTestId('password-submit').click();
-  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
-  await page.locator('input[name="code"]').fill(await freshCode(secret, new Set()));
-  await page.getByTestId('totp-enrol-submit').click();
-  await page.getByLabel('Коды аднаўлення захаваны ў надзейным месцы').check();
-  await page.getByTestId('recovery-continue').click();
-  await expect.poll(() => page.locator('h1').textContent()).toContain('Вітаем');
-}
-
-/** Waits for the confirmation toasts to close on their own, so they do not cover a screenshot. */
-async function closeNotifications(page: Page): Promise<void> {
-  await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 15_000 }).toBe(0);
-}
 
 /** The entries of a zip file (central directory), with a reader for stored or deflated contents. */
 function zipEntries(zip: Buffer): Map<string, () => Buffer> {
@@ -102,7 +69,7 @@ function zipEntries(zip: Buffer): Map<string, () => Buffer> {
 describe('the evidence vault', () => {
   it('uploads, classifies, links to an incident and exports', async () => {
     const { page, watchdog } = await openContext(browser, server.baseUrl);
-    await firstAdminLogin(page, server.adminPassword);
+    await firstLogin(page, 'admin', server.adminPassword);
     const nav = page.getByRole('navigation', { name: 'Асноўная навігацыя' });
     const photoHash = createHash('sha256').update(readFileSync(fixtures.jpeg)).digest('hex');
 

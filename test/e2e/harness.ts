@@ -9,7 +9,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as OTPAuth from 'otpauth';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Screenshots for the documentation; `SVIEDKA_SCREENSHOTS=DIR` puts them elsewhere. */
@@ -198,4 +200,53 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.mouse.move(1, 799);
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
+}
+
+/**
+ * A TOTP code from a time step not used before in this test (the server refuses a replayed step), with
+ * at least 3 s left in its step.
+ */
+export async function freshCode(secret: string, used: Set<number>): Promise<string> {
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+  for (;;) {
+    const step = Math.floor(Date.now() / 30_000);
+    const msLeft = 30_000 - (Date.now() % 30_000);
+    if (!used.has(step) && msLeft > 3_000) {
+      used.add(step);
+      return totp.generate();
+    }
+    await new Promise((done) => setTimeout(done, msLeft + 250));
+  }
+}
+
+/**
+ * A first login on a fresh account: one-time password, own password, 2FA enrolment and recovery codes,
+ * ending on the home page in Belarusian (the default language). Returns the TOTP secret.
+ */
+export async function firstLogin(
+  page: Page,
+  username: string,
+  oneTimePassword: string,
+  password = `e2e passphrase 42 ${username}`,
+): Promise<string> {
+  await page.goto('/');
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(oneTimePassword);
+  await page.getByTestId('login-submit').click();
+  await page.locator('input[name="currentPassword"]').fill(oneTimePassword);
+  await page.locator('input[name="newPassword"]').fill(password);
+  await page.locator('input[name="confirmPassword"]').fill(password);
+  await page.getByTestId('password-submit').click();
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+  await page.locator('input[name="code"]').fill(await freshCode(secret, new Set()));
+  await page.getByTestId('totp-enrol-submit').click();
+  await page.getByLabel('Коды аднаўлення захаваны ў надзейным месцы').check();
+  await page.getByTestId('recovery-continue').click();
+  await expect.poll(() => page.locator('h1').textContent()).toContain('Вітаем');
+  return secret;
+}
+
+/** Waits for the confirmation toasts to close on their own, so they do not cover a screenshot. */
+export async function closeNotifications(page: Page): Promise<void> {
+  await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 15_000 }).toBe(0);
 }

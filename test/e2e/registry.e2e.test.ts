@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as OTPAuth from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoLines } from '../../src/registry/seed.js';
 import {
+  firstLogin,
   launchBrowser,
   openContext,
   type RunningServer,
@@ -31,39 +31,13 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function freshCode(secret: string, used: Set<number>): Promise<string> {
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-  for (;;) {
-    const step = Math.floor(Date.now() / 30_000);
-    const msLeft = 30_000 - (Date.now() % 30_000);
-    if (!used.has(step) && msLeft > 3_000) {
-      used.add(step);
-      return totp.generate();
-    }
-    await new Promise((done) => setTimeout(done, msLeft + 250));
-  }
-}
-
 describe('the registry', () => {
   it('imports, finds, shows and edits a person', async () => {
     const { page, watchdog } = await openContext(browser, server.baseUrl);
     const password = 'registry e2e passphrase 42';
 
     // First login of the administrator: password change and 2FA enrolment.
-    await page.goto('/');
-    await page.locator('input[name="username"]').fill('admin');
-    await page.locator('input[name="password"]').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.locator('input[name="currentPassword"]').fill(server.adminPassword);
-    await page.locator('input[name="newPassword"]').fill(password);
-    await page.locator('input[name="confirmPassword"]').fill(password);
-    await page.getByTestId('password-submit').click();
-    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
-    await page.locator('input[name="code"]').fill(await freshCode(secret, new Set()));
-    await page.getByTestId('totp-enrol-submit').click();
-    await page.getByLabel('Коды аднаўлення захаваны ў надзейным месцы').check();
-    await page.getByTestId('recovery-continue').click();
-    await expect.poll(() => page.locator('h1').textContent()).toContain('Вітаем');
+    await firstLogin(page, 'admin', server.adminPassword, password);
 
     // Data through the API, as a partner tool would send it: a dataset and streamed FtM lines.
     const body =

@@ -4,10 +4,16 @@
  * the ranked result with the matched words marked and the explanation, and screens a CSV file in bulk.
  */
 import { readFileSync } from 'node:fs';
-import * as OTPAuth from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openContext, type RunningServer, screenshot, startServer } from './harness.js';
+import {
+  firstLogin,
+  launchBrowser,
+  openContext,
+  type RunningServer,
+  screenshot,
+  startServer,
+} from './harness.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -21,19 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function freshCode(secret: string, used: Set<number>): Promise<string> {
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-  for (;;) {
-    const step = Math.floor(Date.now() / 30_000);
-    const msLeft = 30_000 - (Date.now() % 30_000);
-    if (!used.has(step) && msLeft > 3_000) {
-      used.add(step);
-      return totp.generate();
-    }
-    await new Promise((done) => setTimeout(done, msLeft + 250));
-  }
-}
 
 // Invented persons (no real people): two namesakes, a relative, and a person with a patronymic-like surname.
 const persons = [
@@ -68,20 +61,7 @@ describe('screening', () => {
   it('screens a name, explains the match, and screens a CSV file', async () => {
     const { page, watchdog } = await openContext(browser, server.baseUrl);
     const password = 'screening e2e passphrase 7';
-    await page.goto('/');
-    await page.locator('input[name="username"]').fill('admin');
-    await page.locator('input[name="password"]').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.locator('input[name="currentPassword"]').fill(server.adminPassword);
-    await page.locator('input[name="newPassword"]').fill(password);
-    await page.locator('input[name="confirmPassword"]').fill(password);
-    await page.getByTestId('password-submit').click();
-    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
-    await page.locator('input[name="code"]').fill(await freshCode(secret, new Set()));
-    await page.getByTestId('totp-enrol-submit').click();
-    await page.getByLabel('Коды аднаўлення захаваны ў надзейным месцы').check();
-    await page.getByTestId('recovery-continue').click();
-    await expect.poll(() => page.locator('h1').textContent()).toContain('Вітаем');
+    await firstLogin(page, 'admin', server.adminPassword, password);
 
     const body = persons.map((p) => JSON.stringify(p)).join('\n');
     const summary = await page.evaluate(

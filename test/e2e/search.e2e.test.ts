@@ -6,11 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as OTPAuth from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoLines } from '../../src/registry/seed.js';
 import {
+  firstLogin,
   launchBrowser,
   openContext,
   type RunningServer,
@@ -32,38 +32,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function freshCode(secret: string, used: Set<number>): Promise<string> {
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-  for (;;) {
-    const step = Math.floor(Date.now() / 30_000);
-    const msLeft = 30_000 - (Date.now() % 30_000);
-    if (!used.has(step) && msLeft > 3_000) {
-      used.add(step);
-      return totp.generate();
-    }
-    await new Promise((done) => setTimeout(done, msLeft + 250));
-  }
-}
-
 describe('the top-bar search', () => {
   it('finds a Belarusian name typed in Latin letters and opens the person page', async () => {
     const { page, watchdog } = await openContext(browser, server.baseUrl);
     const password = 'search e2e passphrase 19';
 
-    await page.goto('/');
-    await page.locator('input[name="username"]').fill('admin');
-    await page.locator('input[name="password"]').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.locator('input[name="currentPassword"]').fill(server.adminPassword);
-    await page.locator('input[name="newPassword"]').fill(password);
-    await page.locator('input[name="confirmPassword"]').fill(password);
-    await page.getByTestId('password-submit').click();
-    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
-    await page.locator('input[name="code"]').fill(await freshCode(secret, new Set()));
-    await page.getByTestId('totp-enrol-submit').click();
-    await page.getByLabel('Коды аднаўлення захаваны ў надзейным месцы').check();
-    await page.getByTestId('recovery-continue').click();
-    await expect.poll(() => page.locator('h1').textContent()).toContain('Вітаем');
+    await firstLogin(page, 'admin', server.adminPassword, password);
 
     // Synthetic officials (names only in Cyrillic for fx-person-2) and an incident naming one of them.
     const body =
