@@ -337,7 +337,7 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
     }
   }, 60_000);
 
-  it('refuses a bad form token and a file over the maximum, with coded errors', async () => {
+  it('refuses a bad form token, an unknown receipt code and a file over the maximum, with coded errors', async () => {
     const tus = { 'tus-resumable': '1.0.0' };
     const refusedToken = await t.app.inject({
       method: 'POST',
@@ -352,6 +352,21 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
       headers: { ...tus, 'upload-length': '10' },
     });
     expect(noToken.json().error.code).toBe('SVD_EVIDENCE_FORM_EXPIRED');
+    // An unknown receipt code is refused before any byte of the file is sent.
+    const fresh = await t.app.inject({ method: 'GET', url: '/submit' });
+    const unknownReceipt = await t.app.inject({
+      method: 'POST',
+      url: '/submit/tus',
+      headers: {
+        ...tus,
+        'upload-length': '10',
+        'upload-metadata': metadata({
+          t: /name="t" value="([^"]+)"/.exec(fresh.body)![1]!,
+          receipt: 'AAAAA-BBBBB-CCCCC-DDDDD',
+        }),
+      },
+    });
+    expect(unknownReceipt.json().error.code).toBe('SVD_EVIDENCE_RECEIPT_UNKNOWN');
 
     const page = await t.app.inject({ method: 'GET', url: '/submit' });
     const token = /name="t" value="([^"]+)"/.exec(page.body)![1]!;

@@ -244,6 +244,9 @@ export function evidenceRoutes(
           const value = given[name]?.trim();
           if (value) metadata[name] = value.slice(0, limit);
         }
+        // An unknown receipt code is refused now, not after the whole file has been sent.
+        if (metadata.receipt && !(await service.receiptKnown(metadata.receipt)))
+          throw new AppError('SVD_EVIDENCE_RECEIPT_UNKNOWN');
         return { metadata };
       },
       async onUploadFinish(_request, upload) {

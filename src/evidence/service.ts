@@ -457,6 +457,12 @@ export class EvidenceService {
     return filled;
   }
 
+  /** Whether a citizen's receipt code is known: checked before a resumable upload starts. */
+  async receiptKnown(code: string): Promise<boolean> {
+    const hash = this.keys.lookupHash('lookup', `receipt:${normalizeReceipt(code)}`);
+    return Boolean(await this.store.submissionByReceipt(this.store.db, hash));
+  }
+
   /**
    * Receives one file from any channel: streams it into the blob store (hash + encrypt in one pass),
    * records the item (or, for bytes already held, a "received again" custody event), links it to an
