@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { describe, expect, inject, it } from 'vitest';
 import { describeEachDatabase } from '../../../test/support/databases.js';
@@ -68,4 +69,30 @@ describe('embedded data directory lock', () => {
     again();
     expect(mkdtempSync(path.join(os.tmpdir(), 'x'))).toBeTruthy();
   });
+
+  it('lets exactly one of several processes racing for a stale or empty lock in, and leaves no stray files', async () => {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    for (const stale of ['999999999', '']) {
+      const dir = mkdtempSync(path.join(inject('sviedkaTmpRoot'), 'lock-race-'));
+      writeFileSync(path.join(dir, 'sviedka.lock'), stale);
+      // Each contender takes the lock, says so, holds it for a moment, and releases it.
+      const script = `
+        import { lockDataDir } from ${JSON.stringify(pathToFileURL(path.join(here, 'data-dir-lock.ts')).href)};
+        try { const release = lockDataDir(${JSON.stringify(dir)}); console.log('in');
+          setTimeout(() => { release(); }, 5000); }
+        catch (error) { console.log(error.code); }`;
+      const outcomes = await Promise.all(
+        Array.from({ length: 5 }, async () => {
+          const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+          let out = '';
+          child.stdout.on('data', (chunk) => (out += chunk));
+          await new Promise((resolve) => child.on('exit', resolve));
+          return out.trim();
+        }),
+      );
+      expect(outcomes.filter((o) => o === 'in')).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'SVD_DB_LOCKED')).toHaveLength(4);
+      expect(readdirSync(dir)).toEqual([]);
+    }
+  }, 60_000);
 });
