@@ -181,6 +181,8 @@ export class CandidateIndex {
 
   readonly #postings = new Postings();
   #live = 0;
+  /** Best accumulated weight of the retrieval in progress. */
+  #best = 0;
   lastSeq = 0;
 
   // Retrieval scratch (one query at a time: Node runs one at a time).
@@ -477,13 +479,13 @@ export class CandidateIndex {
 
     // Group probes by query token position; the same token in two names counts once.
     const seenTokens = new Set<string>();
-    const groups: Array<Array<[number, number]>> = [];
+    const groups: Array<{ probes: Array<[number, number, number]>; max: number }> = [];
     for (const name of query.names as PreparedName[]) {
       for (let t = 0; t < name.infos.length; t++) {
         const info = name.infos[t]!;
         if (seenTokens.has(info.text)) continue;
         seenTokens.add(info.text);
-        const probes: Array<[number, number]> = [];
+        const probes: Array<[number, number, number]> = [];
         const seenKeys = new Set<number>();
         for (const [key, factor] of queryKeys(info, name.fuzzy[t] ?? [])) {
           const hash = hashKey(key);
@@ -491,20 +493,40 @@ export class CandidateIndex {
           seenKeys.add(hash);
           const df = this.#postings.df(hash);
           if (df === 0 || df > maxDf) continue;
-          probes.push([hash, factor * Math.log(1 + live / df)]);
+          probes.push([hash, factor * Math.log(1 + live / df), df]);
         }
         probes.sort((a, b) => b[1] - a[1]);
-        if (probes.length > 0) groups.push(probes);
+        if (probes.length > 0) groups.push({ probes, max: probes[0]![1] });
       }
     }
-    for (const probes of groups) {
+    // Rarest groups first. A document not yet seen can gain at most the weight of the probe at hand plus
+    // the best of every later group; once that cannot reach the relative cut of the best document so
+    // far, later (frequent) keys only add to documents already found, which spares walking long lists.
+    groups.sort((a, b) => b.max - a.max);
+    let remaining = 0;
+    for (const group of groups) remaining += group.max;
+    this.#best = 0;
+    for (const group of groups) {
+      remaining -= group.max;
       if (++this.#stamp >= 0xfffffffe) {
         mark.fill(0);
         this.#stamp = 1;
       }
       const stamp = this.#stamp;
-      for (const [hash, weight] of probes) {
-        this.#postings.forEach(hash, (doc) => this.#credit(doc, weight, stamp, touched, candidates, usable));
+      for (const [hash, weight, df] of group.probes) {
+        if (weight + remaining >= this.#best * RELATIVE_CUT) {
+          this.#postings.forEach(hash, (doc) =>
+            this.#credit(doc, weight, stamp, touched, candidates, usable),
+          );
+        } else if (candidates.length * 20 < df) {
+          for (const doc of candidates)
+            if (mark[doc] !== stamp && this.#postings.has(hash, doc)) this.#addTo(doc, weight, stamp);
+        } else {
+          this.#postings.forEach(hash, (doc) => {
+            const m = mark[doc]!;
+            if (m !== 0 && m !== stamp && m !== 0xffffffff) this.#addTo(doc, weight, stamp);
+          });
+        }
       }
     }
     const idDocs = query.idNumbers.length > 0 ? this.docsWithIds(query.idNumbers).filter(usable) : [];
@@ -547,8 +569,15 @@ export class CandidateIndex {
       touched.push(doc);
       candidates.push(doc);
     } else if (m === 0xffffffff) return;
-    mark[doc] = stamp;
-    this.#acc[doc]! += weight;
+    this.#addTo(doc, weight, stamp);
+  }
+
+  /** Adds a probe's weight to a candidate (once per query token) and keeps the best total. */
+  #addTo(doc: number, weight: number, stamp: number): void {
+    this.#mark[doc] = stamp;
+    const total = this.#acc[doc]! + weight;
+    this.#acc[doc] = total;
+    if (total > this.#best) this.#best = total;
   }
 
   /** Sizes, for benchmarks and diagnostics. */

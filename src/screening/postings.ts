@@ -129,6 +129,29 @@ export class Postings {
     if (extra) for (const doc of extra) visit(doc);
   }
 
+  /**
+   * Whether a key hash lists a document: binary search in its run. Runs are ascending because document
+   * numbers only grow (a changed entity gets a new number), and the delta is appended in that order.
+   */
+  has(hash: number, doc: number): boolean {
+    const key = this.#keyOf(hash, false);
+    if (key === EMPTY) return false;
+    if (key + 1 < this.#offsets.length) {
+      const docs = this.#docs;
+      let lo = this.#offsets[key]!;
+      let hi = this.#offsets[key + 1]! - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const value = docs[mid]!;
+        if (value === doc) return true;
+        if (value < doc) lo = mid + 1;
+        else hi = mid - 1;
+      }
+    }
+    const extra = this.#delta.get(key);
+    return extra?.includes(doc) ?? false;
+  }
+
   /** Merges pending pairs and the delta into the CSR arrays (counting sort by key, stable by doc). */
   #compact(): void {
     const keys = this.#keyHash.length;
