@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import pino from 'pino';
 import sharp from 'sharp';
 import type { EvidenceArea } from '../src/evidence/index.js';
@@ -25,9 +26,10 @@ try {
   const images: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     const pixels = Buffer.alloc(96 * 72 * 3);
-    let s = (i + 1) * 2654435761;
+    // 32-bit LCG in integer arithmetic (a float product would lose bits and repeat images).
+    let s = Math.imul(i + 1, 2654435761) >>> 0;
     for (let p = 0; p < pixels.length; p++) {
-      s = (s * 1103515245 + 12345) >>> 0;
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
       pixels[p] = (s >>> 16) & 0xff;
     }
     images.push(
@@ -59,6 +61,10 @@ try {
   const t2 = process.hrtime.bigint();
   const processed = await runtime.jobs.drain();
   const processSeconds = Number(process.hrtime.bigint() - t2) / 1e9;
+  // Every item must have been processed in that time: jobs left queued (retrying) or dead are reported.
+  const states = await sql<{ state: string; n: number; error: string | null }>`
+    select state, count(*)::int as n, min(last_error) as error from jobs
+    where type = 'evidence.process' group by state order by state`.execute(runtime.database.db);
   await runtime.close();
   const total = intakeSeconds + processSeconds;
   console.log(
@@ -69,6 +75,11 @@ try {
   console.log(
     `  processing (${processed} jobs: metadata, thumbnail, stripped copy, pHash, links): ${(count / processSeconds).toFixed(1)} items/s`,
   );
+  const distinct = new Set(images.map((image) => createHash('sha256').update(image).digest('hex'))).size;
+  if (distinct !== count) console.log(`  NOTE: only ${distinct} distinct images`);
+  for (const row of states.rows)
+    if (row.state !== 'succeeded')
+      console.log(`  NOT DONE: ${row.n} jobs ${row.state}${row.error ? ` (e.g. ${row.error})` : ''}`);
   console.log(
     `  full pipeline: ${(count / total).toFixed(1)} items/s (${total.toFixed(1)} s); ratio to SHA-256 alone ${(hashSeconds / total).toFixed(4)}`,
   );
