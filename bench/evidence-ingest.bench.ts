@@ -6,14 +6,14 @@
  * child's peak RSS (goal ≤ 250 MB) split into what the open runtime holds before the upload and what the
  * upload adds.
  *
- * One more child, after the timed ones, opens the embedded database with smaller PGlite buffers
- * (`-c shared_buffers=…`, as `src/platform/db/database.ts` could pass at start-up) to show what that
- * setting would do to the RSS; it patches `PGlite.create` in the child only.
+ * With SVIEDKA_BENCH_PGLITE_SHARED_BUFFERS, one more child, after the timed ones, opens the embedded
+ * database with other PGlite buffers (`-c shared_buffers=…`; the app's setting is
+ * SVIEDKA_PGLITE_SHARED_BUFFERS, default 16MB) to show what that does to the RSS.
  *
  * Usage: npx tsx bench/evidence-ingest.bench.ts            (512 MB, 3 repetitions, embedded database)
  *        SVIEDKA_BENCH_INGEST_MB=2048 npx tsx bench/evidence-ingest.bench.ts   (the 2 GB figure)
  *        SVIEDKA_BENCH_REPEAT=5 ...                          (more repetitions)
- *        SVIEDKA_BENCH_PGLITE_SHARED_BUFFERS=8MB ...         (setting for the extra run; "off" skips it)
+ *        SVIEDKA_BENCH_PGLITE_SHARED_BUFFERS=8MB ...         (an extra run with this setting; default: none)
  *        DATABASE_URL=postgres://... npx tsx bench/evidence-ingest.bench.ts   (PostgreSQL)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -102,7 +102,7 @@ if (process.argv[2] === '--child') {
 
 const megabytes = Number(process.env.SVIEDKA_BENCH_INGEST_MB ?? 512);
 const repeat = Math.max(1, Number(process.env.SVIEDKA_BENCH_REPEAT ?? 3));
-const smallBuffers = process.env.SVIEDKA_BENCH_PGLITE_SHARED_BUFFERS ?? '16MB';
+const smallBuffers = process.env.SVIEDKA_BENCH_PGLITE_SHARED_BUFFERS ?? 'off';
 const median = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -186,7 +186,7 @@ try {
     closeSync(fd);
     const small = ingest(smallBuffers);
     console.log(
-      `  with PGlite started with -c shared_buffers=${smallBuffers} (not yet the default; intake ${small.seconds.toFixed(2)} s):`,
+      `  with PGlite started with -c shared_buffers=${smallBuffers} (instead of the configured SVIEDKA_PGLITE_SHARED_BUFFERS; intake ${small.seconds.toFixed(2)} s):`,
     );
     report(`shared_buffers ${small.sharedBuffers}`, [small]);
   }

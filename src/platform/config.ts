@@ -18,6 +18,7 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
       .optional(),
+    pgliteSharedBuffers: z.string().regex(/^\d+(kB|MB|GB)$/, 'must be a size such as 16MB'),
     host: z.string().min(1),
     port: intish(0, 65535),
     publicUrl: z.string().url().optional(),
@@ -56,6 +57,13 @@ export const settings: ReadonlyArray<{
     key: 'databaseUrl',
     env: 'DATABASE_URL',
     description: 'PostgreSQL URL; when set, PostgreSQL is used instead of the embedded database.',
+  },
+  {
+    key: 'pgliteSharedBuffers',
+    env: 'SVIEDKA_PGLITE_SHARED_BUFFERS',
+    default: '16MB',
+    description:
+      "Embedded database's buffer cache (PostgreSQL shared_buffers; the operating system caches the files too).",
   },
   {
     key: 'host',

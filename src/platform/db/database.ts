@@ -45,14 +45,21 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   };
 }
 
-/** Opens (creating if needed) the embedded PGlite database in `dataDir/db`, holding the directory lock. */
-export async function openPglite(dataDir: string): Promise<Database> {
+/**
+ * Opens (creating if needed) the embedded PGlite database in `dataDir/db`, holding the directory lock.
+ * `sharedBuffers` sets PostgreSQL's buffer cache inside the process (PGlite's default is 128MB; 16MB
+ * measured no slower on import and ingest and keeps ~130 MB less resident).
+ */
+export async function openPglite(dataDir: string, sharedBuffers = '16MB'): Promise<Database> {
   const release = lockDataDir(dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const dir = path.join(dataDir, 'db');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const client = await PGlite.create({ dataDir: dir });
+    const client = await PGlite.create({
+      dataDir: dir,
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`],
+    });
     const db = new Kysely<NoTables>({ dialect: new PGliteDialect(client) });
     return {
       db,
@@ -76,6 +83,9 @@ export async function openPglite(dataDir: string): Promise<Database> {
 export function openDatabase(config: {
   dataDir: string;
   databaseUrl?: string | undefined;
+  pgliteSharedBuffers?: string | undefined;
 }): Promise<Database> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl)
+    : openPglite(config.dataDir, config.pgliteSharedBuffers);
 }
