@@ -250,3 +250,56 @@ export async function firstLogin(
 export async function closeNotifications(page: Page): Promise<void> {
   await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 15_000 }).toBe(0);
 }
+
+/**
+ * Calls the API from inside the page, with its session cookie and CSRF token, as the web app does.
+ * `body` goes as JSON unless it is a string (sent as it is, with `contentType`).
+ */
+export async function callApi<T = unknown>(
+  page: Page,
+  method: string,
+  url: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; json: T }> {
+  return page.evaluate(
+    async ({ method, url, payload, contentType }) => {
+      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+      const response = await fetch(url, {
+        method,
+        headers: {
+          'x-csrf-token': me.csrfToken,
+          ...(payload === undefined ? {} : { 'content-type': contentType }),
+        },
+        ...(payload === undefined ? {} : { body: payload }),
+      });
+      const text = await response.text();
+      return { status: response.status, json: (text ? JSON.parse(text) : null) as T };
+    },
+    {
+      method,
+      url,
+      payload: typeof body === 'string' || body === undefined ? body : JSON.stringify(body),
+      contentType,
+    },
+  );
+}
+
+/** Creates a dataset and imports FtM lines into it through the API; returns the import summary. */
+export async function importDataset(
+  page: Page,
+  dataset: { name: string; title: string; source?: string; licence?: string },
+  lines: string,
+): Promise<{ imported: number; rejected: number }> {
+  const created = await callApi<{ dataset: { id: string } }>(page, 'POST', '/api/datasets', dataset);
+  expect(created.status).toBe(200);
+  const imported = await callApi<{ summary: { imported: number; rejected: number } }>(
+    page,
+    'POST',
+    `/api/datasets/${created.json.dataset.id}/import`,
+    lines,
+    'application/x-ndjson',
+  );
+  expect(imported.status).toBe(200);
+  return imported.json.summary;
+}

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoLines } from '../../src/registry/seed.js';
 import {
   firstLogin,
+  importDataset,
   launchBrowser,
   openContext,
   type RunningServer,
@@ -43,30 +44,15 @@ describe('the registry', () => {
     const body =
       readFileSync(join(repoRoot, 'test/fixtures/registry/valid.ftm.jsonl'), 'utf8') +
       demoLines({ persons: 20, prefix: 'e2e' }).join('');
-    const summary = await page.evaluate(
-      async ({ body }) => {
-        const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-        const headers = { 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' };
-        const created = (await (
-          await fetch('/api/datasets', {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({
-              name: 'e2e-officials',
-              title: 'Афіцыйныя асобы (тэст)',
-              source: 'Synthetic fixtures',
-              licence: 'CC0',
-            }),
-          })
-        ).json()) as { dataset: { id: string } };
-        const imported = await fetch(`/api/datasets/${created.dataset.id}/import`, {
-          method: 'POST',
-          headers: { ...headers, 'content-type': 'application/x-ndjson' },
-          body,
-        });
-        return ((await imported.json()) as { summary: { imported: number; rejected: number } }).summary;
+    const summary = await importDataset(
+      page,
+      {
+        name: 'e2e-officials',
+        title: 'Афіцыйныя асобы (тэст)',
+        source: 'Synthetic fixtures',
+        licence: 'CC0',
       },
-      { body },
+      body,
     );
     expect(summary.rejected).toBe(0);
     expect(summary.imported).toBeGreaterThan(20);

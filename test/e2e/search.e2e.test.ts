@@ -10,7 +10,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoLines } from '../../src/registry/seed.js';
 import {
+  callApi,
   firstLogin,
+  importDataset,
   launchBrowser,
   openContext,
   type RunningServer,
@@ -43,45 +45,21 @@ describe('the top-bar search', () => {
     const body =
       readFileSync(join(repoRoot, 'test/fixtures/registry/valid.ftm.jsonl'), 'utf8') +
       demoLines({ persons: 20, prefix: 'e2e' }).join('');
-    const prepared = await page.evaluate(
-      async ({ body }) => {
-        const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-        const headers = { 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' };
-        const created = (await (
-          await fetch('/api/datasets', {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ name: 'e2e-search', title: 'Пошук (тэст)', licence: 'CC0' }),
-          })
-        ).json()) as { dataset: { id: string } };
-        const imported = await fetch(`/api/datasets/${created.dataset.id}/import`, {
-          method: 'POST',
-          headers: { ...headers, 'content-type': 'application/x-ndjson' },
-          body,
-        });
-        const summary = ((await imported.json()) as { summary: { imported: number; rejected: number } })
-          .summary;
-        const incident = (await (
-          await fetch('/api/evidence/incidents', {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({
-              title: 'Затрыманне каля вакзала (тэст)',
-              occurredFrom: '2021-03-14T10:00:00Z',
-            }),
-          })
-        ).json()) as { id: string };
-        const person = await fetch(`/api/evidence/incidents/${incident.id}/persons`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ role: 'perpetrator', entityId: 'fx-person-2' }),
-        });
-        return { summary, personStatus: person.status };
-      },
-      { body },
+    const summary = await importDataset(
+      page,
+      { name: 'e2e-search', title: 'Пошук (тэст)', licence: 'CC0' },
+      body,
     );
-    expect(prepared.summary.rejected).toBe(0);
-    expect(prepared.personStatus).toBe(200);
+    expect(summary.rejected).toBe(0);
+    const incident = await callApi<{ id: string }>(page, 'POST', '/api/evidence/incidents', {
+      title: 'Затрыманне каля вакзала (тэст)',
+      occurredFrom: '2021-03-14T10:00:00Z',
+    });
+    const person = await callApi(page, 'POST', `/api/evidence/incidents/${incident.json.id}/persons`, {
+      role: 'perpetrator',
+      entityId: 'fx-person-2',
+    });
+    expect(person.status).toBe(200);
 
     // "/" from the page focuses the search box, a combobox labelled in Belarusian.
     const search = page.getByRole('combobox', { name: 'Пошук асоб і арганізацый па імені' });
