@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   firstLogin,
+  importDataset,
   launchBrowser,
   openContext,
   type RunningServer,
@@ -64,25 +65,10 @@ describe('screening', () => {
     await firstLogin(page, 'admin', server.adminPassword, password);
 
     const body = persons.map((p) => JSON.stringify(p)).join('\n');
-    const summary = await page.evaluate(
-      async ({ body }) => {
-        const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-        const headers = { 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' };
-        const created = (await (
-          await fetch('/api/datasets', {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ name: 'e2e-screening', title: 'Праверка (тэст)', licence: 'CC0' }),
-          })
-        ).json()) as { dataset: { id: string } };
-        const imported = await fetch(`/api/datasets/${created.dataset.id}/import`, {
-          method: 'POST',
-          headers: { ...headers, 'content-type': 'application/x-ndjson' },
-          body,
-        });
-        return ((await imported.json()) as { summary: { imported: number } }).summary;
-      },
-      { body },
+    const summary = await importDataset(
+      page,
+      { name: 'e2e-screening', title: 'Праверка (тэст)', licence: 'CC0' },
+      body,
     );
     expect(summary.imported).toBe(persons.length);
 
