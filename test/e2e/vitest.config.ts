@@ -9,6 +9,8 @@ export default defineConfig({
     include: ['test/e2e/**/*.test.ts'],
     testTimeout: 180_000,
     hookTimeout: 120_000,
+    // A busy CI machine may take a few seconds to show what a page is waiting for.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     fileParallelism: false,
     maxWorkers: 1,
