@@ -36,7 +36,7 @@ export function BroadcastPage() {
       uuidPattern.test(broadcastId)
         ? botApi.broadcast(broadcastId)
         : Promise.reject(new ApiError('SVD_HTTP_NOT_FOUND', 'Not found', 404)),
-    refetchInterval: (query) => pollInterval(query.state.data?.state),
+    refetchInterval: (query) => pollInterval(query.state.data),
   });
   const status = useQuery({ queryKey: botKeys.status, queryFn: botApi.status });
   const templates = useQuery({ queryKey: botKeys.templates, queryFn: botApi.templates });

@@ -26,7 +26,7 @@ export function BroadcastsPage() {
     queryKey: botKeys.broadcasts,
     queryFn: botApi.broadcasts,
     refetchInterval: (query) => {
-      const states = query.state.data?.items.map((item) => pollInterval(item.state)) ?? [];
+      const states = query.state.data?.items.map((item) => pollInterval(item)) ?? [];
       const intervals = states.filter((value): value is number => value !== false);
       return intervals.length ? Math.min(...intervals) : false;
     },

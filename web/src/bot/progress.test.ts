@@ -64,10 +64,12 @@ describe('progress', () => {
   });
 
   it('polls while running, slowly while paused, not when finished', () => {
-    expect(pollInterval('running')).toBe(2000);
-    expect(pollInterval('paused')).toBe(10000);
-    expect(pollInterval('done')).toBe(false);
-    expect(pollInterval('cancelled')).toBe(false);
+    expect(pollInterval({ state: 'running', sending: 0 })).toBe(2000);
+    expect(pollInterval({ state: 'paused', sending: 0 })).toBe(10000);
+    expect(pollInterval({ state: 'done', sending: 0 })).toBe(false);
+    expect(pollInterval({ state: 'cancelled', sending: 0 })).toBe(false);
+    // Cancelled with a send in flight: asked again until its outcome is in.
+    expect(pollInterval({ state: 'cancelled', sending: 1 })).toBe(2000);
     expect(pollInterval(undefined)).toBe(false);
     expect(isLive('paused')).toBe(true);
     expect(isLive('done')).toBe(false);

@@ -80,10 +80,16 @@ export function isLive(state: BroadcastState): boolean {
   return state === 'running' || state === 'paused';
 }
 
-/** How often to ask the server again: often while sending, rarely while paused, never once finished. */
-export function pollInterval(state: BroadcastState | undefined): number | false {
-  if (state === 'running') return 2_000;
-  if (state === 'paused') return 10_000;
+/**
+ * How often to ask the server again: often while sending, rarely while paused, never once ended and
+ * settled. A broadcast cancelled with sends in flight is asked again until their outcomes are in.
+ */
+export function pollInterval(
+  progress: Pick<BroadcastProgress, 'state' | 'sending'> | undefined,
+): number | false {
+  if (progress?.state === 'running') return 2_000;
+  if (progress?.state === 'paused') return 10_000;
+  if (progress && progress.sending > 0) return 2_000;
   return false;
 }
 
