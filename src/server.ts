@@ -48,6 +48,7 @@ export function createApp(
     auth: runtime.auth,
     logger: options.logger === false ? false : runtime.logger,
     bodyLimitBytes: runtime.config.bodyLimitBytes,
+    apiKeyRatePerMinute: runtime.config.apiKeyRatePerMinute,
     secureCookies: runtime.config.secureCookies,
     version,
     webDist: options.webDist ?? path.join(projectRoot, 'web', 'dist'),

@@ -30,6 +30,7 @@ export const configSchema = z
     loginMaxFailures: intish(1, 100),
     lockoutMinutes: intish(1, 24 * 60),
     bodyLimitBytes: intish(1024, 64 * 1024 * 1024),
+    apiKeyRatePerMinute: intish(1, 1_000_000),
     demo: boolish,
     workers: boolish,
     secureCookies: boolish,
@@ -130,6 +131,13 @@ export const settings: ReadonlyArray<{
     env: 'SVIEDKA_BODY_LIMIT_BYTES',
     default: 1048576,
     description: 'Largest accepted JSON body.',
+  },
+  {
+    key: 'apiKeyRatePerMinute',
+    env: 'SVIEDKA_API_KEY_RATE_PER_MINUTE',
+    default: 600,
+    description:
+      'Calls one API key may make per minute (bursts of a tenth of it); more get 429 with Retry-After.',
   },
   {
     key: 'demo',

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { anonymousClient, apiKeyClient, loggedInClient, useTestApp } from '../../../test/support/app.js';
 import { describeEachDatabase } from '../../../test/support/databases.js';
+import { KeyRateLimiter } from '../http/app.js';
 import { currentTotp, TOTP_PERIOD } from './secrets.js';
 
 describeEachDatabase('accounts and sessions', (ctx) => {
@@ -227,6 +228,25 @@ describeEachDatabase('accounts and sessions', (ctx) => {
     expect((await key.request('GET', '/api/users')).status).toBe(404);
     await admin.request('POST', `/api/apikeys/${key.apiKey.id}/revoke`, {});
     expect((await key.request('GET', '/api/users')).json.error.code).toBe('SVD_AUTH_API_KEY_INVALID');
+  });
+
+  it('limits the calls of one API key, with Retry-After, and not those of another key', async () => {
+    const limiter = new KeyRateLimiter(60);
+    const now = 1_000_000;
+    for (let i = 0; i < 6; i++) expect(limiter.take('a', now)).toBe(0);
+    expect(limiter.take('a', now)).toBe(1);
+    expect(limiter.take('b', now)).toBe(0);
+    expect(limiter.take('a', now + 1000)).toBe(0);
+
+    const key = await apiKeyClient(t, ['screening']);
+    let limited: { status: number; json: { error: { code: string } } } | undefined;
+    for (let i = 0; i < 200 && !limited; i++) {
+      const answer = await key.request('GET', '/api/users');
+      if (answer.status === 429) limited = answer;
+    }
+    expect(limited?.json.error.code).toBe('SVD_HTTP_RATE_LIMITED');
+    const other = await apiKeyClient(t, ['screening']);
+    expect((await other.request('GET', '/api/users')).status).toBe(404);
   });
 
   it('answers bad input with a coded error, no stack trace and nothing written', async () => {

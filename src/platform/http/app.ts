@@ -64,6 +64,8 @@ export interface AppOptions {
   bodyLimitBytes: number;
   secureCookies: boolean;
   version: string;
+  /** Calls one API key may make per minute (a token bucket holding a tenth of it, at least 5). */
+  apiKeyRatePerMinute?: number;
   /** Built web app (index.html + assets); served when present. */
   webDist?: string;
   register: Array<(app: App) => Promise<void> | void>;
@@ -103,6 +105,36 @@ function contentSecurityPolicy(nonce?: string): string {
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/**
+ * Per-API-key token buckets: a partner's key (or a stolen one) cannot read the registry wholesale by
+ * calling in a loop. In memory, per process; idle buckets are forgotten.
+ */
+export class KeyRateLimiter {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  readonly #capacity: number;
+  readonly #perMs: number;
+
+  constructor(perMinute: number) {
+    this.#capacity = Math.max(5, Math.ceil(perMinute / 10));
+    this.#perMs = perMinute / 60_000;
+  }
+
+  /** Takes one call for `key`: 0 when allowed, else the seconds to wait. */
+  take(key: string, now = Date.now()): number {
+    const bucket = this.#buckets.get(key) ?? { tokens: this.#capacity, at: now };
+    bucket.tokens = Math.min(this.#capacity, bucket.tokens + (now - bucket.at) * this.#perMs);
+    bucket.at = now;
+    this.#buckets.set(key, bucket);
+    if (this.#buckets.size > 10_000)
+      for (const [id, b] of this.#buckets) if (b.tokens >= this.#capacity) this.#buckets.delete(id);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.#perMs / 1000));
+  }
 }
 
 /** Builds the HTTP application. */
@@ -170,6 +202,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url, access });
   });
 
+  const keyLimiter = new KeyRateLimiter(options.apiKeyRatePerMinute ?? 600);
+
   app.addHook('onRequest', async (request, reply) => {
     // Decide by the matched route, never by the raw URL: the router decodes `%61pi` to `api`, a prefix
     // test on request.url would not. Every /api route has a rule (enforced above); pages have none.
@@ -183,6 +217,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
       const purpose =
         typeof purposeHeader === 'string' && purposeHeader.trim() ? purposeHeader.trim().slice(0, 500) : null;
       request.principal = await options.auth.authenticateApiKey(authorization.slice(7).trim(), purpose);
+      const waitSeconds = keyLimiter.take(request.principal.id);
+      if (waitSeconds > 0) {
+        reply.header('retry-after', String(waitSeconds));
+        throw new AppError('SVD_HTTP_RATE_LIMITED');
+      }
     } else {
       const session = await options.auth.session(request.cookies[SESSION_COOKIE]);
       if (session) {
