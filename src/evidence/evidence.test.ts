@@ -498,6 +498,17 @@ describeEachDatabase('evidence vault', (ctx) => {
       for (const needle of ['UA-MARKER-7731', ip, 'IMG_20240809_my-name', secretContact, receipt]) {
         expect(logs.includes(needle), `log contains ${needle}`).toBe(false);
       }
+      // Times of a citizen's submission are kept to the day, in custody and in the audit log alike,
+      // processing included.
+      await t.runtime.jobs.drain();
+      const times = await sql<{ at: Date }>`
+        select at from audit_log where actor_type = 'citizen'
+        union all
+        select c.at from evidence_custody c join evidence_items i on i.id = c.item_id where i.channel = 'citizen'`.execute(
+        db,
+      );
+      expect(times.rows.length).toBeGreaterThan(0);
+      for (const row of times.rows) expect(new Date(row.at).toISOString()).toMatch(/T00:00:00\.000Z$/);
       // The contact is kept, encrypted, for authorised follow-up.
       const contact = await sql<{
         id: string;

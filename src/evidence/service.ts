@@ -221,6 +221,10 @@ export class EvidenceService {
     details: Record<string, unknown> = {},
     at?: Date,
   ): Promise<void> {
+    // Processing of a citizen's item happens moments after the upload: its events are kept to the day
+    // too, or they would date the submission that the item's own rows keep to the day.
+    if (!at && actor.type === 'system' && (await this.store.item(trx, itemId))?.channel === 'citizen')
+      at = new Date(`${today()}T00:00:00.000Z`);
     const event = await this.store.appendCustody(trx, {
       itemId,
       action,
@@ -236,6 +240,7 @@ export class EvidenceService {
         action: `evidence.custody.${action}`,
         target: { type: 'evidence_item', id: itemId },
         details: { seq: event.seq, hash: event.hash, ...details },
+        ...(at ? { at } : {}),
       },
       trx,
     );

@@ -8,7 +8,9 @@ export const purgeSessionsJob = defineJob('platform.sessions.purge', z.object({}
 });
 
 export function registerPlatformJobs(queue: JobQueue, deps: { auth: AuthService }): void {
+  // Hourly housekeeping: expired sessions, and finished jobs older than a day.
   queue.handle(purgeSessionsJob, async () => {
     await deps.auth.purgeExpiredSessions();
+    await queue.purgeFinished(24);
   });
 }

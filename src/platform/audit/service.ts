@@ -22,6 +22,11 @@ export interface AuditEvent {
   outcome?: 'ok' | 'denied' | 'failed';
   purpose?: string | null;
   details?: Record<string, unknown>;
+  /**
+   * The time to record instead of now: a citizen's submission is recorded at the start of its day
+   * (UTC), here as in the evidence rows, so the log cannot date a source's upload to the second.
+   */
+  at?: Date;
 }
 
 export interface VerifyResult {
@@ -62,7 +67,7 @@ export class AuditService {
       value === null || value === undefined ? null : storableText(truncateCodePoints(value, max));
     const record = {
       seq: (head?.seq ?? 0) + 1,
-      at: new Date(),
+      at: event.at ?? new Date(),
       actorType: event.actor.type,
       actorId: text(event.actor.id),
       actorLabel: text(event.actor.label),

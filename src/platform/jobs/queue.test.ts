@@ -62,6 +62,30 @@ describeEachDatabase('job queue', (ctx) => {
     expect(reclaimed[0]!.attempts).toBe(2);
   });
 
+  it('purges succeeded and cancelled jobs after a day, keeping dead ones', async () => {
+    const db = ctx.database.db;
+    await sql`delete from jobs`.execute(db);
+    const queue = new JobQueue(db);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await queue.enqueue(echoJob, { value: i }));
+    const [oldDone, oldDead, oldCancelled, fresh] = ids as [string, string, string, string];
+    await sql`update jobs set state = 'succeeded', finished_at = now() - interval '25 hours' where id = ${oldDone}`.execute(
+      db,
+    );
+    await sql`update jobs set state = 'dead', finished_at = now() - interval '25 hours' where id = ${oldDead}`.execute(
+      db,
+    );
+    await sql`update jobs set state = 'cancelled', finished_at = now() - interval '25 hours' where id = ${oldCancelled}`.execute(
+      db,
+    );
+    await sql`update jobs set state = 'succeeded', finished_at = now() - interval '1 hour' where id = ${fresh}`.execute(
+      db,
+    );
+    expect(await queue.purgeFinished(24)).toBe(2);
+    const left = await sql<{ id: string }>`select id from jobs order by id`.execute(db);
+    expect(left.rows.map((row) => row.id).sort()).toEqual([oldDead, fresh].sort());
+  });
+
   it('backs off exponentially with a cap', () => {
     expect(backoffMs(1)).toBeGreaterThanOrEqual(4000);
     expect(backoffMs(3)).toBeGreaterThanOrEqual(16000);

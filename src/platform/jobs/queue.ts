@@ -213,6 +213,20 @@ export class JobQueue {
     }
   }
 
+  /**
+   * Deletes jobs that succeeded or were cancelled more than `hours` ago (dead ones stay for admins):
+   * the table does not grow forever, and exact times of past work (a citizen's upload is processed
+   * moments after it arrives) do not outlive the need for them.
+   */
+  async purgeFinished(hours = 24): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('jobs')
+      .where('state', 'in', ['succeeded', 'cancelled'])
+      .where('finished_at', '<', new Date(Date.now() - hours * 3_600_000))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Claims and runs due jobs until none is left; returns how many ran (tests and the CLI use it). */
   async drain(): Promise<number> {
     let count = 0;
