@@ -21,7 +21,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconFilterOff, IconInfoCircle, IconSearch, IconShieldCheck, IconShieldX } from '@tabler/icons-react';
+import { IconInfoCircle, IconSearch, IconShieldCheck, IconShieldX } from '@tabler/icons-react';
 import { type UseQueryResult, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -31,6 +31,7 @@ import { api } from '../api/client.js';
 import type { AuditEntry, AuditVerifyResponse } from '../api/types.js';
 import { DataTable, type DataTableFeatures } from '../components/data-table.js';
 import { ErrorAlert } from '../components/error-alert.js';
+import { ClearFiltersButton, ListFooter } from '../components/list-controls.js';
 import { PageHeader } from '../components/page-header.js';
 import { OutcomeBadge } from '../components/status-badges.js';
 import { useFormat } from '../i18n/format.js';
@@ -210,15 +211,7 @@ export function AuditPage() {
               <Button size="xs" type="submit" leftSection={<IconSearch size={14} aria-hidden />}>
                 {t('audit.apply')}
               </Button>
-              <Button
-                size="xs"
-                variant="default"
-                leftSection={<IconFilterOff size={14} aria-hidden />}
-                onClick={() => setSearch(new URLSearchParams())}
-                disabled={search.toString() === ''}
-              >
-                {t('audit.clear')}
-              </Button>
+              <ClearFiltersButton label={t('audit.clear')} />
             </Group>
           </form>
         </Paper>
@@ -232,21 +225,11 @@ export function AuditPage() {
           empty={entries.isLoading ? t('common.loading') : t('audit.empty')}
           testId="audit-table"
         />
-        <Group justify="space-between">
-          <Text size="xs" c="dimmed" aria-live="polite">
-            {t('audit.shown', { formatted: format.number(rows.length) })}
-          </Text>
-          {entries.hasNextPage ? (
-            <Button
-              variant="default"
-              size="xs"
-              loading={entries.isFetchingNextPage}
-              onClick={() => void entries.fetchNextPage()}
-            >
-              {t('audit.loadMore')}
-            </Button>
-          ) : null}
-        </Group>
+        <ListFooter
+          shown={t('audit.shown', { formatted: format.number(rows.length) })}
+          pages={entries}
+          loadMoreLabel={t('audit.loadMore')}
+        />
       </Stack>
       <Modal
         opened={selected !== null}

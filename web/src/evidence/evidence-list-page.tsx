@@ -18,7 +18,7 @@ import {
   TextInput,
   VisuallyHidden,
 } from '@mantine/core';
-import { IconFileZip, IconFilterOff, IconUpload } from '@tabler/icons-react';
+import { IconFileZip, IconUpload } from '@tabler/icons-react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useCallback, useMemo, useState } from 'react';
@@ -26,6 +26,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { DataTable, type DataTableFeatures } from '../components/data-table.js';
 import { ErrorAlert } from '../components/error-alert.js';
+import { ClearFiltersButton, ListFooter } from '../components/list-controls.js';
 import { PageHeader } from '../components/page-header.js';
 import { useFormat } from '../i18n/format.js';
 import { evidenceApi, itemFiles } from './api.js';
@@ -317,15 +318,7 @@ export function EvidenceListPage() {
             )}
           </SimpleGrid>
           <Group gap="xs" mt="sm">
-            <Button
-              size="xs"
-              variant="default"
-              leftSection={<IconFilterOff size={14} aria-hidden />}
-              onClick={() => setSearch(new URLSearchParams())}
-              disabled={search.toString() === ''}
-            >
-              {t('evidence.clearFilters')}
-            </Button>
+            <ClearFiltersButton label={t('evidence.clearFilters')} />
           </Group>
         </Paper>
         <ErrorAlert error={items.error} />
@@ -337,26 +330,18 @@ export function EvidenceListPage() {
           empty={items.isLoading ? t('common.loading') : t('evidence.empty')}
           testId="evidence-table"
         />
-        <Group justify="space-between">
-          <Text size="xs" c="dimmed" aria-live="polite">
-            {items.data
+        <ListFooter
+          shown={
+            items.data
               ? t('evidenceTools.shownOfTotal', {
                   shown: format.number(rows.length),
                   total: format.number(items.data.pages[0]?.total ?? rows.length),
                 })
-              : t('evidence.shown', { formatted: format.number(rows.length) })}
-          </Text>
-          {items.hasNextPage ? (
-            <Button
-              variant="default"
-              size="xs"
-              loading={items.isFetchingNextPage}
-              onClick={() => void items.fetchNextPage()}
-            >
-              {t('evidence.loadMore')}
-            </Button>
-          ) : null}
-        </Group>
+              : t('evidence.shown', { formatted: format.number(rows.length) })
+          }
+          pages={items}
+          loadMoreLabel={t('evidence.loadMore')}
+        />
       </Stack>
       {exporting ? (
         <ExportDialog target={{ itemIds: [...selected] }} onClose={() => setExporting(false)} />

@@ -11,7 +11,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { IconFilterOff, IconLock, IconPlus } from '@tabler/icons-react';
+import { IconLock, IconPlus } from '@tabler/icons-react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useMemo } from 'react';
@@ -19,6 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { DataTable, type DataTableFeatures } from '../components/data-table.js';
 import { ErrorAlert } from '../components/error-alert.js';
+import { ClearFiltersButton, ListFooter } from '../components/list-controls.js';
 import { PageHeader } from '../components/page-header.js';
 import { evidenceApi } from '../evidence/api.js';
 import { CodeBadges, classificationAxes, useAxisOptions, useCodeLabel } from '../evidence/parts.js';
@@ -211,15 +212,7 @@ export function IncidentsListPage() {
             />
           </SimpleGrid>
           <Group gap="xs" mt="sm">
-            <Button
-              size="xs"
-              variant="default"
-              leftSection={<IconFilterOff size={14} aria-hidden />}
-              onClick={() => setSearch(new URLSearchParams())}
-              disabled={search.toString() === ''}
-            >
-              {t('evidence.clearFilters')}
-            </Button>
+            <ClearFiltersButton label={t('evidence.clearFilters')} />
           </Group>
         </Paper>
         <ErrorAlert error={incidents.error} />
@@ -231,21 +224,11 @@ export function IncidentsListPage() {
           empty={incidents.isLoading ? t('common.loading') : t('incidents.empty')}
           testId="incidents-table"
         />
-        <Group justify="space-between">
-          <Text size="xs" c="dimmed" aria-live="polite">
-            {t('evidence.shown', { formatted: format.number(rows.length) })}
-          </Text>
-          {incidents.hasNextPage ? (
-            <Button
-              variant="default"
-              size="xs"
-              loading={incidents.isFetchingNextPage}
-              onClick={() => void incidents.fetchNextPage()}
-            >
-              {t('evidence.loadMore')}
-            </Button>
-          ) : null}
-        </Group>
+        <ListFooter
+          shown={t('evidence.shown', { formatted: format.number(rows.length) })}
+          pages={incidents}
+          loadMoreLabel={t('evidence.loadMore')}
+        />
       </Stack>
     </>
   );
