@@ -12,9 +12,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { isMainThread, parentPort } from 'node:worker_threads';
 import { sql } from 'kysely';
 import pino from 'pino';
+import { startHelperThread } from './support/helper-thread.js';
 
 interface EmulatorCommand {
   cmd: 'users' | 'stats' | 'reset' | 'close';
@@ -66,19 +67,12 @@ async function main(): Promise<void> {
   const only = process.env.BOT_BENCH_ONLY;
   const databaseUrl = process.env.BOT_BENCH_DATABASE_URL;
 
-  // The thread loads this same file through tsx's loader (worker threads do not inherit it).
-  const emulator = new Worker(
-    `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`,
-    { eval: true, workerData: {} },
-  );
-  const ask = <T>(message: EmulatorCommand): Promise<T> =>
-    new Promise((resolve) => {
-      emulator.once('message', resolve);
-      emulator.postMessage(message);
-    });
-  const { apiRoot, token } = await new Promise<{ apiRoot: string; token: string }>((resolve) =>
-    emulator.once('message', resolve),
-  );
+  const { thread: emulator, ready } = await startHelperThread<
+    { apiRoot: string; token: string },
+    EmulatorCommand
+  >(import.meta.url);
+  const { apiRoot, token } = ready;
+  const ask = emulator.ask;
 
   const { cryptoReady, sealFor } = await import('../src/platform/crypto.js');
   const { loadConfig } = await import('../src/platform/config.js');
@@ -236,8 +230,7 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(sampler);
     await runtime.close();
-    await ask({ cmd: 'close' });
-    await emulator.terminate();
+    await emulator.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
