@@ -37,6 +37,11 @@ export function jaroWinkler(a: string, b: string): number {
   return jaro + prefix * 0.1 * (1 - jaro);
 }
 
+// Rows reused across calls: the scorer computes thousands of distances per query.
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+let rowC = new Int32Array(64);
+
 /**
  * Damerau-Levenshtein distance (optimal string alignment), stopping early once the distance exceeds
  * `max` (returns max + 1 then): callers only care about small distances.
@@ -48,20 +53,29 @@ export function damerauLevenshtein(a: string, b: string, max = Number.POSITIVE_I
   if (Math.abs(la - lb) > max) return max + 1;
   if (la === 0) return lb;
   if (lb === 0) return la;
-  let prevPrev = new Array<number>(lb + 1).fill(0);
-  let prev = new Array<number>(lb + 1);
-  let cur = new Array<number>(lb + 1);
+  if (rowA.length <= lb) {
+    rowA = new Int32Array(lb + 1);
+    rowB = new Int32Array(lb + 1);
+    rowC = new Int32Array(lb + 1);
+  }
+  let prevPrev = rowA;
+  let prev = rowB;
+  let cur = rowC;
   for (let j = 0; j <= lb; j++) prev[j] = j;
   for (let i = 1; i <= la; i++) {
     cur[0] = i;
-    let rowMin = cur[0]!;
+    let rowMin = i;
     const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= lb; j++) {
       const cb = b.charCodeAt(j - 1);
-      const cost = ca === cb ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      let v = prev[j - 1]! + (ca === cb ? 0 : 1);
+      const del = prev[j]! + 1;
+      if (del < v) v = del;
+      const ins = cur[j - 1]! + 1;
+      if (ins < v) v = ins;
       if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
-        v = Math.min(v, prevPrev[j - 2]! + 1);
+        const t = prevPrev[j - 2]! + 1;
+        if (t < v) v = t;
       }
       cur[j] = v;
       if (v < rowMin) rowMin = v;
@@ -72,7 +86,8 @@ export function damerauLevenshtein(a: string, b: string, max = Number.POSITIVE_I
     prev = cur;
     cur = t;
   }
-  return prev[lb]!;
+  const distance = prev[lb]!;
+  return distance > max ? max + 1 : distance;
 }
 
 /** Plain Levenshtein distance (the naive baseline of the benchmark). */

@@ -276,49 +276,8 @@ function popcount(v: number): number {
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-const ROW_A = new Int32Array(64);
-const ROW_B = new Int32Array(64);
-const ROW_C = new Int32Array(64);
-
-/**
- * Optimal-string-alignment distance with an early exit above `max` (returns max + 1), on reused
- * buffers: the scorer calls it thousands of times per query.
- */
-export function boundedDistance(a: string, b: string, max: number): number {
-  if (a === b) return 0;
-  const la = a.length;
-  const lb = b.length;
-  if (la > 62 || lb > 62) return damerauLevenshtein(a, b, max);
-  let prevPrev = ROW_A;
-  let prev = ROW_B;
-  let cur = ROW_C;
-  for (let j = 0; j <= lb; j++) prev[j] = j;
-  for (let i = 1; i <= la; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= lb; j++) {
-      const cb = b.charCodeAt(j - 1);
-      let v = prev[j - 1]! + (ca === cb ? 0 : 1);
-      const del = prev[j]! + 1;
-      if (del < v) v = del;
-      const ins = cur[j - 1]! + 1;
-      if (ins < v) v = ins;
-      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
-        const t = prevPrev[j - 2]! + 1;
-        if (t < v) v = t;
-      }
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    const t = prevPrev;
-    prevPrev = prev;
-    prev = cur;
-    cur = t;
-  }
-  return prev[lb]!;
-}
+/** Optimal-string-alignment distance with an early exit above `max` (returns max + 1). */
+export const boundedDistance = damerauLevenshtein;
 
 /**
  * Compares two analysed tokens. `fuzzyGivenA` are the query token's one-edit dictionary readings
