@@ -98,7 +98,8 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
   return parsed as T;
 }
 
-function query(params: Record<string, string | number | undefined | null>): string {
+/** A query string (`?a=1&b=x`, or nothing) from the parameters that have a value. */
+export function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
@@ -107,7 +108,8 @@ function query(params: Record<string, string | number | undefined | null>): stri
   return text ? `?${text}` : '';
 }
 
-const id = (value: string | number) => encodeURIComponent(String(value));
+/** One path segment, encoded. */
+export const id = (value: string | number) => encodeURIComponent(String(value));
 
 /** Typed calls, one per endpoint of the API contract. */
 export const api = {

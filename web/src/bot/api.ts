@@ -1,5 +1,5 @@
 /** Typed calls to the bot area's API, on top of the app's one JSON client. Counts only, never subscribers. */
-import { request } from '../api/client.js';
+import { id, request } from '../api/client.js';
 import type {
   Audience,
   BotStats,
@@ -11,8 +11,6 @@ import type {
   Template,
   TemplateInput,
 } from './types.js';
-
-const id = (value: string) => encodeURIComponent(value);
 
 export const botKeys = {
   status: ['bot', 'status'] as const,

@@ -2,7 +2,7 @@
  * Typed calls to the evidence vault's API, on top of the app's one JSON client (same-origin, CSRF token,
  * ApiError with the server's code). The export is a file, so it is fetched as a blob here.
  */
-import { ApiError, currentCsrfToken, NETWORK_ERROR_CODE, request } from '../api/client.js';
+import { ApiError, currentCsrfToken, id, NETWORK_ERROR_CODE, query, request } from '../api/client.js';
 import type {
   AddPersonRequest,
   Collection,
@@ -21,17 +21,6 @@ import type {
   TusResult,
   VerifyReport,
 } from './types.js';
-
-function query(params: Record<string, string | number | undefined | null>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
-
-const id = (value: string) => encodeURIComponent(value);
 
 /** URLs of an item's files, for <img>/<video> and download links (same origin, session cookie). */
 export const itemFiles = {

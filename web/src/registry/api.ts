@@ -1,5 +1,5 @@
 /** Typed calls to the registry API, on top of the app's one JSON client (same-origin, CSRF token, coded errors). */
-import { request } from '../api/client.js';
+import { id, query, request } from '../api/client.js';
 import type {
   CreateDatasetRequest,
   Dataset,
@@ -8,17 +8,6 @@ import type {
   EntityDetail,
   UpdateEntityRequest,
 } from './types.js';
-
-function query(params: Record<string, string | number | undefined | null>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
-
-const id = (value: string) => encodeURIComponent(value);
 
 /** The URL that downloads a dataset as FtM JSON lines (a plain same-origin link with the session cookie). */
 export const exportUrl = (datasetId: string) => `/api/datasets/${id(datasetId)}/export`;

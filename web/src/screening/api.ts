@@ -1,5 +1,5 @@
 /** Typed calls to the screening API: yente-style /api/match and the bulk file endpoint. */
-import { ApiError, currentCsrfToken, NETWORK_ERROR_CODE, request } from '../api/client.js';
+import { ApiError, currentCsrfToken, NETWORK_ERROR_CODE, query, request } from '../api/client.js';
 
 export interface TokenExplanation {
   query: string;
@@ -44,14 +44,6 @@ export interface ScreenInput {
   limit?: number;
 }
 
-function params(values: Record<string, string | number | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(values))
-    if (value !== undefined && value !== '') search.set(key, String(value));
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
-
 export const screeningApi = {
   /** Screens one name (and birth date) against the datasets the person may see. */
   async match(input: ScreenInput): Promise<MatchResponseItem> {
@@ -59,7 +51,7 @@ export const screeningApi = {
     if (input.birthDate?.trim()) properties.birthDate = [input.birthDate.trim()];
     const response = await request<{ responses: Record<string, MatchResponseItem> }>(
       'POST',
-      `/api/match${params({ dataset: input.dataset, threshold: input.threshold, limit: input.limit ?? 10 })}`,
+      `/api/match${query({ dataset: input.dataset, threshold: input.threshold, limit: input.limit ?? 10 })}`,
       { queries: { q: { schema: 'Person', properties } } },
     );
     return response.responses.q!;
@@ -76,7 +68,7 @@ export const screeningApi = {
     let response: Response;
     try {
       response = await fetch(
-        `/api/screen/bulk${params({ output: options.output, dataset: options.dataset, threshold: options.threshold })}`,
+        `/api/screen/bulk${query({ output: options.output, dataset: options.dataset, threshold: options.threshold })}`,
         { method: 'POST', headers, credentials: 'same-origin', body: file },
       );
     } catch (cause) {
