@@ -20,7 +20,7 @@ import type { FsBlobStore } from '../platform/blobs/index.js';
 import { type KeyRing, randomBytes } from '../platform/crypto.js';
 import { AppError } from '../platform/errors.js';
 import { registerEncryptedColumn } from '../platform/keys.js';
-import { checkCustodyChain } from './custody.js';
+import { type CustodyRecord, checkCustodyChain } from './custody.js';
 import {
   detectType,
   extractMetadata,
@@ -1600,17 +1600,7 @@ export class EvidenceService {
   }
 }
 
-function toCustodyEvent(row: {
-  seq: number;
-  at: Date;
-  action: string;
-  actorType: string;
-  actorId: string | null;
-  actorLabel: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}): CustodyEvent {
+function toCustodyEvent(row: Omit<CustodyRecord, 'itemId'> & { hash: string }): CustodyEvent {
   return {
     seq: row.seq,
     at: row.at.toISOString(),
