@@ -124,6 +124,14 @@ function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+/**
+ * When to date processing events of an item: a citizen's item is processed moments after the upload,
+ * so its events are kept to the day too, or they would date the submission its own rows keep to the day.
+ */
+function processingTime(channel: string): Date | undefined {
+  return channel === 'citizen' ? new Date(`${today()}T00:00:00.000Z`) : undefined;
+}
+
 function actorFor(actor: EvidenceActor): AuditActor {
   if (actor.type === 'citizen') return { type: 'citizen', id: null, label: null };
   if (actor.type === 'bot') return { type: 'bot', id: null, label: 'telegram-bot' };
@@ -221,10 +229,6 @@ export class EvidenceService {
     details: Record<string, unknown> = {},
     at?: Date,
   ): Promise<void> {
-    // Processing of a citizen's item happens moments after the upload: its events are kept to the day
-    // too, or they would date the submission that the item's own rows keep to the day.
-    if (!at && actor.type === 'system' && (await this.store.item(trx, itemId))?.channel === 'citizen')
-      at = new Date(`${today()}T00:00:00.000Z`);
     const event = await this.store.appendCustody(trx, {
       itemId,
       action,
@@ -668,14 +672,21 @@ export class EvidenceService {
           width: made.width ?? null,
           height: made.height ?? null,
         });
-        await this.custody(trx, item.id, 'derived', system, {
-          purpose,
-          parentSha256: item.sha256,
-          sha256: staged.sha256,
-          tool: made.tool,
-          toolVersion: made.toolVersion,
-          metadataStripped: true,
-        });
+        await this.custody(
+          trx,
+          item.id,
+          'derived',
+          system,
+          {
+            purpose,
+            parentSha256: item.sha256,
+            sha256: staged.sha256,
+            tool: made.tool,
+            toolVersion: made.toolVersion,
+            metadataStripped: true,
+          },
+          processingTime(item.channel),
+        );
       });
       await staged.finish();
     } catch (error) {
@@ -763,7 +774,14 @@ export class EvidenceService {
         }
         if (records.length) {
           await this.store.transaction((trx) =>
-            this.custody(trx, itemId, 'metadata-extracted', system, { records }),
+            this.custody(
+              trx,
+              itemId,
+              'metadata-extracted',
+              system,
+              { records },
+              processingTime(item.channel),
+            ),
           );
         }
         const captured = outcomes
@@ -821,7 +839,7 @@ export class EvidenceService {
               message: result.hash,
             });
             await this.#linkNearDuplicates(
-              itemId,
+              item,
               result.frames.map((frame) => frame.hash),
             );
           }
@@ -833,7 +851,8 @@ export class EvidenceService {
     }
   }
 
-  async #linkNearDuplicates(itemId: string, hashes: string[]): Promise<void> {
+  async #linkNearDuplicates(item: ItemRow, hashes: string[]): Promise<void> {
+    const itemId = item.id;
     const index = await this.#phashIndex();
     const best = new Map<string, number>();
     for (const hash of hashes) {
@@ -849,8 +868,23 @@ export class EvidenceService {
       for (const [other, distance] of best) {
         if (!(await this.store.insertLink(trx, itemId, other, distance))) continue;
         const details = { link: 'possible-duplicate', distance, algorithm: 'dct-phash-64' };
-        await this.custody(trx, itemId, 'linked', system, { ...details, itemId: other });
-        await this.custody(trx, other, 'linked', system, { ...details, itemId });
+        const otherChannel = (await this.store.item(trx, other))?.channel ?? '';
+        await this.custody(
+          trx,
+          itemId,
+          'linked',
+          system,
+          { ...details, itemId: other },
+          processingTime(item.channel),
+        );
+        await this.custody(
+          trx,
+          other,
+          'linked',
+          system,
+          { ...details, itemId },
+          processingTime(otherChannel),
+        );
       }
     });
   }
