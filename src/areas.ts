@@ -9,8 +9,8 @@
 import { createBot } from './bot/index.js';
 import { createEvidence } from './evidence/index.js';
 import type { App } from './platform/http/app.js';
+import type { Platform } from './platform/platform.js';
 import { createRegistry } from './registry/index.js';
-import type { Platform } from './runtime.js';
 import { createScreening } from './screening/index.js';
 
 export interface AreaHooks {

@@ -17,24 +17,13 @@ import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { JobQueue } from './platform/jobs/queue.js';
 import { checkKeys } from './platform/keys.js';
+import type { Platform } from './platform/platform.js';
 import { registerPlatformJobs } from './platform/platform-jobs.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const version: string = JSON.parse(
   readFileSync(path.join(projectRoot, 'package.json'), 'utf8'),
 ).version;
-
-/** The platform services every area builds on. */
-export interface Platform {
-  config: Config;
-  logger: pino.Logger;
-  database: Database;
-  keys: KeyRing;
-  audit: AuditService;
-  auth: AuthService;
-  access: AccessService;
-  jobs: JobQueue;
-}
 
 export interface Runtime extends Platform {
   areas: Areas;

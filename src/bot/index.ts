@@ -5,7 +5,7 @@
  * a deployment can run the internet-facing bot without the broadcast secret key.
  */
 import type { Bot } from 'grammy';
-import type { Platform } from '../runtime.js';
+import type { Platform } from '../platform/platform.js';
 import { type EvidenceSink, inboxSink, vaultSink } from './evidence-sink.js';
 import { loadBroadcastPublicKey } from './keys.js';
 import type { EvidenceIntake } from './model.js';

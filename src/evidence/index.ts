@@ -34,7 +34,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { FsBlobStore } from '../platform/blobs/index.js';
 import { defineJob } from '../platform/jobs/queue.js';
-import type { Platform } from '../runtime.js';
+import type { Platform } from '../platform/platform.js';
 import { evidenceRoutes } from './routes.js';
 import {
   EvidenceService,

@@ -14,7 +14,7 @@ import { constantTimeEqual, randomBytes, randomToken } from '../platform/crypto.
 import { AppError, isAppError } from '../platform/errors.js';
 import { ADMIN, STAFF } from '../platform/http/access-rules.js';
 import type { App } from '../platform/http/app.js';
-import type { Platform } from '../runtime.js';
+import type { Platform } from '../platform/platform.js';
 import { citizenPage, receiptPage, SUBMIT_CSS } from './citizen-page.js';
 import { SUBMIT_JS } from './citizen-script.js';
 import { exportZipStream } from './export.js';

@@ -21,7 +21,7 @@
  */
 import { Readable } from 'node:stream';
 import type { Principal } from '../platform/auth/model.js';
-import type { Platform } from '../runtime.js';
+import type { Platform } from '../platform/platform.js';
 import { registryRoutes } from './routes.js';
 import { demoLines } from './seed.js';
 import { RegistryService } from './service.js';

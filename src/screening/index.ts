@@ -9,7 +9,7 @@
  * `start()` builds the index and polls the registry for changes (every 5 s by default); without it
  * (CLI, tests) the index is built on first use and refreshed before every call.
  */
-import type { Platform } from '../runtime.js';
+import type { Platform } from '../platform/platform.js';
 import { screeningRoutes } from './routes.js';
 import { type ScreeningRegistry, ScreeningService } from './service.js';
 
