@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import be from './be.json';
-import en from './en.json';
 import { createFormatters } from './format.js';
-import ru from './ru.json';
+import { translationsOf } from './index.js';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -16,7 +14,11 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
   return out;
 }
 
-const files = { be: flatten(be), ru: flatten(ru), en: flatten(en) };
+const files = {
+  be: flatten(translationsOf('be') as Tree),
+  ru: flatten(translationsOf('ru') as Tree),
+  en: flatten(translationsOf('en') as Tree),
+};
 const placeholders = (text: string) =>
   [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]).sort();
 

@@ -1,9 +1,9 @@
 import 'i18next';
-import type be from './be.json';
+import type { Translation } from './translation.js';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
-    resources: { translation: typeof be };
+    resources: { translation: Translation };
     returnNull: false;
   }
 }

@@ -4,15 +4,25 @@
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import be from './be.json';
-import en from './en.json';
-import ru from './ru.json';
 
 export const languages = ['be', 'ru', 'en'] as const;
 export type Language = (typeof languages)[number];
 export const defaultLanguage: Language = 'be';
 
 const storageKey = 'sviedka.language';
+
+/** Every translation file, `./<lang>/<area>.json`, bundled at build time. */
+const files = import.meta.glob<Record<string, unknown>>('./*/*.json', { eager: true, import: 'default' });
+
+/** One language's translations: each area's file under the area's name. */
+export function translationsOf(language: Language): Record<string, Record<string, unknown>> {
+  const translation: Record<string, Record<string, unknown>> = {};
+  for (const [file, content] of Object.entries(files)) {
+    const [, lang, area] = /^\.\/([a-z]+)\/([\w-]+)\.json$/.exec(file) ?? [];
+    if (lang === language && area) translation[area] = content;
+  }
+  return translation;
+}
 
 /** True when `value` is one of the interface languages. */
 export function isLanguage(value: unknown): value is Language {
@@ -45,7 +55,7 @@ export function initI18n(): typeof i18next {
   const language = storedLanguage();
   if (typeof document !== 'undefined') document.documentElement.lang = language;
   void i18next.use(initReactI18next).init({
-    resources: { be: { translation: be }, ru: { translation: ru }, en: { translation: en } },
+    resources: Object.fromEntries(languages.map((lang) => [lang, { translation: translationsOf(lang) }])),
     lng: language,
     fallbackLng: defaultLanguage,
     supportedLngs: [...languages],

@@ -38,7 +38,7 @@ import { CollectionsPage } from '../evidence/collections-page.js';
 import { EvidenceListPage } from '../evidence/evidence-list-page.js';
 import { ItemPage } from '../evidence/item-page.js';
 import { UploadPage } from '../evidence/upload-page.js';
-import type be from '../i18n/be.json';
+import type { Translation } from '../i18n/translation.js';
 import { IncidentFormPage } from '../incidents/incident-form-page.js';
 import { IncidentPage } from '../incidents/incident-page.js';
 import { IncidentsListPage } from '../incidents/incidents-list-page.js';
@@ -50,7 +50,7 @@ import { EntityPage } from '../registry/entity-page.js';
 import { BulkScreeningPage } from '../screening/bulk-page.js';
 import { ScreeningPage } from '../screening/screening-page.js';
 
-type NavKey = keyof (typeof be)['nav'];
+type NavKey = keyof Translation['nav'];
 
 export interface Page {
   /** Route path, absolute. */
