@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: build the web app if its sources changed since the last build, then `sviedka serve`.
+// `npm start`: compile the server and build the web app if their sources changed since the last build,
+// then `sviedka serve`.
 // Extra arguments pass through: `npm start -- --port 9000 --no-demo`.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -49,6 +50,11 @@ export function buildWeb() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { buildServer, serverIsStale } = await import('./build.mjs');
+  if (serverIsStale() && !buildServer()) {
+    process.stderr.write('sviedka: the server failed to compile; see the errors above.\n');
+    process.exit(1);
+  }
   if (existsSync(path.join(root, 'web', 'vite.config.ts')) && webIsStale() && !buildWeb()) {
     process.stderr.write('sviedka: the web app failed to build; see the errors above.\n');
     process.exit(1);

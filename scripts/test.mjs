@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: everything CI checks, in order, stopping at the first failing step:
-// system tools (idempotent) → lint → type-check → web build → unit + integration tests (PGlite and
+// system tools (idempotent) → lint → type-check → server and web builds → unit + integration tests (PGlite and
 // PostgreSQL) → browser tests. Ends with one line "N passed, M failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -57,6 +57,7 @@ const steps = [
     existsSync(path.join(root, 'web', 'src', 'main.tsx'))
       ? step('type-check (web)', bin('tsc'), ['-p', 'web/tsconfig.json', '--noEmit'])
       : true,
+  () => step('server build', process.execPath, ['scripts/build.mjs', 'server']),
   () =>
     existsSync(path.join(root, 'web', 'vite.config.ts'))
       ? step('web build', bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'])

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// `npm run build`: compiles the server (src/ → dist/, same folder layout) and builds the web app
+// (web/ → web/dist/). `npm install` runs the same through scripts/prepare.mjs.
+//
+// The server is compiled with tsc, transpiling only (`--noCheck`): type errors are reported by
+// `npm run typecheck` and `npm test`, and the build stays a few seconds. Measured on this machine kind
+// (2 cores, under load): tsc with type-checking 9.0 s of CPU, tsc --noCheck 2.3 s, esbuild 0.35 s;
+// tsc keeps the project on one compiler with no extra package.
+//
+// dist/ mirrors src/ one level below the project root, exactly as src/ is, so every path the code
+// finds from its own location (`migrations/`, `package.json`, `web/dist/`, files beside a module)
+// resolves the same from the sources and from the compiled code. Files under src/ that are not
+// TypeScript (fonts, SQL, scripts served as they are…) are copied beside the compiled modules;
+// tests, test helpers and notes are left out. New files under src/ need no configuration.
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const sourceDir = path.join(root, 'src');
+const outDir = path.join(root, 'dist');
+/** Written last by a build; its time is the build's start, so a source saved during the build is newer. */
+export const stampFile = path.join(outDir, '.build-stamp');
+
+/** True for files under src/ that belong in dist/ as they are. */
+function isAsset(name) {
+  return !/\.(ts|tsx|md)$/.test(name) && !/\.test\./.test(name);
+}
+
+function copyAssets(from, to) {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) copyAssets(source, target);
+    else if (entry.isFile() && isAsset(entry.name)) {
+      mkdirSync(to, { recursive: true });
+      copyFileSync(source, target);
+    }
+  }
+}
+
+/** The newest modification time of a file under `dir` (0 when empty or missing). */
+function newestMtime(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
+    else newest = Math.max(newest, statMtime(full));
+  }
+  return newest;
+}
+
+function statMtime(file) {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** True when dist/ is missing or older than any file under src/ (or than the build settings). */
+export function serverIsStale() {
+  if (!existsSync(stampFile)) return true;
+  const built = statSync(stampFile).mtimeMs;
+  return (
+    newestMtime(sourceDir) > built ||
+    statMtime(path.join(root, 'tsconfig.json')) > built ||
+    statMtime(path.join(root, 'tsconfig.build.json')) > built
+  );
+}
+
+/**
+ * Compiles src/ into a fresh directory and swaps it in, so a failed build leaves the previous dist/
+ * whole. Returns false (after printing the compiler's messages) when the build failed.
+ */
+export function buildServer() {
+  const started = Date.now();
+  process.stdout.write('Compiling the server…\n');
+  const next = path.join(root, 'dist.next');
+  const old = path.join(root, 'dist.old');
+  rmSync(next, { recursive: true, force: true });
+  rmSync(old, { recursive: true, force: true });
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      'tsconfig.build.json',
+      '--noCheck',
+      '--outDir',
+      next,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (result.status !== 0) {
+    rmSync(next, { recursive: true, force: true });
+    return false;
+  }
+  copyAssets(sourceDir, next);
+  // The stamp carries the build's start time: sources saved while tsc ran count as newer.
+  const stamp = path.join(next, '.build-stamp');
+  writeFileSync(stamp, `${new Date(started).toISOString()}\n`);
+  utimesSync(stamp, started / 1000, started / 1000);
+  if (existsSync(outDir)) renameSync(outDir, old);
+  renameSync(next, outDir);
+  rmSync(old, { recursive: true, force: true });
+  process.stdout.write(`Server compiled in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return true;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { buildWeb } = await import('./start.mjs');
+  const which = process.argv[2] ?? 'all';
+  const ok = (which === 'web' || buildServer()) && (which === 'server' || buildWeb());
+  process.exit(ok ? 0 : 1);
+}
