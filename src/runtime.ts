@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { type Areas, createAreas } from './areas.js';
+import { AuditAnchor } from './platform/audit/anchor.js';
 import { AuditService } from './platform/audit/service.js';
 import { AccessService } from './platform/auth/access.js';
 import { AuthService } from './platform/auth/service.js';
@@ -27,6 +28,8 @@ export const version: string = JSON.parse(
 
 export interface Runtime extends Platform {
   areas: Areas;
+  /** The audit head kept outside the audit table (verify, periodic advance, `audit head`). */
+  auditAnchor: AuditAnchor;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export async function openRuntime(
     return {
       ...platform,
       areas,
+      auditAnchor: new AuditAnchor(database.db, config.dataDir, keys.auditKey()),
       close: async () => {
         await jobs.stop();
         if (!options.database) await database.close();

@@ -2,13 +2,15 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { areaHooks } from './areas.js';
-import { writeAuditHead } from './platform/audit/head-file.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { type App, buildApp } from './platform/http/app.js';
 import { jobRoutes } from './platform/jobs/routes.js';
 import { purgeSessionsJob } from './platform/platform-jobs.js';
 import { projectRoot, type Runtime, version } from './runtime.js';
+
+/** How often a serving process moves the audit anchor to the newest row (when rows were written). */
+const AUDIT_ANCHOR_INTERVAL_MS = 2 * 60_000;
 
 /** Route registrations of every area, in one list: adding an area adds one line here. */
 export function areaRoutes(runtime: Runtime): Array<(app: App) => Promise<void> | void> {
@@ -33,7 +35,7 @@ export function areaRoutes(runtime: Runtime): Array<(app: App) => Promise<void> 
       );
     },
     authRoutes(runtime.auth, runtime.access, runtime.config.secureCookies),
-    auditRoutes(runtime.audit),
+    auditRoutes(runtime.audit, runtime.auditAnchor),
     jobRoutes(runtime.jobs, runtime.audit),
     ...areaHooks(runtime.areas).flatMap((hooks) => (hooks.routes ? [hooks.routes] : [])),
   ];
@@ -67,22 +69,35 @@ export async function startServer(
   const host = runtime.config.host.includes(':') ? `[${runtime.config.host}]` : runtime.config.host;
   for (const hooks of areaHooks(runtime.areas)) await hooks.start?.();
   let housekeeping: NodeJS.Timeout | undefined;
+  let anchoring: NodeJS.Timeout | undefined;
   if (runtime.config.workers) {
     runtime.jobs.start();
     const purge = () =>
-      Promise.all([
-        runtime.jobs.enqueue(purgeSessionsJob, {}),
-        runtime.audit.head().then((head) => head && writeAuditHead(runtime.config.dataDir, head)),
-      ]).catch((error) => runtime.logger.warn({ err: error }, 'housekeeping'));
+      runtime.jobs
+        .enqueue(purgeSessionsJob, {})
+        .catch((error) => runtime.logger.warn({ err: error }, 'housekeeping'));
     void purge();
     housekeeping = setInterval(purge, 3_600_000);
     housekeeping.unref();
+    // The anchor follows the log within minutes, so rows deleted from its end are noticed.
+    const advance = () =>
+      runtime.auditAnchor
+        .advance(runtime.audit)
+        .then((outcome) => {
+          if (outcome.problem)
+            runtime.logger.error({ problem: outcome.problem }, 'AUDIT ANCHOR NOT ADVANCED');
+        })
+        .catch((error) => runtime.logger.warn({ err: error }, 'audit anchor'));
+    void advance();
+    anchoring = setInterval(advance, AUDIT_ANCHOR_INTERVAL_MS);
+    anchoring.unref();
   }
   return {
     url: `http://${host}:${port}`,
     app,
     close: async () => {
       clearInterval(housekeeping);
+      clearInterval(anchoring);
       await app.close();
       for (const hooks of areaHooks(runtime.areas).reverse()) await hooks.stop?.();
     },

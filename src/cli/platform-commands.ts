@@ -1,9 +1,11 @@
 /** Commands of the platform: serve, migrate, users, API keys, audit, keys. */
+
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { z } from 'zod';
 import { seedDemo } from '../demo/seed.js';
-import { readAuditHead, writeAuditHead } from '../platform/audit/head-file.js';
+import { formatSignedHead, parseSignedHead } from '../platform/audit/anchor.js';
 import { createApiKeyRequestSchema, createUserRequestSchema, roleSchema } from '../platform/auth/model.js';
 import { openDatabase } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
@@ -211,27 +213,72 @@ export function platformCommands(program: Command): void {
       });
     });
 
-  program
-    .command('audit')
-    .description('audit log')
+  const audit = program.command('audit').description('audit log');
+  audit
     .command('verify')
-    .description('recompute the audit hash chain and name the first broken row')
-    .action(async (_opts: unknown, command: Command) => {
+    .description(
+      'recompute the audit hash chain, compare it with the recorded head and record the new head; names the first broken row',
+    )
+    .option(
+      '--head <signed-head>',
+      'verify against a head printed earlier by `audit head` (the line, or a file holding it)',
+    )
+    .option('--new-anchor', 'the recorded head was lost: verify what is there and record a new one (audited)')
+    .action(async (opts: { head?: string; newAnchor?: boolean }, command: Command) => {
+      let given: ReturnType<typeof parseSignedHead>;
+      if (opts.head !== undefined) {
+        const text = existsSync(opts.head) ? readFileSync(opts.head, 'utf8') : opts.head;
+        given = parseSignedHead(text);
+        if (!given)
+          throw new AppError('SVD_AUDIT_HEAD_MALFORMED', {
+            message:
+              'The --head value is not a signed audit head (svd-audit-head:v1:…) or a file holding one.',
+          });
+      }
       await withRuntime(configFrom(command), async (runtime) => {
         const bar = progress('Verifying audit chain', undefined);
-        const recorded = readAuditHead(runtime.config.dataDir);
-        const result = await runtime.audit.verify((checked) => bar.update(checked), recorded);
+        const result = await runtime.auditAnchor.verify(runtime.audit, {
+          ...(given ? { given } : {}),
+          ...(opts.newAnchor ? { newAnchor: { actor: cliPrincipal() } } : {}),
+          onProgress: (checked) => bar.update(checked),
+        });
         bar.stop();
         if (result.ok) {
-          if (result.head) writeAuditHead(runtime.config.dataDir, result.head);
-          process.stdout.write(
-            `Audit chain OK: ${result.checked} rows; head ${result.head ? `#${result.head.seq} ${result.head.hash}` : '(empty)'}${recorded ? `; includes the head recorded at ${recorded.recordedAt}` : ''}\n`,
-          );
+          const head = result.head ? `#${result.head.seq} ${result.head.hash}` : '(empty)';
+          const anchor = result.anchor
+            ? `; includes the head ${result.anchor.source === 'given' ? 'given' : 'recorded'} at ${result.anchor.recordedAt} (#${result.anchor.seq})`
+            : '';
+          process.stdout.write(`Audit chain OK: ${result.checked} rows; head ${head}${anchor}\n`);
+          if (result.recorded) process.stdout.write(`Recorded head: ${formatSignedHead(result.recorded)}\n`);
           return;
         }
+        if (result.anchorProblem)
+          throw new AppError('SVD_AUDIT_ANCHOR_LOST', {
+            message: `AUDIT ANCHOR LOST — NOT VERIFIED: ${result.anchorProblem} (${result.checked} rows verified)`,
+          });
         throw new AppError('SVD_AUDIT_BROKEN', {
           message: `Audit chain BROKEN at row #${result.firstBroken!.seq}: ${result.firstBroken!.reason} (${result.checked} rows verified before it)`,
         });
+      });
+    });
+  audit
+    .command('head')
+    .description('print the signed head recorded by the last verification, to store off the machine')
+    .option('--json', 'JSON output')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      await withRuntime(configFrom(command), async (runtime) => {
+        const state = await runtime.auditAnchor.read();
+        if (state.state === 'lost')
+          throw new AppError('SVD_AUDIT_ANCHOR_LOST', {
+            message: `AUDIT ANCHOR LOST: ${state.reason}. Run \`audit verify --head <copy>\` or \`audit verify --new-anchor\`.`,
+          });
+        if (state.state === 'none')
+          throw new AppError('SVD_AUDIT_NO_HEAD', {
+            message: 'No head recorded yet: run `audit verify` first.',
+          });
+        process.stdout.write(
+          opts.json ? `${JSON.stringify(state.head, null, 2)}\n` : `${formatSignedHead(state.head)}\n`,
+        );
       });
     });
 

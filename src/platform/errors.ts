@@ -83,4 +83,10 @@ export const platformErrors = defineErrors({
   SVD_CRYPTO_DECRYPT: { status: 500, message: 'A protected value could not be decrypted.' },
   SVD_JOBS_UNKNOWN_TYPE: { status: 400, message: 'Unknown job type.' },
   SVD_AUDIT_BROKEN: { status: 500, message: 'The audit chain is broken.' },
+  SVD_AUDIT_ANCHOR_LOST: {
+    status: 500,
+    message: 'The recorded audit head is missing or was tampered with; the log end cannot be verified.',
+  },
+  SVD_AUDIT_HEAD_MALFORMED: { status: 400, message: 'This is not a signed audit head.' },
+  SVD_AUDIT_NO_HEAD: { status: 404, message: 'No audit head has been recorded yet.' },
 });

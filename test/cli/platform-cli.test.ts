@@ -1,6 +1,6 @@
 /** The `sviedka` executable as an operator uses it: real process, real embedded database. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
@@ -110,4 +110,27 @@ describe('sviedka CLI', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/BROKEN at row #2: content was altered/);
   }, 120_000);
+
+  it('audit verify fails loudly when the recorded head was deleted, and checks against a head kept elsewhere', async () => {
+    const data = path.join(inject('sviedkaTmpRoot'), 'cli-anchor');
+    expect((await sviedka(['--data', data, 'user', 'create', 'anchor-a', '--role', 'analyst'])).code).toBe(0);
+    const first = await sviedka(['--data', data, 'audit', 'verify']);
+    expect(first.code, first.stderr).toBe(0);
+    const head = await sviedka(['--data', data, 'audit', 'head']);
+    expect(head.code, head.stderr).toBe(0);
+    const signed = head.stdout.trim();
+    expect(signed).toMatch(/^svd-audit-head:v1:\d+:[0-9a-f]{64}:.+:[0-9a-f]{64}$/);
+    expect(first.stdout).toContain(`Recorded head: ${signed}`);
+
+    rmSync(path.join(data, 'audit-head.json'));
+    const lost = await sviedka(['--data', data, 'audit', 'verify']);
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toMatch(/AUDIT ANCHOR LOST — NOT VERIFIED: .*anchor file was deleted/);
+    expect(existsSync(path.join(data, 'audit-head.json'))).toBe(false);
+
+    const checked = await sviedka(['--data', data, 'audit', 'verify', '--head', signed]);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout).toMatch(/includes the head given at/);
+    expect(existsSync(path.join(data, 'audit-head.json'))).toBe(true);
+  }, 300_000);
 });

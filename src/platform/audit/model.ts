@@ -40,4 +40,13 @@ export const auditVerifyResponseSchema = z.object({
   checked: z.number(),
   head: z.object({ seq: z.number(), hash: z.string() }).nullable(),
   firstBroken: z.object({ seq: z.number(), reason: z.string() }).optional(),
+  anchor: z
+    .object({ seq: z.number(), recordedAt: z.string(), source: z.enum(['server', 'given']) })
+    .nullable()
+    .describe('the head recorded earlier that the chain was compared with'),
+  anchorProblem: z.string().optional().describe('why the recorded head could not be trusted'),
+  recorded: z
+    .string()
+    .optional()
+    .describe('the signed head recorded after this verification; store a copy off the machine'),
 });

@@ -2,10 +2,11 @@
 import { actorOf } from '../auth/service.js';
 import { ADMIN } from '../http/access-rules.js';
 import type { App } from '../http/app.js';
+import { type AuditAnchor, formatSignedHead } from './anchor.js';
 import { auditListResponseSchema, auditQuerySchema, auditVerifyResponseSchema } from './model.js';
 import type { AuditService } from './service.js';
 
-export function auditRoutes(audit: AuditService) {
+export function auditRoutes(audit: AuditService, anchor: AuditAnchor) {
   return (app: App) => {
     app.get(
       '/api/audit',
@@ -46,9 +47,17 @@ export function auditRoutes(audit: AuditService) {
       '/api/audit/verify',
       {
         config: { access: { roles: ADMIN } },
-        schema: { tags: ['audit'], response: { 200: auditVerifyResponseSchema } },
+        schema: {
+          tags: ['audit'],
+          description:
+            'Recomputes the chain, compares it with the head recorded earlier and, when it holds, records the current head (answered as `recorded`: keep a copy off the machine).',
+          response: { 200: auditVerifyResponseSchema },
+        },
       },
-      async () => audit.verify(),
+      async () => {
+        const { recorded, ...result } = await anchor.verify(audit);
+        return { ...result, ...(recorded ? { recorded: formatSignedHead(recorded) } : {}) };
+      },
     );
   };
 }

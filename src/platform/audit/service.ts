@@ -101,12 +101,34 @@ export class AuditService {
   async verify(
     onProgress?: (checked: number) => void,
     expectHead?: { seq: number; hash: string },
+    from?: { seq: number; hash: string },
   ): Promise<VerifyResult> {
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let checked = 0;
     let head: VerifyResult['head'] = null;
-    for await (const page of this.#store.scan()) {
+    if (from) {
+      // Only the rows after a head verified earlier: that row must still carry the hash it had.
+      const [anchored] = await this.#store
+        .scan(1, from.seq - 1)
+        .next()
+        .then((r) => r.value ?? []);
+      if (!anchored || anchored.seq !== from.seq || anchored.hash !== from.hash) {
+        return {
+          ok: false,
+          checked,
+          head,
+          firstBroken: {
+            seq: from.seq,
+            reason: 'differs from the head recorded earlier (deleted or rewritten)',
+          },
+        };
+      }
+      expectedSeq = from.seq + 1;
+      prevHash = from.hash;
+      head = { seq: from.seq, hash: from.hash };
+    }
+    for await (const page of this.#store.scan(2000, expectedSeq - 1)) {
       for (const row of page) {
         if (row.seq !== expectedSeq) {
           const reason =
@@ -147,14 +169,15 @@ export class AuditService {
       }
       onProgress?.(checked);
     }
-    if (expectHead && checked < expectHead.seq) {
+    const last = head?.seq ?? 0;
+    if (expectHead && last < expectHead.seq) {
       return {
         ok: false,
         checked,
         head,
         firstBroken: {
-          seq: checked + 1,
-          reason: `rows ${checked + 1}–${expectHead.seq} are missing (the chain ends before the head recorded earlier)`,
+          seq: last + 1,
+          reason: `rows ${last + 1}–${expectHead.seq} are missing (the chain ends before the head recorded earlier)`,
         },
       };
     }

@@ -116,9 +116,9 @@ export class AuditStore {
     return (await query.execute()).map(toRecord);
   }
 
-  /** Rows in chain order, `pageSize` at a time. */
-  async *scan(pageSize = 2000): AsyncGenerator<AuditRow[]> {
-    let after = 0;
+  /** Rows in chain order after `afterSeq`, `pageSize` at a time. */
+  async *scan(pageSize = 2000, afterSeq = 0): AsyncGenerator<AuditRow[]> {
+    let after = afterSeq;
     for (;;) {
       const rows = await this.db
         .selectFrom('audit_log')

@@ -297,7 +297,7 @@ function ChainBanner({ verify }: { verify: UseQueryResult<AuditVerifyResponse> }
       role="alert"
       data-testid="chain-status"
     >
-      <Text size="sm">{result.firstBroken?.reason}</Text>
+      <Text size="sm">{result.firstBroken?.reason ?? result.anchorProblem}</Text>
       <Text size="xs">{t('audit.chainBrokenHint')}</Text>
     </Alert>
   );
