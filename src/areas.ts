@@ -10,7 +10,8 @@ import { createBot } from './bot/index.js';
 import { createEvidence } from './evidence/index.js';
 import type { App } from './platform/http/app.js';
 import type { Platform } from './platform/platform.js';
-import { createRegistry } from './registry/index.js';
+import { createRegistry, validateEntity } from './registry/index.js';
+import { createSanctions } from './sanctions/index.js';
 import { createScreening } from './screening/index.js';
 
 export interface AreaHooks {
@@ -25,10 +26,14 @@ export async function createAreas(platform: Platform) {
   const registry = createRegistry(platform);
   const evidence = await createEvidence(platform);
   const screening = createScreening(platform, { registry });
-  return { evidence, registry, screening, bot: await createBot(platform, { evidence }) } satisfies Record<
-    string,
-    AreaHooks
-  >;
+  const sanctions = createSanctions(platform, { registry: registry.service, validateEntity });
+  return {
+    evidence,
+    registry,
+    screening,
+    bot: await createBot(platform, { evidence }),
+    sanctions,
+  } satisfies Record<string, AreaHooks>;
 }
 
 export type Areas = Awaited<ReturnType<typeof createAreas>>;

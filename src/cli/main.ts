@@ -6,6 +6,7 @@ import { failAndExit } from './context.js';
 import { register as evidenceCommands } from './evidence.js';
 import { platformCommands } from './platform-commands.js';
 import { register as registryCommands } from './registry.js';
+import { register as sanctionsCommands } from './sanctions.js';
 import { register as screeningCommands } from './screening.js';
 
 const program = new Command('sviedka')
@@ -18,7 +19,14 @@ const program = new Command('sviedka')
   .exitOverride();
 
 // Command groups, one line per area.
-for (const register of [platformCommands, evidenceCommands, registryCommands, screeningCommands, registerBot])
+for (const register of [
+  platformCommands,
+  evidenceCommands,
+  registryCommands,
+  screeningCommands,
+  registerBot,
+  sanctionsCommands,
+])
   register(program);
 
 try {
