@@ -113,7 +113,7 @@ export async function loggedInClient(
 /** An API-key client for partner calls. */
 export async function apiKeyClient(
   t: TestApp,
-  scopes: Array<'screening' | 'registry:read' | 'cases' | 'evidence:submit'>,
+  scopes: Array<'screening' | 'registry:read' | 'verification' | 'evidence:submit'>,
   purpose?: string,
 ) {
   const { secret, apiKey } = await t.runtime.auth.createApiKey(

@@ -106,7 +106,7 @@ export const updateUserRequestSchema = z
 
 export const setLocaleRequestSchema = z.object({ locale: localeSchema }).strict();
 
-export const apiKeyScopes = ['screening', 'registry:read', 'cases', 'evidence:submit'] as const;
+export const apiKeyScopes = ['screening', 'registry:read', 'verification', 'evidence:submit'] as const;
 export const apiKeyScopeSchema = z.enum(apiKeyScopes);
 export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
 

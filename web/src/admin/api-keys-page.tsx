@@ -29,7 +29,7 @@ import { PageHeader } from '../components/page-header.js';
 import { SecretValue } from '../components/secret-reveal.js';
 import { useFormat } from '../i18n/format.js';
 
-const scopeValues: ApiKeyScope[] = ['screening', 'registry:read', 'cases', 'evidence:submit'];
+const scopeValues: ApiKeyScope[] = ['screening', 'registry:read', 'verification', 'evidence:submit'];
 const apiKeysKey = ['apikeys'] as const;
 const column = createColumnHelper<DataTableFeatures, ApiKey>();
 const emptyKeys: ApiKey[] = [];
