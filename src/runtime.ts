@@ -20,6 +20,8 @@ import { JobQueue } from './platform/jobs/queue.js';
 import { checkKeys } from './platform/keys.js';
 import type { Platform } from './platform/platform.js';
 import { registerPlatformJobs } from './platform/platform-jobs.js';
+import { ReportService } from './platform/reports/service.js';
+import { ReviewService } from './platform/review/service.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const version: string = JSON.parse(
@@ -54,7 +56,9 @@ export async function openRuntime(
       onError: (error, job) => logger.warn({ job: job.id, type: job.type, err: error }, 'job failed'),
     });
     registerPlatformJobs(jobs, { auth });
-    const platform: Platform = { config, logger, database, keys, audit, auth, access, jobs };
+    const review = new ReviewService(database.db, audit);
+    const reports = new ReportService(database.db, audit);
+    const platform: Platform = { config, logger, database, keys, audit, auth, access, jobs, review, reports };
     const areas = await createAreas(platform);
     return {
       ...platform,

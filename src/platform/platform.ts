@@ -10,6 +10,8 @@ import type { Config } from './config.js';
 import type { KeyRing } from './crypto.js';
 import type { Database } from './db/database.js';
 import type { JobQueue } from './jobs/queue.js';
+import type { ReportService } from './reports/service.js';
+import type { ReviewService } from './review/service.js';
 
 export interface Platform {
   config: Config;
@@ -20,4 +22,8 @@ export interface Platform {
   auth: AuthService;
   access: AccessService;
   jobs: JobQueue;
+  /** Four-eyes review shared by cases and sanctions. */
+  review: ReviewService;
+  /** Issued reports (PDF + JSON twin): versions, verification codes, custody, verification. */
+  reports: ReportService;
 }
