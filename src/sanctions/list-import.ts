@@ -22,6 +22,7 @@ import type { FileDigest, SourceFile } from './lists/read-text.js';
 import { newReadContext } from './lists/reader.js';
 import { AUTHORITY_NAMES, entryToEntities, type FtmEntity, sanctionId, subjectId } from './lists/to-ftm.js';
 import type { ListingWrite, SanctionsStore } from './store.js';
+import './errors.js'; // registers the SVD_SANCTIONS_* codes
 
 /** What list imports need from the registry (the registry area's service satisfies it). */
 export interface ListsRegistry {

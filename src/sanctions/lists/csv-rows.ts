@@ -2,6 +2,7 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { AppError } from '../../platform/errors.js';
+import '../errors.js'; // registers the SVD_SANCTIONS_* codes
 
 export interface CsvRow {
   line: number;

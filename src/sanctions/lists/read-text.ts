@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../../platform/errors.js';
+import '../errors.js'; // registers the SVD_SANCTIONS_* codes
 
 /** A file to import: its name (for messages and provenance) and a way to read its bytes. */
 export interface SourceFile {

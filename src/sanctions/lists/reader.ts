@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Authority, ListFormat, OfficialEntry } from './entry.js';
 import { type EncodingRule, type FileDigest, readText, type SourceFile } from './read-text.js';
 import { emptyHeader, type XmlHeader, type XmlNode, xmlRecords } from './xml-records.js';
+import '../errors.js'; // registers the SVD_SANCTIONS_* codes
 
 export interface ReadContext {
   /** Name, size and SHA-256 of each file, filled in as each is read to the end. */

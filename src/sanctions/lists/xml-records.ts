@@ -7,6 +7,7 @@
  */
 import { SaxesParser } from 'saxes';
 import { AppError } from '../../platform/errors.js';
+import '../errors.js'; // registers the SVD_SANCTIONS_* codes
 
 export interface XmlNode {
   name: string;

@@ -15,6 +15,7 @@ import { addName, addUnique, clean, type EntryAddress, type EntryName, emptyEntr
 import { readText, type SourceFile } from '../read-text.js';
 import { byteCounter, type ListReader, type ReadContext, skip } from '../reader.js';
 import { applyRemarks } from './ofac-remarks.js';
+import '../../errors.js'; // registers the SVD_SANCTIONS_* codes
 
 type Kind = 'sdn' | 'alt' | 'add';
 const COLUMNS: Record<Kind, number> = { sdn: 12, alt: 5, add: 6 };

@@ -37,7 +37,7 @@ export function readSdnEntry(node: XmlNode, context: ReadContext): OfficialEntry
   const first = textOf(node, 'firstName');
   const last = textOf(node, 'lastName');
   addName(entry, { full: joinName(first, last), given: first, family: last, quality: 'primary' });
-  addUnique(entry.positions, textOf(node, 'title'));
+  for (const title of (textOf(node, 'title') ?? '').split(/;\s*/)) addUnique(entry.positions, title);
   for (const program of nodesAt(node, 'programList/program')) addUnique(entry.programs, program.text);
   for (const aka of nodesAt(node, 'akaList/aka')) {
     const akaFirst = textOf(aka, 'firstName');

@@ -31,6 +31,7 @@ import {
   xmlFileRecords,
 } from '../reader.js';
 import { child, emptyHeader, nodesAt, textOf, textsAt, type XmlNode } from '../xml-records.js';
+import '../../errors.js'; // registers the SVD_SANCTIONS_* codes
 
 const LANGUAGES: Record<string, string> = {
   belarusian: 'be',
