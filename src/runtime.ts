@@ -11,6 +11,7 @@ import { AuditAnchor } from './platform/audit/anchor.js';
 import { AuditService } from './platform/audit/service.js';
 import { AccessService } from './platform/auth/access.js';
 import { AuthService } from './platform/auth/service.js';
+import { SignInGuard } from './platform/auth/sign-in-guard.js';
 import { AuthStore } from './platform/auth/store.js';
 import type { Config } from './platform/config.js';
 import { cryptoReady, KeyRing } from './platform/crypto.js';
@@ -50,7 +51,7 @@ export async function openRuntime(
     await checkKeys(database.db, keys);
     const audit = new AuditService(database.db, keys.auditKey());
     const authStore = new AuthStore(database.db);
-    const auth = new AuthService(authStore, audit, keys, config);
+    const auth = new AuthService(authStore, audit, keys, config, new SignInGuard());
     const access = new AccessService(authStore, audit);
     const jobs = new JobQueue(database.db, {
       onError: (error, job) => logger.warn({ job: job.id, type: job.type, err: error }, 'job failed'),

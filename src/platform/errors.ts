@@ -65,6 +65,10 @@ export const platformErrors = defineErrors({
   SVD_AUTH_REQUIRED: { status: 401, message: 'Log in to continue.' },
   SVD_AUTH_BAD_CREDENTIALS: { status: 401, message: 'Wrong user name or password.' },
   SVD_AUTH_LOCKED: { status: 429, message: 'Too many failed attempts. Try again later.' },
+  SVD_AUTH_THROTTLED: {
+    status: 429,
+    message: 'Too many failed sign-ins from here or overall. Try again in a few minutes.',
+  },
   SVD_AUTH_TOTP_INVALID: { status: 401, message: 'The code is not valid. Check the time on your device.' },
   SVD_AUTH_STAGE: { status: 403, message: 'Finish the login steps first (password change or 2FA).' },
   SVD_AUTH_CSRF: { status: 403, message: 'The request lacks a valid CSRF token. Reload the page.' },

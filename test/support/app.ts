@@ -36,6 +36,10 @@ export function useTestApp(ctx: DatabaseContext, overrides: Record<string, unkno
 
 export interface Client {
   cookie: string;
+  /** The trusted-device cookie this browser received at its last completed sign-in, if any. */
+  device?: string;
+  /** The TOTP secret a logged-in client enrolled with. */
+  totpSecret?: string;
   csrf: string;
   userId: string;
   request(
@@ -44,6 +48,11 @@ export interface Client {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; json: any; headers: Record<string, unknown> }>;
+}
+
+function randomLoopback(): string {
+  const byte = () => 1 + Math.floor(Math.random() * 254);
+  return `127.${byte()}.${byte()}.${byte()}`;
 }
 
 function cookieFrom(setCookie: unknown, name: string): string | undefined {
@@ -55,9 +64,13 @@ function cookieFrom(setCookie: unknown, name: string): string | undefined {
   return undefined;
 }
 
-/** An anonymous client holding a pre-session CSRF cookie. */
-export async function anonymousClient(app: App): Promise<Client> {
-  const me = await app.inject({ method: 'GET', url: '/api/auth/me' });
+/**
+ * An anonymous client holding a pre-session CSRF cookie. Each client has an address of its own (in the
+ * loopback range; `inject` sends nothing), so the per-client sign-in budget of one test does not spend
+ * another's; pass `address` to make several clients one.
+ */
+export async function anonymousClient(app: App, address = randomLoopback()): Promise<Client> {
+  const me = await app.inject({ method: 'GET', url: '/api/auth/me', remoteAddress: address });
   const pre = cookieFrom(me.headers['set-cookie'], 'svd_csrf')!;
   const client: Client = {
     cookie: `svd_csrf=${pre}`,
@@ -67,11 +80,18 @@ export async function anonymousClient(app: App): Promise<Client> {
       const response = await app.inject({
         method: method as 'GET',
         url,
-        headers: { cookie: client.cookie, 'x-csrf-token': client.csrf, ...headers },
+        remoteAddress: address,
+        headers: {
+          cookie: client.device ? `${client.cookie}; svd_device=${client.device}` : client.cookie,
+          'x-csrf-token': client.csrf,
+          ...headers,
+        },
         ...(body !== undefined ? { payload: body as object } : {}),
       });
       const session = cookieFrom(response.headers['set-cookie'], 'svd_session');
       if (session !== undefined) client.cookie = session ? `svd_session=${session}` : '';
+      const device = cookieFrom(response.headers['set-cookie'], 'svd_device');
+      if (device) client.device = device;
       let json: any = null;
       try {
         json = response.body ? response.json() : null;
@@ -107,6 +127,7 @@ export async function loggedInClient(
     code: currentTotp(enrol.json.secret),
   });
   if (response.json?.stage !== 'ok') throw new Error(`enrolment failed: ${JSON.stringify(response.json)}`);
+  client.totpSecret = enrol.json.secret;
   return client;
 }
 

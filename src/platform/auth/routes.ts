@@ -2,7 +2,13 @@
 import { z } from 'zod';
 import { randomToken } from '../crypto.js';
 import { ADMIN } from '../http/access-rules.js';
-import { type App, clearSessionCookie, PRESESSION_COOKIE, setSessionCookie } from '../http/app.js';
+import {
+  type App,
+  clearSessionCookie,
+  DEVICE_COOKIE,
+  PRESESSION_COOKIE,
+  setSessionCookie,
+} from '../http/app.js';
 import type { AccessService } from './access.js';
 import {
   apiKeySchema,
@@ -32,6 +38,15 @@ export function authRoutes(auth: AuthService, access: AccessService, secureCooki
     const issue = (reply: Parameters<typeof setSessionCookie>[0], issued: IssuedSession) => {
       setSessionCookie(reply, issued.token, secureCookies);
       reply.clearCookie(PRESESSION_COOKIE, { path: '/' });
+      // A completed sign-in makes this browser a trusted device of the user (sign-in routes only).
+      if (issued.stage === 'ok')
+        reply.setCookie(DEVICE_COOKIE, auth.deviceToken(issued.user.id), {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: secureCookies,
+          path: '/api/auth',
+          maxAge: 180 * 86_400,
+        });
       return { stage: issued.stage, user: issued.user, csrfToken: issued.csrfToken };
     };
     const requireSession = (request: { session: import('./service.js').SessionInfo | null }) => {
@@ -73,7 +88,15 @@ export function authRoutes(auth: AuthService, access: AccessService, secureCooki
         config: { access: { public: true, csrf: 'presession' } },
         schema: { tags: ['auth'], body: loginRequestSchema, response: { 200: loginResponseSchema } },
       },
-      async (request, reply) => issue(reply, await auth.login(request.body.username, request.body.password)),
+      async (request, reply) =>
+        issue(
+          reply,
+          await auth.login(
+            request.body.username,
+            request.body.password,
+            auth.signInContext(request.ip, request.cookies[DEVICE_COOKIE]),
+          ),
+        ),
     );
 
     app.post(
@@ -83,7 +106,10 @@ export function authRoutes(auth: AuthService, access: AccessService, secureCooki
         schema: { tags: ['auth'], body: totpRequestSchema, response: { 200: loginResponseSchema } },
       },
       async (request, reply) =>
-        issue(reply, await auth.verifyTotp(requireSession(request), request.body.code)),
+        issue(
+          reply,
+          await auth.verifyTotp(requireSession(request), request.body.code, request.cookies[DEVICE_COOKIE]),
+        ),
     );
 
     app.post(

@@ -31,6 +31,7 @@ import {
   verifyDummy,
   verifyPassword,
 } from './secrets.js';
+import type { SignInGuard } from './sign-in-guard.js';
 import type { ApiKeyRow, AuthStore, AuthTables, UserRow, UsersTable } from './store.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -45,6 +46,12 @@ export interface SessionInfo {
   stage: SessionStage;
   csrfToken: string;
   user: UserRow;
+}
+
+/** Where a sign-in comes from: the client's opaque key (see SignInGuard) and its device cookie, if any. */
+export interface SignInContext {
+  client: string;
+  deviceCookie?: string | undefined;
 }
 
 export interface IssuedSession {
@@ -125,7 +132,55 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly keys: KeyRing,
     private readonly config: AuthConfig,
+    private readonly guard: SignInGuard,
   ) {}
+
+  // Trusted devices (see SignInGuard)
+
+  /** The sign-in context of a request: its address only as an in-memory opaque key, and its device cookie. */
+  signInContext(address: string, deviceCookie: string | undefined): SignInContext {
+    return { client: this.guard.clientKey(address), deviceCookie };
+  }
+
+  /** A device cookie for a user who completed sign-in in this browser: `<user id>.<nonce>.<mac>`. */
+  deviceToken(userId: string): string {
+    const nonce = randomToken(16);
+    return `${userId}.${nonce}.${this.#deviceMac(userId, nonce)}`;
+  }
+
+  #deviceMac(userId: string, nonce: string): string {
+    return this.keys.lookupHash('lookup', `device:${userId}:${nonce}`).slice(0, 43);
+  }
+
+  /** The device id (nonce) when `cookie` is a good device cookie of `user` that may still skip budgets. */
+  #trustedDevice(user: UserRow, cookie: string | undefined): string | undefined {
+    if (!cookie || cookie.length > 200) return undefined;
+    const [userId, nonce, mac] = cookie.split('.');
+    if (userId !== user.id || !nonce || !mac || !constantTimeEqual(mac, this.#deviceMac(userId, nonce)))
+      return undefined;
+    return this.guard.deviceMayBypass(nonce) ? nonce : undefined;
+  }
+
+  /** Refuses a sign-in from a client whose budget (or the global one) is spent; the password is not checked. */
+  #throttle(context: SignInContext): void {
+    const throttled = this.guard.check(context.client);
+    if (throttled)
+      throw new AppError('SVD_AUTH_THROTTLED', {
+        details: { retryAfterSeconds: throttled.retryAfterSeconds },
+      });
+  }
+
+  /** Counts a failed sign-in against the budgets; the moment one runs out is audited (once, not per request). */
+  async #countFailure(context: SignInContext): Promise<void> {
+    const exhausted = this.guard.failed(context.client);
+    if (exhausted)
+      await this.audit.record({
+        actor: { type: 'anonymous' },
+        action: 'auth.throttle',
+        outcome: 'denied',
+        details: { budget: exhausted },
+      });
+  }
 
   // Sessions
 
@@ -177,18 +232,25 @@ export class AuthService {
     return { tokenHash, stage: row.stage, csrfToken: row.csrf_token, user };
   }
 
-  /** Step 1: user name and password. Counts failures and locks the account (or the unknown name). */
-  async login(usernameRaw: string, password: string): Promise<IssuedSession> {
+  /**
+   * Step 1: user name and password. Outside a trusted device, the global and per-client budgets are
+   * checked first and failures lock the account (or the unknown name); a trusted device of the user
+   * skips both and has a failure budget of its own, so a lockout by others does not shut the user out.
+   */
+  async login(usernameRaw: string, password: string, context: SignInContext): Promise<IssuedSession> {
     const username = usernameRaw.trim().toLowerCase();
     const nameHash = this.keys.lookupHash('lookup', `login:${username}`);
     const now = new Date();
     const lockUntil = new Date(now.getTime() + this.config.lockoutMinutes * 60_000);
     const user = username ? await this.store.userByName(username) : undefined;
     const anonymousActor = { type: 'anonymous' as const, label: truncateCodePoints(username, 100) };
+    const device = user ? this.#trustedDevice(user, context.deviceCookie) : undefined;
+    if (!device) this.#throttle(context);
 
     if (!user) {
       const throttle = await this.store.throttleFor(nameHash);
       await verifyDummy(password);
+      await this.#countFailure(context);
       if (throttle?.locked_until && new Date(throttle.locked_until) > now) {
         await this.audit.record({
           actor: anonymousActor,
@@ -209,8 +271,9 @@ export class AuthService {
     }
 
     const actor = { type: 'user' as const, id: user.id, label: user.username };
-    if (!(await this.store.reserveAttempt(user.id, this.config.loginMaxFailures, lockUntil))) {
+    if (!device && !(await this.store.reserveAttempt(user.id, this.config.loginMaxFailures, lockUntil))) {
       await verifyDummy(password);
+      await this.#countFailure(context);
       await this.audit.record({
         actor,
         action: 'auth.login',
@@ -221,6 +284,8 @@ export class AuthService {
     }
     const valid = user.password_hash ? await verifyPassword(user.password_hash, password) : false;
     if (!valid || user.disabled_at || user.role === 'partner') {
+      if (device) this.guard.deviceFailed(device);
+      else await this.#countFailure(context);
       await this.store.transaction(async (trx) => {
         // The attempt was already counted by reserveAttempt.
         const state = await this.store.userById(user.id, trx);
@@ -237,6 +302,7 @@ export class AuthService {
                   ? 'api-only role'
                   : 'bad password',
               locked,
+              ...(device ? { trustedDevice: true } : {}),
             },
           },
           trx,
@@ -250,19 +316,27 @@ export class AuthService {
       if (stage !== 'totp')
         await this.store.updateUser(trx, user.id, { failed_logins: 0, locked_until: null });
       const issued = await this.#issueSession(trx, user, stage);
-      await this.audit.record({ actor, action: 'auth.login', details: { stage } }, trx);
+      await this.audit.record(
+        { actor, action: 'auth.login', details: { stage, ...(device ? { trustedDevice: true } : {}) } },
+        trx,
+      );
+      if (device) this.guard.deviceSucceeded(device);
       return issued;
     });
   }
 
-  /** Step 2 for enrolled users: a TOTP code or a recovery code. */
-  async verifyTotp(session: SessionInfo, code: string): Promise<IssuedSession> {
+  /**
+   * Step 2 for enrolled users: a TOTP code or a recovery code. On the user's trusted device the
+   * account lockout does not apply (the device's own failure budget does).
+   */
+  async verifyTotp(session: SessionInfo, code: string, deviceCookie?: string): Promise<IssuedSession> {
     if (session.stage !== 'totp') throw new AppError('SVD_AUTH_STAGE');
     const user = session.user;
     const actor = { type: 'user' as const, id: user.id, label: user.username };
     const now = new Date();
     const lockUntil = new Date(now.getTime() + this.config.lockoutMinutes * 60_000);
-    if (!(await this.store.reserveAttempt(user.id, this.config.loginMaxFailures, lockUntil))) {
+    const device = this.#trustedDevice(user, deviceCookie);
+    if (!device && !(await this.store.reserveAttempt(user.id, this.config.loginMaxFailures, lockUntil))) {
       await this.audit.record({
         actor,
         action: 'auth.totp',
@@ -287,6 +361,7 @@ export class AuthService {
           method = 'recovery';
         }
         if (!method) {
+          if (device) this.guard.deviceFailed(device);
           await this.audit.record({ actor, action: 'auth.totp', outcome: 'failed' }, trx);
           return null;
         }

@@ -22,9 +22,12 @@ import type { Principal } from '../auth/model.js';
 import type { AuthService, SessionInfo } from '../auth/service.js';
 import { constantTimeEqual, randomToken } from '../crypto.js';
 import { AppError } from '../errors.js';
+import { TokenBuckets } from '../token-buckets.js';
 import type { AccessRule } from './access-rules.js';
 
 export const SESSION_COOKIE = 'svd_session';
+/** Marks a browser where the user completed sign-in (see SignInGuard); scoped to the sign-in routes. */
+export const DEVICE_COOKIE = 'svd_device';
 export const PRESESSION_COOKIE = 'svd_csrf';
 
 declare module 'fastify' {
@@ -72,6 +75,8 @@ export interface AppOptions {
 }
 
 function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.status(error.status).send({
     error: {
       code: error.code,
@@ -112,28 +117,15 @@ function contentSecurityPolicy(nonce?: string): string {
  * calling in a loop. In memory, per process; idle buckets are forgotten.
  */
 export class KeyRateLimiter {
-  readonly #buckets = new Map<string, { tokens: number; at: number }>();
-  readonly #capacity: number;
-  readonly #perMs: number;
+  readonly #buckets: TokenBuckets;
 
   constructor(perMinute: number) {
-    this.#capacity = Math.max(5, Math.ceil(perMinute / 10));
-    this.#perMs = perMinute / 60_000;
+    this.#buckets = new TokenBuckets(Math.max(5, Math.ceil(perMinute / 10)), perMinute);
   }
 
   /** Takes one call for `key`: 0 when allowed, else the seconds to wait. */
   take(key: string, now = Date.now()): number {
-    const bucket = this.#buckets.get(key) ?? { tokens: this.#capacity, at: now };
-    bucket.tokens = Math.min(this.#capacity, bucket.tokens + (now - bucket.at) * this.#perMs);
-    bucket.at = now;
-    this.#buckets.set(key, bucket);
-    if (this.#buckets.size > 10_000)
-      for (const [id, b] of this.#buckets) if (b.tokens >= this.#capacity) this.#buckets.delete(id);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.#perMs / 1000));
+    return this.#buckets.take(key, now);
   }
 }
 
