@@ -34,7 +34,7 @@ export class TokenBuckets {
     if (had) bucket.tokens -= 1;
     this.#buckets.set(key, bucket);
     if (this.#buckets.size > 10_000)
-      for (const [id, b] of this.#buckets)
+      for (const id of [...this.#buckets.keys()])
         if (this.#refill(id, now).tokens >= this.#capacity) this.#buckets.delete(id);
     return had ? 0 : this.wait(key, now);
   }
