@@ -43,11 +43,24 @@ describeEachDatabase('job queue', (ctx) => {
     await expect(queue.enqueue(echoJob, { value: 'x' } as never)).rejects.toThrow();
   });
 
+  it('claims only the job types this process handles, leaving the others queued', async () => {
+    const db = ctx.database.db;
+    await sql`delete from jobs`.execute(db);
+    const partial = new JobQueue(db);
+    partial.handle(echoJob, async () => {});
+    await partial.enqueue(neverHandled, {});
+    await partial.enqueue(echoJob, { value: 7 });
+    expect(await partial.drain()).toBe(1);
+    expect((await partial.list('queued')).items.map((job) => job.type)).toEqual(['test.unhandled']);
+    expect(await new JobQueue(db).claim(10)).toEqual([]);
+  });
+
   it('gives each job to one worker only (SKIP LOCKED) and reclaims expired leases', async () => {
     const db = ctx.database.db;
     await sql`delete from jobs`.execute(db);
     const a = new JobQueue(db, { leaseSeconds: 60 });
     const b = new JobQueue(db, { leaseSeconds: 60 });
+    for (const queue of [a, b]) queue.handle(echoJob, async () => {});
     for (let i = 0; i < 10; i++) await a.enqueue(echoJob, { value: i });
     const [left, right] = await Promise.all([a.claim(6), b.claim(6)]);
     const ids = [...left, ...right].map((job) => job.id);

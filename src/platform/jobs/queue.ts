@@ -154,15 +154,21 @@ export class JobQueue {
     if (missing.length) throw new Error(`No handler for job type(s): ${missing.join(', ')}`);
   }
 
-  /** Claims up to `limit` due jobs (or jobs whose lease expired) for this worker. */
+  /**
+   * Claims up to `limit` due jobs (or jobs whose lease expired) of the types this process handles: a command
+   * that registered only some handlers leaves the other types' jobs for a process that has them.
+   */
   async claim(limit: number): Promise<JobRow[]> {
     const lease = this.options.leaseSeconds ?? 300;
+    const types = [...this.#handlers.keys()];
+    if (types.length === 0) return [];
     const result = await sql<JobRow>`
       update jobs set state = 'running', attempts = attempts + 1, locked_by = ${this.#workerId},
         locked_until = now() + make_interval(secs => ${lease}), updated_at = now()
       where id in (
         select id from jobs
-        where (state = 'queued' and run_at <= now()) or (state = 'running' and locked_until < now())
+        where ((state = 'queued' and run_at <= now()) or (state = 'running' and locked_until < now()))
+          and type = any(${sql.val(types)}::text[])
         order by run_at
         limit ${limit}
         for update skip locked
