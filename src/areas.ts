@@ -3,11 +3,13 @@
  * other areas' services it needs, and returns its services plus optional hooks:
  *   routes(app)   HTTP routes          seed()   demo data for an empty database
  *   start()/stop() background work of the serve process (index polling, bot, ...)
+ *   summary(principal)  the area's counts and waiting work on the home page
  * Adding an area adds one line here; nothing else in the platform changes.
  */
 
 import { createBot } from './bot/index.js';
 import { createEvidence } from './evidence/index.js';
+import type { SummaryHook } from './platform/home.js';
 import type { App } from './platform/http/app.js';
 import type { Platform } from './platform/platform.js';
 import { createRegistry, validateEntity } from './registry/index.js';
@@ -19,6 +21,8 @@ export interface AreaHooks {
   seed?: () => Promise<void>;
   start?: () => Promise<void> | void;
   stop?: () => Promise<void> | void;
+  /** The area's part of the home page for a caller (counts, waiting work, recent items). */
+  summary?: SummaryHook;
 }
 
 /** Builds every area. The order follows dependencies. */

@@ -2,8 +2,10 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { areaHooks } from './areas.js';
+import { demoState, handleDemoJobs } from './demo/seed.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { authRoutes } from './platform/auth/routes.js';
+import { homeRoutes, type SummaryHook } from './platform/home.js';
 import { type App, buildApp } from './platform/http/app.js';
 import { jobRoutes } from './platform/jobs/routes.js';
 import { purgeSessionsJob } from './platform/platform-jobs.js';
@@ -37,6 +39,14 @@ export function areaRoutes(runtime: Runtime): Array<(app: App) => Promise<void> 
     authRoutes(runtime.auth, runtime.access, runtime.config.secureCookies),
     auditRoutes(runtime.audit, runtime.auditAnchor),
     jobRoutes(runtime.jobs, runtime.audit),
+    homeRoutes(
+      Object.entries(runtime.areas).flatMap(([name, hooks]) =>
+        'summary' in hooks && hooks.summary ? [[name, hooks.summary as SummaryHook] as const] : [],
+      ),
+      runtime.jobs,
+      runtime.logger,
+      () => demoState(runtime),
+    ),
     ...areaHooks(runtime.areas).flatMap((hooks) => (hooks.routes ? [hooks.routes] : [])),
   ];
 }
@@ -71,6 +81,7 @@ export async function startServer(
   let housekeeping: NodeJS.Timeout | undefined;
   let anchoring: NodeJS.Timeout | undefined;
   if (runtime.config.workers) {
+    handleDemoJobs(runtime);
     runtime.jobs.start();
     const purge = () =>
       runtime.jobs

@@ -5,6 +5,7 @@
  * a deployment can run the internet-facing bot without the broadcast secret key.
  */
 import type { Bot } from 'grammy';
+import type { Principal } from '../platform/auth/model.js';
 import type { Platform } from '../platform/platform.js';
 import { type EvidenceSink, inboxSink, vaultSink } from './evidence-sink.js';
 import { loadBroadcastPublicKey } from './keys.js';
@@ -90,6 +91,26 @@ export async function createBot(platform: Platform, deps: BotDeps = {}) {
     createTelegram,
     createWorker,
     routes: botRoutes(service),
+    summary: async (principal: Principal) => {
+      if (principal.type !== 'user' || principal.role !== 'admin') return undefined;
+      const [stats, broadcasts] = await Promise.all([service.stats(), service.listBroadcasts()]);
+      return {
+        counts: { subscribers: stats.confirmed, broadcasts: broadcasts.length },
+        waiting: [
+          {
+            key: 'pausedBroadcasts',
+            count: broadcasts.filter((b) => b.state === 'paused').length,
+            path: '/bot/broadcasts',
+          },
+        ],
+      };
+    },
+    /** Demo subscribers, templates and a finished broadcast (run by the demo content job). */
+    seedDemo: async () => {
+      if ((await service.stats()).total > 0) return;
+      const { seedBotDemo } = await import('./demo.js');
+      await seedBotDemo(service, store, { type: 'system', label: 'demo data' });
+    },
     start: async () => {
       if (!settings.inServe || !settings.token) return;
       const { startPolling } = await import('./telegram-bot.js');

@@ -1,10 +1,42 @@
 /**
- * Synthetic demo content for a newcomer's first start: invented people only. Each area adds its own
- * seeder to `seeders`; seeding runs once per database (recorded in app_meta).
+ * Synthetic demo content for a newcomer's first start: invented people only. Seeding runs once per database
+ * (recorded in app_meta): the quick part (users, each area's `seed` hook) before the server listens, the heavy
+ * part (evidence files through the real pipeline, incidents, bot subscribers) as a background job whose state the
+ * home page shows.
  */
 import { sql } from 'kysely';
+import { z } from 'zod';
 import { areaHooks } from '../areas.js';
+import { defineJob } from '../platform/jobs/queue.js';
 import type { Runtime } from '../runtime.js';
+
+export const demoContentJob = defineJob('demo.content', z.object({}), { maxAttempts: 1 });
+
+const handled = new WeakSet<object>();
+
+/**
+ * Registers the demo content job's handler once per job queue (the content code loads only when the job runs).
+ * The serve process calls it before its workers start, so a demo interrupted by a restart still finishes.
+ */
+export function handleDemoJobs(runtime: Runtime): void {
+  if (handled.has(runtime.jobs)) return;
+  handled.add(runtime.jobs);
+  runtime.jobs.handle(demoContentJob, async () => {
+    const { seedDemoContent } = await import('./content.js');
+    await seedDemoContent(runtime);
+    await sql`update app_meta set value = value || '{"content":"done"}'::jsonb where key = 'demo.seeded'`.execute(
+      runtime.database.db,
+    );
+  });
+}
+
+/** 'preparing' while the demo content job has not finished, 'done' after, undefined without a demo. */
+export async function demoState(runtime: Runtime): Promise<'preparing' | 'done' | undefined> {
+  const row = await sql<{ content: string | null }>`select value->>'content' as content from app_meta
+    where key = 'demo.seeded'`.execute(runtime.database.db);
+  const content = row.rows[0]?.content;
+  return content === 'pending' ? 'preparing' : content === 'done' ? 'done' : undefined;
+}
 
 type Seeder = (runtime: Runtime) => Promise<void>;
 
@@ -53,9 +85,13 @@ export async function seedDemo(runtime: Runtime): Promise<boolean> {
   if (Number(users.rows[0]?.n) > 1) return false;
   for (const seeder of seeders) await seeder(runtime);
   for (const hooks of areaHooks(runtime.areas)) await hooks.seed?.();
-  await sql`insert into app_meta (key, value) values ('demo.seeded', ${JSON.stringify({ at: new Date().toISOString() })}::jsonb)`.execute(
-    db,
-  );
+  handleDemoJobs(runtime);
+  await db.transaction().execute(async (trx) => {
+    await sql`insert into app_meta (key, value) values ('demo.seeded', ${JSON.stringify({ at: new Date().toISOString(), content: 'pending' })}::jsonb)`.execute(
+      trx,
+    );
+    await runtime.jobs.enqueue(demoContentJob, {}, { trx });
+  });
   await runtime.audit.record({ actor: demoActor, action: 'demo.seed' });
   return true;
 }

@@ -31,6 +31,7 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { FsBlobStore } from '../platform/blobs/index.js';
 import { defineJob } from '../platform/jobs/queue.js';
@@ -43,6 +44,7 @@ import {
   submissionsCollectionName,
 } from './service.js';
 import { EvidenceStore } from './store.js';
+import { evidenceSummary } from './summary.js';
 import { EncryptedTusStore } from './tus-encrypted-store.js';
 
 export { exportToPath, exportZipStream } from './export.js';
@@ -119,6 +121,7 @@ export async function createEvidence(platform: Platform, _deps: Record<string, u
     intake: (input: IntakeInput): Promise<IntakeResult> => service.intake(input),
     uploads,
     routes: evidenceRoutes(service, platform, uploads),
+    summary: evidenceSummary(platform.database.db as Kysely<unknown>, service),
     start: async () => {
       await service.loadIndex();
       await sweepUploads();

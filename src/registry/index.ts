@@ -45,6 +45,14 @@ export function createRegistry(platform: Pick<Platform, 'database' | 'audit' | '
     visibleDatasetIds: service.visibleDatasetIds.bind(service),
     listDatasets: service.listDatasets.bind(service),
     routes: registryRoutes(service),
+    summary: async (principal: Principal) => {
+      const datasets = await service.listDatasetsFor(principal);
+      const total = (key: 'entities' | 'persons') =>
+        datasets.reduce((sum, dataset) => sum + (dataset.counts?.[key] ?? 0), 0);
+      return {
+        counts: { datasets: datasets.length, entities: total('entities'), persons: total('persons') },
+      };
+    },
     seed: async () => {
       if (await service.findDatasetByName('demo-officials')) return;
       const open = await service.createDataset(demoActor, {
