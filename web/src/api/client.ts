@@ -12,6 +12,7 @@ import type {
   CreateUserRequest,
   CreateUserResponse,
   HealthResponse,
+  HomeResponse,
   Job,
   JobListResponse,
   Locale,
@@ -114,6 +115,7 @@ export const id = (value: string | number) => encodeURIComponent(String(value));
 /** Typed calls, one per endpoint of the API contract. */
 export const api = {
   health: () => request<HealthResponse>('GET', '/api/health'),
+  home: () => request<HomeResponse>('GET', '/api/home'),
 
   me: () => request<MeResponse>('GET', '/api/auth/me'),
   login: (username: string, password: string) =>

@@ -42,6 +42,8 @@ export type AuditQuery = Partial<z.input<typeof auditQuerySchema>>;
 export type AuditVerifyResponse = z.infer<typeof auditVerifyResponseSchema>;
 export type AuditOutcome = AuditEntry['outcome'];
 
+export type { HomeResponse } from '@platform/home.js';
+
 export interface HealthResponse {
   status: 'ok';
   database: 'pglite' | 'postgres';
