@@ -30,7 +30,21 @@ export async function createAreas(platform: Platform) {
   const registry = createRegistry(platform);
   const evidence = await createEvidence(platform);
   const screening = createScreening(platform, { registry });
-  const sanctions = createSanctions(platform, { registry: registry.service, validateEntity });
+  const sanctions = createSanctions(platform, {
+    registry: registry.service,
+    validateEntity,
+    evidence: {
+      item: async (principal, id) => {
+        const item = await evidence.service.show(principal, id, { recordView: false });
+        return {
+          sha256: item.sha256,
+          label: item.fileName ?? item.sha256.slice(0, 12),
+          custodyEvents: item.custody.length,
+        };
+      },
+      incident: async (principal, id) => ({ label: (await evidence.service.incident(principal, id)).title }),
+    },
+  });
   return {
     evidence,
     registry,

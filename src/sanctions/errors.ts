@@ -15,4 +15,26 @@ export const sanctionsErrors = defineErrors({
     status: 409,
     message: 'The dataset holds another kind of data; import the list into a dataset of its own.',
   },
+  SVD_SANCTIONS_PROPOSAL_STATE: {
+    status: 409,
+    message: 'The proposal is not in a state that allows this step for that jurisdiction.',
+  },
+  SVD_SANCTIONS_REASON_UNLINKED: {
+    status: 409,
+    message:
+      'Every reason must rest on at least one evidence item, incident or source record before the proposal can be approved.',
+  },
+  SVD_SANCTIONS_LINK_UNKNOWN: {
+    status: 400,
+    message:
+      'A reason links to an evidence item, incident or record that does not exist or that you cannot see.',
+  },
+  SVD_SANCTIONS_PROPOSAL_STALE: {
+    status: 409,
+    message: 'The proposal was changed meanwhile. Reload it and edit again.',
+  },
+  SVD_SANCTIONS_TARGET_LOCKED: {
+    status: 409,
+    message: 'The proposal was already submitted to this jurisdiction; that target cannot be removed.',
+  },
 });

@@ -1,15 +1,20 @@
 /**
  * The sanctions area: official lists imported as published into registry datasets (EU FSF XML, OFAC
  * SDN CSV and XML, UK Sanctions List CSV and XML, Canada SEMA XML, UN consolidated XML), listing
- * proposals with evidence-linked reasons, and exports in the governments' own shapes.
+ * proposals with evidence-linked reasons under four-eyes review, and exports in the governments' own
+ * shapes.
  *
- *   const sanctions = createSanctions(platform, { registry, validateEntity });
+ *   const sanctions = createSanctions(platform, { registry, validateEntity, evidence });
  *   await sanctions.lists.importList(principal, { format: 'eu-fsf-xml', dataset: 'eu-fsf', files });
+ *   await sanctions.proposals.create(principal, { entityId, targets: [{ jurisdiction: 'EU', programme: 'BLR' }] });
  *
- * The registry is reached only through the `ListsRegistry` port (the registry service satisfies it).
+ * Other areas are reached only through ports defined here (`ListsRegistry`, `ProposalRegistry`,
+ * `ProposalEvidence`); the registry service satisfies the first two, the composition root adapts the
+ * evidence service to the third.
  */
 import type { Platform } from '../platform/platform.js';
 import { type EntityValidator, ListImportService, type ListsRegistry } from './list-import.js';
+import { type ProposalEvidence, type ProposalRegistry, ProposalService } from './proposals.js';
 import { sanctionsRoutes } from './routes.js';
 import { SanctionsStore } from './store.js';
 
@@ -17,15 +22,21 @@ export type { EntityValidator, ListImportSummary, ListsRegistry } from './list-i
 export type { ListFormat } from './lists/entry.js';
 export { LIST_FORMATS } from './lists/entry.js';
 export type { SourceFile } from './lists/read-text.js';
+export type { ProposalEvidence, ProposalRegistry } from './proposals.js';
 
 /** Builds the sanctions area. */
 export function createSanctions(
-  platform: Pick<Platform, 'database' | 'audit'>,
-  deps: { registry: ListsRegistry; validateEntity: EntityValidator },
+  platform: Pick<Platform, 'database' | 'audit' | 'review'>,
+  deps: {
+    registry: ListsRegistry & ProposalRegistry;
+    validateEntity: EntityValidator;
+    evidence: ProposalEvidence;
+  },
 ) {
   const store = new SanctionsStore(platform.database.db);
   const lists = new ListImportService(store, deps.registry, deps.validateEntity, platform.audit);
-  return { lists, routes: sanctionsRoutes({ lists }) };
+  const proposals = new ProposalService(store, deps.registry, deps.evidence, platform.review, platform.audit);
+  return { lists, proposals, routes: sanctionsRoutes({ lists, proposals }) };
 }
 
 export type SanctionsArea = ReturnType<typeof createSanctions>;

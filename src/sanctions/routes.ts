@@ -1,13 +1,30 @@
 /** HTTP routes of the sanctions area: validate, authorize, call the services. */
 import { z } from 'zod';
 import type { App } from '../platform/http/app.js';
+import { reviewDecisionRequestSchema, reviewStatusSchema } from '../platform/review/model.js';
 import type { ListImportService } from './list-import.js';
-import { officialListSchema } from './model.js';
+import {
+  createProposalRequestSchema,
+  jurisdictionSchema,
+  officialListSchema,
+  proposalContentSchema,
+  proposalEventSchema,
+  proposalSchema,
+  proposalStateSchema,
+  transitionRequestSchema,
+} from './model.js';
+import type { ProposalService } from './proposals.js';
 
 // List descriptions hold no personal data.
 const LISTS_READ = { roles: ['admin', 'analyst', 'reviewer'], scopes: ['registry:read'] } as const;
+const STAFF_READ = { roles: ['admin', 'analyst', 'reviewer'], personalData: true } as const;
+const EDITORS = { roles: ['admin', 'analyst'] } as const;
+const REVIEWERS = { roles: ['admin', 'reviewer'] } as const;
+const params = z.object({ id: z.string().uuid() }).strict();
+const one = z.object({ proposal: proposalSchema });
 
-export function sanctionsRoutes(services: { lists: ListImportService }) {
+export function sanctionsRoutes(services: { lists: ListImportService; proposals: ProposalService }) {
+  const { lists, proposals } = services;
   return async (app: App) => {
     app.get(
       '/api/sanctions/lists',
@@ -15,7 +32,132 @@ export function sanctionsRoutes(services: { lists: ListImportService }) {
         config: { access: LISTS_READ },
         schema: { tags: ['sanctions'], response: { 200: z.object({ items: z.array(officialListSchema) }) } },
       },
-      async (request) => ({ items: await services.lists.officialLists(request.principal!) }),
+      async (request) => ({ items: await lists.officialLists(request.principal!) }),
+    );
+
+    app.get(
+      '/api/sanctions/proposals',
+      {
+        config: { access: STAFF_READ },
+        schema: {
+          tags: ['sanctions'],
+          querystring: z
+            .object({
+              jurisdiction: jurisdictionSchema.optional(),
+              state: proposalStateSchema.optional(),
+              entity: z.string().max(200).optional(),
+            })
+            .strict(),
+          response: { 200: z.object({ items: z.array(proposalSchema) }) },
+        },
+      },
+      async (request) => ({
+        items: await proposals.list(request.principal!, {
+          jurisdiction: request.query.jurisdiction,
+          state: request.query.state,
+          entityId: request.query.entity,
+        }),
+      }),
+    );
+
+    app.post(
+      '/api/sanctions/proposals',
+      {
+        config: { access: EDITORS },
+        schema: { tags: ['sanctions'], body: createProposalRequestSchema, response: { 200: one } },
+      },
+      async (request) => ({
+        proposal: await proposals.create(request.principal!, {
+          entityId: request.body.entityId,
+          ...(request.body.targets ? { targets: request.body.targets } : {}),
+          ...(request.body.content ? { content: request.body.content } : {}),
+        }),
+      }),
+    );
+
+    app.get(
+      '/api/sanctions/proposals/:id',
+      { config: { access: STAFF_READ }, schema: { tags: ['sanctions'], params, response: { 200: one } } },
+      async (request) => ({ proposal: await proposals.get(request.principal!, request.params.id) }),
+    );
+
+    app.put(
+      '/api/sanctions/proposals/:id',
+      {
+        config: { access: EDITORS },
+        schema: {
+          tags: ['sanctions'],
+          params,
+          body: z.object({ content: proposalContentSchema, expectedHash: z.string().optional() }).strict(),
+          response: { 200: one },
+        },
+      },
+      async (request) => ({
+        proposal: await proposals.update(request.principal!, request.params.id, request.body),
+      }),
+    );
+
+    app.post(
+      '/api/sanctions/proposals/:id/review-request',
+      { config: { access: EDITORS }, schema: { tags: ['sanctions'], params, response: { 200: one } } },
+      async (request) => ({
+        proposal: await proposals.submitForReview(request.principal!, request.params.id),
+      }),
+    );
+
+    app.get(
+      '/api/sanctions/proposals/:id/review',
+      {
+        config: { access: STAFF_READ },
+        schema: { tags: ['sanctions'], params, response: { 200: z.object({ review: reviewStatusSchema }) } },
+      },
+      async (request) => ({ review: await proposals.reviewStatus(request.principal!, request.params.id) }),
+    );
+
+    app.post(
+      '/api/sanctions/proposals/:id/approve',
+      {
+        config: { access: REVIEWERS },
+        schema: { tags: ['sanctions'], params, body: reviewDecisionRequestSchema, response: { 200: one } },
+      },
+      async (request) => ({
+        proposal: await proposals.approve(request.principal!, request.params.id, request.body),
+      }),
+    );
+
+    app.post(
+      '/api/sanctions/proposals/:id/return',
+      {
+        config: { access: REVIEWERS },
+        schema: { tags: ['sanctions'], params, body: reviewDecisionRequestSchema, response: { 200: one } },
+      },
+      async (request) => ({
+        proposal: await proposals.returnForChanges(request.principal!, request.params.id, request.body),
+      }),
+    );
+
+    app.post(
+      '/api/sanctions/proposals/:id/transitions',
+      {
+        config: { access: EDITORS },
+        schema: { tags: ['sanctions'], params, body: transitionRequestSchema, response: { 200: one } },
+      },
+      async (request) => ({
+        proposal: await proposals.transition(request.principal!, request.params.id, request.body),
+      }),
+    );
+
+    app.get(
+      '/api/sanctions/proposals/:id/events',
+      {
+        config: { access: STAFF_READ },
+        schema: {
+          tags: ['sanctions'],
+          params,
+          response: { 200: z.object({ items: z.array(proposalEventSchema) }) },
+        },
+      },
+      async (request) => ({ items: await proposals.events(request.principal!, request.params.id) }),
     );
   };
 }

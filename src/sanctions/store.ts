@@ -3,6 +3,39 @@ import { type Generated, type Kysely, type Selectable, sql, type Transaction } f
 import type { AnyDb } from '../platform/db/database.js';
 
 export type SanctionsTables = {
+  sanctions_proposals: {
+    id: string;
+    number: Generated<number>;
+    entity_id: string;
+    cluster_id: string | null;
+    schema: string;
+    content: unknown;
+    content_hash: string;
+    completeness: number;
+    created_by: string;
+    created_at: Generated<Date>;
+    updated_by: string;
+    updated_at: Generated<Date>;
+  };
+  sanctions_proposal_targets: {
+    proposal_id: string;
+    jurisdiction: string;
+    programme: string;
+    state: string;
+    state_changed_at: Generated<Date>;
+  };
+  sanctions_proposal_events: {
+    id: string;
+    proposal_id: string;
+    jurisdiction: string | null;
+    from_state: string | null;
+    to_state: string | null;
+    at: Date;
+    event_date: string | null;
+    actor: string;
+    content_hash: string;
+    note: string | null;
+  };
   sanctions_lists: { dataset_id: string; authority: string; created_at: Generated<Date> };
   sanctions_list_imports: {
     id: string;
@@ -39,6 +72,12 @@ export type SanctionsTables = {
     ended_import: string | null;
   };
 };
+
+export type ProposalRow = Omit<Selectable<SanctionsTables['sanctions_proposals']>, 'content'> & {
+  content: unknown;
+};
+export type TargetRow = Selectable<SanctionsTables['sanctions_proposal_targets']>;
+export type EventRow = Selectable<SanctionsTables['sanctions_proposal_events']>;
 
 export type SanctionsTrx = Transaction<SanctionsTables>;
 export type ListImportRow = Selectable<SanctionsTables['sanctions_list_imports']>;
@@ -216,5 +255,133 @@ export class SanctionsStore {
       .where('entity_id', 'in', entityIds)
       .execute();
     return rows.map(toListing);
+  }
+
+  // Proposals
+
+  async insertProposal(
+    trx: SanctionsTrx,
+    row: Omit<SanctionsTables['sanctions_proposals'], 'number' | 'created_at' | 'updated_at'>,
+  ): Promise<ProposalRow> {
+    return trx
+      .insertInto('sanctions_proposals')
+      .values({ ...row, content: json(row.content) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async updateProposal(
+    trx: SanctionsTrx,
+    id: string,
+    values: {
+      content: unknown;
+      content_hash: string;
+      completeness: number;
+      updated_by: string;
+      cluster_id: string | null;
+    },
+  ): Promise<void> {
+    await trx
+      .updateTable('sanctions_proposals')
+      .set({ ...values, content: json(values.content), updated_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** A proposal row, locked for update inside `trx`. */
+  async proposal(
+    executor: SanctionsTrx | Kysely<SanctionsTables>,
+    id: string,
+    lock = false,
+  ): Promise<ProposalRow | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    let query = executor.selectFrom('sanctions_proposals').selectAll().where('id', '=', id);
+    if (lock) query = query.forUpdate();
+    return query.executeTakeFirst();
+  }
+
+  async proposals(filter: {
+    entityIds?: string[];
+    jurisdiction?: string;
+    state?: string;
+  }): Promise<ProposalRow[]> {
+    let query = this.db.selectFrom('sanctions_proposals').selectAll().orderBy('number');
+    if (filter.entityIds) {
+      if (filter.entityIds.length === 0) return [];
+      query = query.where('entity_id', 'in', filter.entityIds);
+    }
+    if (filter.jurisdiction || filter.state) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('sanctions_proposal_targets as t')
+            .select('t.proposal_id')
+            .whereRef('t.proposal_id', '=', 'sanctions_proposals.id')
+            .$if(Boolean(filter.jurisdiction), (q) => q.where('t.jurisdiction', '=', filter.jurisdiction!))
+            .$if(Boolean(filter.state), (q) => q.where('t.state', '=', filter.state!)),
+        ),
+      );
+    }
+    return query.execute();
+  }
+
+  async targets(
+    executor: SanctionsTrx | Kysely<SanctionsTables>,
+    proposalIds: string[],
+  ): Promise<TargetRow[]> {
+    if (proposalIds.length === 0) return [];
+    return executor
+      .selectFrom('sanctions_proposal_targets')
+      .selectAll()
+      .where('proposal_id', 'in', proposalIds)
+      .orderBy('jurisdiction')
+      .execute();
+  }
+
+  async insertTarget(
+    trx: SanctionsTrx,
+    proposalId: string,
+    jurisdiction: string,
+    programme: string,
+  ): Promise<void> {
+    await trx
+      .insertInto('sanctions_proposal_targets')
+      .values({ proposal_id: proposalId, jurisdiction, programme, state: 'draft' })
+      .execute();
+  }
+
+  async setTarget(
+    trx: SanctionsTrx,
+    proposalId: string,
+    jurisdiction: string,
+    values: { state?: string; programme?: string },
+  ): Promise<void> {
+    await trx
+      .updateTable('sanctions_proposal_targets')
+      .set({ ...values, ...(values.state ? { state_changed_at: sql`now()` } : {}) })
+      .where('proposal_id', '=', proposalId)
+      .where('jurisdiction', '=', jurisdiction)
+      .execute();
+  }
+
+  async deleteTarget(trx: SanctionsTrx, proposalId: string, jurisdiction: string): Promise<void> {
+    await trx
+      .deleteFrom('sanctions_proposal_targets')
+      .where('proposal_id', '=', proposalId)
+      .where('jurisdiction', '=', jurisdiction)
+      .execute();
+  }
+
+  async insertEvent(trx: SanctionsTrx, row: SanctionsTables['sanctions_proposal_events']): Promise<void> {
+    await trx.insertInto('sanctions_proposal_events').values(row).execute();
+  }
+
+  async events(proposalId: string): Promise<EventRow[]> {
+    return this.db
+      .selectFrom('sanctions_proposal_events')
+      .selectAll()
+      .where('proposal_id', '=', proposalId)
+      .orderBy('at')
+      .execute();
   }
 }

@@ -1,0 +1,198 @@
+/**
+ * Listing proposals over the API, on PGlite and PostgreSQL: started from a registry entity, reasons
+ * linked to evidence, the four-eyes refusals (author, unlinked statement, stale version, analyst),
+ * edits voiding approvals, and the per-jurisdiction path to submitted and listed.
+ */
+import { Readable } from 'node:stream';
+import { beforeAll, expect, it } from 'vitest';
+import { type Client, loggedInClient, useTestApp } from '../../test/support/app.js';
+import { describeEachDatabase } from '../../test/support/databases.js';
+import type { Principal } from '../platform/auth/model.js';
+
+const system: Principal = { type: 'system', label: 'test' };
+
+describeEachDatabase('sanctions proposals', (ctx) => {
+  const t = useTestApp(ctx);
+  let analyst: Client;
+  let reviewer: Client;
+  let reviewer2: Client;
+  let itemId: string;
+  let sha256: string;
+  const entityId = 'prop-person-1';
+
+  beforeAll(async () => {
+    analyst = await loggedInClient(t, 'analyst');
+    reviewer = await loggedInClient(t, 'reviewer');
+    reviewer2 = await loggedInClient(t, 'reviewer');
+    const registry = t.runtime.areas.registry.service;
+    const dataset = await registry.createDataset(system, {
+      name: 'prop-officials',
+      title: 'Officials',
+      restricted: false,
+    });
+    await registry.importStream(
+      system,
+      dataset.id,
+      Readable.from([
+        `${JSON.stringify({
+          id: entityId,
+          schema: 'Person',
+          properties: {
+            name: ['Ihar Zhauranka', 'Ігар Жаўранка', 'Игорь Жаворонок'],
+            birthDate: ['1978-04-17'],
+            gender: ['male'],
+            nationality: ['by'],
+            position: ['Commander of a special police unit'],
+          },
+        })}\n`,
+      ]),
+    );
+    const stored = await t.runtime.areas.evidence.intake({
+      stream: Readable.from([Buffer.from('synthetic witness statement')]),
+      fileName: 'statement.txt',
+      channel: 'cli',
+      actor: system,
+    });
+    itemId = stored.itemId;
+    sha256 = stored.sha256;
+  });
+
+  it('goes from a registry entity to approved, submitted and listed with two officers; refusals on the way', async () => {
+    let response = await analyst.request('POST', '/api/sanctions/proposals', {
+      entityId,
+      targets: [
+        { jurisdiction: 'EU', programme: 'BLR' },
+        { jurisdiction: 'US', programme: 'BELARUS-EO14038' },
+      ],
+    });
+    expect(response.status, JSON.stringify(response.json)).toBe(200);
+    let proposal = response.json.proposal;
+    expect(proposal.reference).toMatch(/^SVD-\d{4}$/);
+    expect(proposal.content.identity).toMatchObject({
+      nameLatin: 'Ihar Zhauranka',
+      nameBelarusian: 'Ігар Жаўранка',
+      nameRussian: 'Игорь Жаворонок',
+      birthDate: '1978-04-17',
+      gender: 'male',
+      citizenship: ['by'],
+    });
+    expect(proposal.completeness.score).toBeGreaterThan(0.4);
+    expect(proposal.targets.map((x: { state: string }) => x.state)).toEqual(['draft', 'draft']);
+    const id = proposal.id;
+
+    // A statement without a link, and a link to something that does not exist.
+    const content = structuredClone(proposal.content);
+    content.reasons = [{ text: 'Commanded the unit that detained protesters on 9 August 2020.', links: [] }];
+    response = await analyst.request('PUT', `/api/sanctions/proposals/${id}`, { content });
+    expect(response.status).toBe(200);
+    content.reasons[0].links = [{ kind: 'evidence', ref: '00000000-0000-4000-8000-000000000000' }];
+    response = await analyst.request('PUT', `/api/sanctions/proposals/${id}`, { content });
+    expect(response.json.error.code).toBe('SVD_SANCTIONS_LINK_UNKNOWN');
+
+    response = await analyst.request('POST', `/api/sanctions/proposals/${id}/review-request`);
+    proposal = response.json.proposal;
+    expect(proposal.targets.map((x: { state: string }) => x.state)).toEqual(['in_review', 'in_review']);
+    response = await reviewer.request('POST', `/api/sanctions/proposals/${id}/approve`, {
+      contentHash: proposal.contentHash,
+    });
+    expect(response.json.error.code).toBe('SVD_SANCTIONS_REASON_UNLINKED');
+
+    content.reasons[0].links = [{ kind: 'evidence', ref: itemId }];
+    response = await analyst.request('PUT', `/api/sanctions/proposals/${id}`, {
+      content,
+      expectedHash: proposal.contentHash,
+    });
+    proposal = response.json.proposal;
+    expect(proposal.content.reasons[0].links[0]).toMatchObject({
+      kind: 'evidence',
+      ref: itemId,
+      sha256,
+      label: 'statement.txt',
+    });
+    // The edit sent the jurisdictions back to draft.
+    expect(proposal.targets.map((x: { state: string }) => x.state)).toEqual(['draft', 'draft']);
+    proposal = (await analyst.request('POST', `/api/sanctions/proposals/${id}/review-request`)).json.proposal;
+
+    // Four eyes: an analyst may not approve, the author may not, a stale version may not be approved.
+    response = await analyst.request('POST', `/api/sanctions/proposals/${id}/approve`, {
+      contentHash: proposal.contentHash,
+    });
+    expect(response.status).toBe(404);
+    const admin = await loggedInClient(t, 'admin');
+    const adminEdit = structuredClone(proposal.content);
+    adminEdit.exculpatory = 'No information found that he objected to orders.';
+    proposal = (await admin.request('PUT', `/api/sanctions/proposals/${id}`, { content: adminEdit })).json
+      .proposal;
+    proposal = (await analyst.request('POST', `/api/sanctions/proposals/${id}/review-request`)).json.proposal;
+    response = await admin.request('POST', `/api/sanctions/proposals/${id}/approve`, {
+      contentHash: proposal.contentHash,
+    });
+    expect(response.json.error.code).toBe('SVD_REVIEW_SELF_APPROVAL');
+    response = await reviewer.request('POST', `/api/sanctions/proposals/${id}/approve`, {
+      contentHash: '0'.repeat(64),
+    });
+    expect(response.json.error.code).toBe('SVD_REVIEW_STALE');
+
+    // Submitting before approval is refused.
+    response = await analyst.request('POST', `/api/sanctions/proposals/${id}/transitions`, {
+      jurisdiction: 'EU',
+      to: 'submitted',
+    });
+    expect(response.json.error.code).toBe('SVD_SANCTIONS_PROPOSAL_STATE');
+
+    response = await reviewer.request('POST', `/api/sanctions/proposals/${id}/approve`, {
+      contentHash: proposal.contentHash,
+    });
+    expect(response.status, JSON.stringify(response.json)).toBe(200);
+    proposal = response.json.proposal;
+    expect(proposal.targets.map((x: { state: string }) => x.state)).toEqual(['approved', 'approved']);
+
+    // An edit voids the approval; a second reviewer approves the new version.
+    const later = structuredClone(proposal.content);
+    later.identity.unit = 'Special police unit (invented)';
+    proposal = (await analyst.request('PUT', `/api/sanctions/proposals/${id}`, { content: later })).json
+      .proposal;
+    expect(proposal.targets.map((x: { state: string }) => x.state)).toEqual(['draft', 'draft']);
+    const review = (await reviewer.request('GET', `/api/sanctions/proposals/${id}/review`)).json.review;
+    expect(review.approved).toBe(false);
+    expect(review.history.find((d: { voidedAt: string | null }) => d.voidedAt)).toBeTruthy();
+    proposal = (await analyst.request('POST', `/api/sanctions/proposals/${id}/review-request`)).json.proposal;
+    proposal = (
+      await reviewer2.request('POST', `/api/sanctions/proposals/${id}/approve`, {
+        contentHash: proposal.contentHash,
+      })
+    ).json.proposal;
+    expect(proposal.targets.map((x: { state: string }) => x.state)).toEqual(['approved', 'approved']);
+
+    response = await analyst.request('POST', `/api/sanctions/proposals/${id}/transitions`, {
+      jurisdiction: 'EU',
+      to: 'submitted',
+      date: '2026-11-20',
+      note: 'Sent to the Council working party',
+    });
+    expect(response.status, JSON.stringify(response.json)).toBe(200);
+    response = await analyst.request('POST', `/api/sanctions/proposals/${id}/transitions`, {
+      jurisdiction: 'EU',
+      to: 'listed',
+      date: '2026-12-01',
+    });
+    proposal = response.json.proposal;
+    expect(proposal.targets).toMatchObject([
+      { jurisdiction: 'EU', state: 'listed' },
+      { jurisdiction: 'US', state: 'approved' },
+    ]);
+    const events = (await analyst.request('GET', `/api/sanctions/proposals/${id}/events`)).json.items;
+    expect(
+      events
+        .filter((e: { jurisdiction: string }) => e.jurisdiction === 'EU')
+        .map((e: { toState: string }) => e.toState),
+    ).toContain('submitted');
+    expect(events.find((e: { toState: string }) => e.toState === 'listed')).toMatchObject({
+      date: '2026-12-01',
+    });
+
+    const listed = (await analyst.request('GET', '/api/sanctions/proposals?jurisdiction=EU&state=listed'))
+      .json.items;
+    expect(listed.map((p: { id: string }) => p.id)).toEqual([id]);
+  });
+});
