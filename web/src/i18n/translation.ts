@@ -14,6 +14,7 @@ import type common from './be/common.json';
 import type errors from './be/errors.json';
 import type evidence from './be/evidence.json';
 import type evidenceTools from './be/evidenceTools.json';
+import type ftm from './be/ftm.json';
 import type home from './be/home.json';
 import type incidents from './be/incidents.json';
 import type jobs from './be/jobs.json';
@@ -50,6 +51,7 @@ export interface Translation {
   screening: typeof screening;
   collections: typeof collections;
   evidenceTools: typeof evidenceTools;
+  ftm: typeof ftm;
   search: typeof search;
   bot: typeof bot;
 }

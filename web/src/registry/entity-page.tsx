@@ -33,6 +33,7 @@ import { OccurredAt } from '../incidents/occurred-at.js';
 import { registryApi } from './api.js';
 import { AccessBadge } from './datasets-page.js';
 import { useSchemaLabel } from './entities-page.js';
+import { useFtmLabels } from './ftm-labels.js';
 import type { Entity, EntityDetail, NameGroup, Related } from './types.js';
 
 const FACTS = [
@@ -72,6 +73,7 @@ function groupLabel(group: NameGroup): string {
 
 function Names({ groups }: { groups: NameGroup[] }) {
   const { t } = useTranslation();
+  const ftm = useFtmLabels();
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
       {groups.map((group) => (
@@ -92,8 +94,8 @@ function Names({ groups }: { groups: NameGroup[] }) {
                 {name.value}
               </Text>
               {name.property !== 'name' ? (
-                <Text size="xs" c="dimmed" ff="monospace">
-                  {name.property}
+                <Text size="xs" c="dimmed">
+                  {ftm.label(name.property)}
                 </Text>
               ) : null}
             </Group>
@@ -152,6 +154,7 @@ function Positions({ items }: { items: Related[] }) {
 
 function Links({ items, empty }: { items: Related[]; empty?: string }) {
   const words = usePeriodWords();
+  const ftm = useFtmLabels();
   if (items.length === 0)
     return empty ? (
       <Text size="sm" c="dimmed">
@@ -169,10 +172,10 @@ function Links({ items, empty }: { items: Related[]; empty?: string }) {
             .filter(([key]) => !['holder', 'entity', 'member', 'organization', 'post'].includes(key))
             .map(([key, values]) => (
               <Text key={key} size="sm">
-                <Text span size="xs" c="dimmed" ff="monospace">
-                  {key}:
+                <Text span size="xs" c="dimmed">
+                  {ftm.label(key)}:
                 </Text>{' '}
-                {values.join('; ')}
+                {values.map((value) => ftm.value(key, value)).join('; ')}
               </Text>
             ))}
           {others.map((other) => (
@@ -310,6 +313,7 @@ export function EntityPage() {
   const { id = '' } = useParams();
   const { user } = useSession();
   const schemaLabel = useSchemaLabel();
+  const ftm = useFtmLabels();
   const detail = useQuery({ queryKey: ['registry', 'entity', id], queryFn: () => registryApi.entity(id) });
   const canEdit = user?.role === 'admin' || user?.role === 'analyst';
 
@@ -351,10 +355,12 @@ export function EntityPage() {
                 <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
                   {facts.map((key) => (
                     <Stack key={key} gap={0}>
-                      <Text size="xs" c="dimmed" ff="monospace">
-                        {key}
+                      <Text size="xs" c="dimmed">
+                        {ftm.label(key)}
                       </Text>
-                      <Text size="sm">{entity.properties[key]!.join('; ')}</Text>
+                      <Text size="sm">
+                        {entity.properties[key]!.map((value) => ftm.value(key, value)).join('; ')}
+                      </Text>
                     </Stack>
                   ))}
                 </SimpleGrid>
@@ -419,14 +425,18 @@ export function EntityPage() {
                   {Object.entries(entity.properties).map(([key, values]) => (
                     <Table.Tr key={key}>
                       <Table.Td>
-                        <Text size="xs" ff="monospace" c="dimmed">
-                          {key}
+                        <Text size="xs" c="dimmed" title={key}>
+                          {ftm.label(key)}
                         </Text>
                       </Table.Td>
                       <Table.Td>
                         {values.map((value) => (
-                          <Text key={value} size="sm">
-                            {value}
+                          <Text
+                            key={value}
+                            size="sm"
+                            title={ftm.value(key, value) !== value ? value : undefined}
+                          >
+                            {ftm.value(key, value)}
                           </Text>
                         ))}
                       </Table.Td>
