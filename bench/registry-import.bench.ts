@@ -13,7 +13,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/platform/config.js';
-import { splitLines } from '../src/registry/lines.js';
+import { splitLines } from '../src/platform/lines.js';
 import { demoEntities } from '../src/registry/seed.js';
 import { validateEntity } from '../src/registry/validate.js';
 import { openRuntime } from '../src/runtime.js';

@@ -10,7 +10,7 @@ import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
 import { AppError } from '../platform/errors.js';
 import { getSchema, propertiesOfType } from './ftm-schema.js';
-import { type Line, splitLines } from './lines.js';
+import { type Line, splitLines } from '../platform/lines.js';
 import type {
   CreateDatasetRequest,
   CreateEntityRequest,
