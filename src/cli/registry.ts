@@ -7,52 +7,14 @@
  * Exit codes of `import`: 0 all lines imported or unchanged, 2 done but some lines rejected (see the
  * rejects file), 1 the import could not run (missing file, unknown dataset, ...).
  */
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../platform/errors.js';
 import type { Reject } from '../registry/model.js';
+import { atomicWriter } from './atomic-writer.js';
 import { cliPrincipal, configFrom, progress, withRuntime } from './context.js';
-
-/** Writes to a temporary name next to `target`; `commit` fsyncs and renames, `abort` removes it. */
-async function atomicWriter(target: string) {
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-  const stream = createWriteStream(temp, { mode: 0o600 });
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
-  let failed: Error | undefined;
-  stream.on('error', (error) => {
-    failed = error;
-  });
-  const write = (text: string) =>
-    new Promise<void>((resolve, reject) => {
-      if (failed) return reject(failed);
-      if (stream.write(text)) resolve();
-      else stream.once('drain', resolve);
-    });
-  const close = () => new Promise<void>((resolve) => stream.end(resolve));
-  return {
-    write,
-    async commit() {
-      await close();
-      if (failed) throw failed;
-      const handle = await open(temp, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, target);
-    },
-    async abort() {
-      await close();
-      await rm(temp, { force: true });
-    },
-  };
-}
 
 export function register(program: Command): void {
   program
