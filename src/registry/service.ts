@@ -9,8 +9,8 @@ import type { AccessService } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
 import { AppError } from '../platform/errors.js';
-import { getSchema, propertiesOfType } from './ftm-schema.js';
 import { type Line, splitLines } from '../platform/lines.js';
+import { getSchema, propertiesOfType } from './ftm-schema.js';
 import type {
   CreateDatasetRequest,
   CreateEntityRequest,
@@ -709,6 +709,22 @@ export class RegistryService {
       cursor = Number(rows[rows.length - 1]!.change_seq);
       if (rows.length < batchSize) return;
     }
+  }
+
+  /**
+   * A dataset's entities in id order, a page after `afterId`: live ones, or with `sinceSeq` those changed
+   * after it, tombstones included (marked `deleted`). No compartment check: for internal readers.
+   */
+  async scanDataset(
+    datasetId: string,
+    options: { afterId?: string; sinceSeq?: number; limit: number },
+  ): Promise<IndexEntity[]> {
+    return (await this.store.scanDataset(datasetId, options)).map(toIndexEntity);
+  }
+
+  /** The registry's highest change sequence value so far. */
+  lastChangeSeq(): Promise<number> {
+    return this.store.lastChangeSeq();
   }
 
   /** Entities by id, tombstones included (marked `deleted`). */

@@ -370,6 +370,35 @@ export class RegistryStore {
     return (await query.execute()).map(toEntityRow);
   }
 
+  /**
+   * A page of a dataset's entities ordered by id after `afterId`: live ones, or with `sinceSeq` every one
+   * changed after that sequence value, tombstones included (cross-referencing reads datasets this way).
+   */
+  async scanDataset(
+    datasetId: string,
+    options: { afterId?: string | undefined; sinceSeq?: number | undefined; limit: number },
+  ): Promise<EntityRow[]> {
+    let query = this.db
+      .selectFrom('registry_entities')
+      .selectAll()
+      .where('dataset_id', '=', datasetId)
+      .orderBy('id')
+      .limit(options.limit);
+    if (options.afterId !== undefined) query = query.where('id', '>', options.afterId);
+    if (options.sinceSeq !== undefined) query = query.where('change_seq', '>', options.sinceSeq);
+    else query = query.where('deleted_at', 'is', null);
+    return (await query.execute()).map(toEntityRow);
+  }
+
+  /** The highest change sequence value written so far (0 for an empty registry). */
+  async lastChangeSeq(): Promise<number> {
+    const row = await this.db
+      .selectFrom('registry_entities')
+      .select((eb) => eb.fn.max('change_seq').as('seq'))
+      .executeTakeFirst();
+    return Number(row?.seq ?? 0);
+  }
+
   /** A page of a dataset's live entities ordered by id (export). */
   async exportPage(datasetId: string, afterId: string | null, limit: number): Promise<EntityRow[]> {
     let query = this.db
