@@ -15,6 +15,7 @@ import type { Platform } from './platform/platform.js';
 import { createRegistry, validateEntity } from './registry/index.js';
 import { createSanctions } from './sanctions/index.js';
 import { createScreening } from './screening/index.js';
+import { createXref } from './xref/index.js';
 
 export interface AreaHooks {
   routes?: (app: App) => Promise<void> | void;
@@ -45,10 +46,12 @@ export async function createAreas(platform: Platform) {
       incident: async (principal, id) => ({ label: (await evidence.service.incident(principal, id)).title }),
     },
   });
+  const xref = createXref(platform, { registry: registry.service, matcher: screening.matcher });
   return {
     evidence,
     registry,
     screening,
+    xref,
     bot: await createBot(platform, { evidence }),
     sanctions,
   } satisfies Record<string, AreaHooks>;

@@ -8,6 +8,7 @@ import { platformCommands } from './platform-commands.js';
 import { register as registryCommands } from './registry.js';
 import { register as sanctionsCommands } from './sanctions.js';
 import { register as screeningCommands } from './screening.js';
+import { register as xrefCommands } from './xref.js';
 
 const program = new Command('sviedka')
   .description('Sviedka: evidence, registry, screening and outreach for human-rights accountability')
@@ -24,6 +25,7 @@ for (const register of [
   evidenceCommands,
   registryCommands,
   screeningCommands,
+  xrefCommands,
   registerBot,
   sanctionsCommands,
 ])

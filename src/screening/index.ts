@@ -30,6 +30,15 @@ export function createScreening(
   return {
     service,
     routes: screeningRoutes(service),
+    /** The matcher cross-referencing runs on: the same index and scorer as every screen. */
+    matcher: {
+      refresh: () => service.fresh(),
+      candidates: (
+        entity: { id: string; schema: string; properties: Record<string, string[]> },
+        datasets: readonly string[],
+        limit: number,
+      ) => service.screenEntity(entity, datasets, limit),
+    },
     start: () => service.start(),
     stop: () => service.stop(),
   };

@@ -11,7 +11,7 @@ import { AppError } from '../platform/errors.js';
 import type { BulkRecord, BulkWriter } from './bulk.js';
 import { CandidateIndex, type CandidateSource, type IndexEntity } from './candidate-index.js';
 import { parseDate } from './dates.js';
-import { type EngineAnswer, screenQuery } from './engine.js';
+import { type EngineAnswer, type EngineResult, screenQuery } from './engine.js';
 import { MAX_QUERIES, type MatchResponseItem, type MatchResult } from './model.js';
 import { type PreparedQuery, prepareName, prepareQuery, type QueryError } from './query.js';
 
@@ -100,7 +100,7 @@ export class ScreeningService {
   }
 
   /** Ready for queries: built, and fresh as of now (one cheap keyset query when nothing changed). */
-  async #fresh(): Promise<void> {
+  async fresh(): Promise<void> {
     await this.ensureIndex();
     await this.refresh();
   }
@@ -146,6 +146,27 @@ export class ScreeningService {
     return { prepared, error: null, answer };
   }
 
+  /**
+   * Screens a stored entity against other records (cross-referencing): its names, birth dates and
+   * identifiers are the query, the entity itself is excluded, every candidate is kept down to score 0.
+   * Null when the entity cannot be screened (a schema screening does not match, no usable name).
+   */
+  screenEntity(
+    entity: { id: string; schema: string; properties: Record<string, string[]> },
+    datasets: readonly string[],
+    limit: number,
+  ): EngineResult[] | null {
+    // Queries carry at most 50 values a property; a stored record may have more (the first ones count).
+    const properties: Record<string, string[]> = {};
+    for (const [key, values] of Object.entries(entity.properties)) properties[key] = values.slice(0, 50);
+    const screened = this.screenOne({ schema: entity.schema, properties }, datasets, {
+      threshold: 0,
+      limit,
+      excludeEntityIds: [entity.id],
+    });
+    return screened.answer?.results ?? null;
+  }
+
   /** Result objects in yente's shape, with captions and properties from the registry. */
   async results(answers: Array<EngineAnswer | null>): Promise<Array<MatchResult[]>> {
     const ids = [...new Set(answers.flatMap((a) => a?.results.map((r) => r.id) ?? []))];
@@ -177,7 +198,7 @@ export class ScreeningService {
   ): Promise<{ responses: Record<string, MatchResponseItem>; limit: number; threshold: number }> {
     const keys = Object.keys(queries);
     if (keys.length > MAX_QUERIES) throw new AppError('SVD_SCREENING_TOO_MANY_QUERIES');
-    await this.#fresh();
+    await this.fresh();
     const datasets = await this.datasetsFor(principal, params.datasets);
     const screened = keys.map((key) => this.screenOne(queries[key], datasets, params));
     const results = await this.results(screened.map((s) => s.answer));
@@ -240,7 +261,7 @@ export class ScreeningService {
     }
     if (dates.length > 0) properties.birthDate = dates;
     if (ids.length > 0) properties.idNumber = ids;
-    await this.#fresh();
+    await this.fresh();
     const datasets = await this.datasetsFor(principal, requested);
     // A birth date only makes sense for persons.
     const schema = dates.length > 0 ? 'Person' : 'LegalEntity';

@@ -1,0 +1,118 @@
+/**
+ * Commands of cross-referencing:
+ *   sviedka xref decide LEFT RIGHT positive|negative|unsure [--reason TEXT]
+ *   sviedka resolver export [--out FILE]     judgements as nomenklatura resolver lines
+ *   sviedka resolver import FILE             exit 2 when some lines were rejected (reported with numbers)
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { AppError } from '../platform/errors.js';
+import { atomicWriter } from './atomic-writer.js';
+import { cliPrincipal, configFrom, progress, withRuntime } from './context.js';
+
+export function register(program: Command): void {
+  const xref = program
+    .command('xref')
+    .description('cross-referencing: find and decide the same person across datasets');
+  xref
+    .command('decide')
+    .description('judge two entities (or clusters): positive = same, negative = different, unsure')
+    .argument('<left>', 'entity or cluster id')
+    .argument('<right>', 'entity or cluster id')
+    .argument('<judgement>', 'positive, negative or unsure')
+    .option('--reason <text>', 'why (kept with the decision and in the audit log)')
+    .action(
+      async (left: string, right: string, judgement: string, opts: { reason?: string }, command: Command) => {
+        if (!['positive', 'negative', 'unsure'].includes(judgement))
+          throw new AppError('SVD_XREF_BAD_JUDGEMENT');
+        await withRuntime(configFrom(command), async (runtime) => {
+          const outcome = await runtime.areas.xref.decisions.decide(cliPrincipal(), {
+            left,
+            right,
+            judgement,
+            reason: opts.reason ?? null,
+          });
+          if (!outcome.applied)
+            process.stdout.write(`${left} ${right}: already ${judgement}, nothing changed\n`);
+          else if (judgement === 'positive')
+            process.stdout.write(`${left} ${right}: positive, cluster ${outcome.left}\n`);
+          else process.stdout.write(`${left} ${right}: ${judgement} (${outcome.left} / ${outcome.right})\n`);
+        });
+      },
+    );
+
+  const resolver = program
+    .command('resolver')
+    .description("the resolver's judgements as files (nomenklatura format)");
+  resolver
+    .command('export')
+    .description(
+      'write every live judgement as JSON lines [target, source, judgement, score, user, created_at]',
+    )
+    .option('--out <file>', 'output file (default: standard output)')
+    .action(async (opts: { out?: string }, command: Command) => {
+      await withRuntime(configFrom(command), async (runtime) => {
+        const lines = runtime.areas.xref.decisions.exportLines(cliPrincipal());
+        if (!opts.out) {
+          for await (const chunk of lines)
+            if (!process.stdout.write(chunk))
+              await new Promise((resolve) => process.stdout.once('drain', resolve));
+          return;
+        }
+        const out = await atomicWriter(opts.out);
+        let written = 0;
+        try {
+          for await (const chunk of lines) {
+            await out.write(chunk);
+            written += chunk.split('\n').length - 1;
+          }
+        } catch (error) {
+          await out.abort();
+          throw error;
+        }
+        await out.commit();
+        process.stderr.write(`Exported ${written} judgements to ${opts.out}\n`);
+      });
+    });
+
+  resolver
+    .command('import')
+    .description('import judgements (nomenklatura resolver lines); never replaces a decision already made')
+    .argument('<file>', 'JSON lines file')
+    .action(async (file: string, _opts: unknown, command: Command) => {
+      if (!existsSync(file) || !statSync(file).isFile())
+        throw new AppError('SVD_XREF_IMPORT_FILE', { message: `No such file: ${file}` });
+      const size = statSync(file).size;
+      const exitCode = await withRuntime(configFrom(command), async (runtime) => {
+        const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+        let bytes = 0;
+        stream.on('data', (chunk) => {
+          bytes += chunk.length;
+        });
+        const bar = progress(`Importing ${path.basename(file)}`, size);
+        const rejects: string[] = [];
+        let summary: Awaited<ReturnType<typeof runtime.areas.xref.decisions.importLines>>;
+        try {
+          summary = await runtime.areas.xref.decisions.importLines(cliPrincipal(), stream, {
+            fileName: path.basename(file),
+            onReject: (r) => {
+              if (rejects.length < 1000) rejects.push(`line ${r.line}: ${r.reason}`);
+            },
+            onProgress: () => bar.update(bytes),
+          });
+        } finally {
+          bar.update(size);
+          bar.stop();
+        }
+        for (const line of rejects) process.stderr.write(`${path.basename(file)}: ${line}\n`);
+        if (summary.rejected > rejects.length)
+          process.stderr.write(`… and ${summary.rejected - rejects.length} more rejected lines\n`);
+        process.stdout.write(
+          `Imported ${summary.applied} judgements; ${summary.alreadyDecided} already decided, ${summary.skipped} skipped (suggestions or deleted), ${summary.rejected} rejected.\n`,
+        );
+        return summary.rejected > 0 ? 2 : 0;
+      });
+      process.exitCode = exitCode;
+    });
+}

@@ -1,0 +1,282 @@
+/**
+ * Decisions as people and files make them: a person's judgement of a pair (authorized on both entities,
+ * audited), undo and split, and the export and import of judgement files (nomenklatura's format).
+ */
+import type { AuditService } from '../platform/audit/service.js';
+import type { Principal } from '../platform/auth/model.js';
+import { actorOf } from '../platform/auth/service.js';
+import { AppError } from '../platform/errors.js';
+import { splitLines } from '../platform/lines.js';
+import { formatJudgementLine, parseJudgementLine } from './ijson.js';
+import { isClusterId } from './judgement.js';
+import {
+  type ClusterView,
+  type DecisionView,
+  type EntitySummary,
+  type Judgement,
+  judgementSchema,
+} from './model.js';
+import type { XrefRegistry } from './ports.js';
+import { type Decision, type DecisionOutcome, edgeUser, type ResolverService } from './resolver.js';
+import type { EdgeRow } from './store.js';
+
+export interface ImportSummary {
+  lines: number;
+  applied: number;
+  /** Pairs something already decided (a person's decision is never replaced by a file). */
+  alreadyDecided: number;
+  /** Suggestions and deleted edges in the file. */
+  skipped: number;
+  rejected: number;
+}
+
+export interface ImportReject {
+  line: number;
+  reason: string;
+}
+
+const IMPORT_BATCH = 500;
+
+export class DecisionService {
+  constructor(
+    readonly resolver: ResolverService,
+    private readonly registry: XrefRegistry,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Ids a principal may act on: each must be a live entity (or a cluster, standing for its members) in a
+   * dataset the principal may see. Anything else is "not found"; a denial is audited.
+   */
+  async requireVisible(principal: Principal, ids: string[], action: string): Promise<Map<string, string>> {
+    const resolved = new Map<string, string>();
+    const clusters = await this.resolver.clustersOf(ids.filter(isClusterId));
+    for (const id of ids) resolved.set(id, isClusterId(id) ? (clusters.get(id)?.members[0] ?? id) : id);
+    const entities = await this.registry.getEntitiesByIds([...new Set(resolved.values())]);
+    const visible = await this.registry.visibleDatasetIds(principal);
+    for (const id of ids) {
+      const entity = entities.get(resolved.get(id)!);
+      if (!entity || entity.deleted)
+        throw new AppError('SVD_HTTP_NOT_FOUND', { message: `Not found: ${id.slice(0, 200)}` });
+      if (visible !== 'all' && !visible.includes(entity.datasetId)) {
+        await this.audit.record({
+          actor: actorOf(principal),
+          action,
+          outcome: 'denied',
+          target: { type: 'entity', id: entity.id },
+        });
+        throw new AppError('SVD_HTTP_NOT_FOUND', { message: `Not found: ${id.slice(0, 200)}` });
+      }
+    }
+    return resolved;
+  }
+
+  /** A person's judgement of two entities (or clusters). */
+  async decide(
+    principal: Principal,
+    input: { left: string; right: string; judgement: string; reason?: string | null },
+  ): Promise<DecisionOutcome> {
+    const judgement = judgementSchema.safeParse(input.judgement);
+    if (!judgement.success) throw new AppError('SVD_XREF_BAD_JUDGEMENT');
+    if (input.left === input.right) throw new AppError('SVD_XREF_SELF_PAIR');
+    const ids = await this.requireVisible(principal, [input.left, input.right], 'xref.decide');
+    const left = ids.get(input.left)!;
+    const right = ids.get(input.right)!;
+    if (left === right) throw new AppError('SVD_XREF_SELF_PAIR');
+    const reason = input.reason?.trim() ? input.reason.trim().slice(0, 2000) : null;
+    return this.resolver.decide(
+      {
+        left,
+        right,
+        judgement: judgement.data as Judgement,
+        method: 'human',
+        reason,
+        ...edgeUser(principal),
+      },
+      { principal },
+    );
+  }
+
+  /** Takes an entity out of its cluster (the cluster page's split), for a reason. */
+  async split(principal: Principal, clusterId: string, entityId: string, reason: string) {
+    await this.requireVisible(principal, [entityId], 'xref.split');
+    return this.resolver.split(principal, clusterId, entityId, reason.trim().slice(0, 2000));
+  }
+
+  /** Undoes one of the principal's own decisions. */
+  undo(principal: Principal, edgeId: number) {
+    return this.resolver.undo(principal, edgeId);
+  }
+
+  /** Summaries of the live entities among `ids` that the principal may see (others are left out). */
+  async summaries(principal: Principal, ids: readonly string[]): Promise<Map<string, EntitySummary>> {
+    const out = new Map<string, EntitySummary>();
+    if (ids.length === 0) return out;
+    const [entities, visible, datasets] = await Promise.all([
+      this.registry.getEntitiesByIds([...new Set(ids)]),
+      this.registry.visibleDatasetIds(principal),
+      this.registry.listDatasets(),
+    ]);
+    const names = new Map(datasets.map((d) => [d.id, d.name]));
+    for (const entity of entities.values()) {
+      if (entity.deleted || (visible !== 'all' && !visible.includes(entity.datasetId))) continue;
+      out.set(entity.id, {
+        id: entity.id,
+        schema: entity.schema,
+        caption: entity.caption,
+        datasetId: entity.datasetId,
+        dataset: names.get(entity.datasetId) ?? entity.datasetId,
+      });
+    }
+    return out;
+  }
+
+  /** Decisions whose both sides the principal may see, as the web app shows them. */
+  async views(principal: Principal, edges: EdgeRow[]): Promise<DecisionView[]> {
+    const summaries = await this.summaries(
+      principal,
+      edges.flatMap((e) => [e.source, e.target]),
+    );
+    const me = edgeUser(principal);
+    return edges.flatMap((edge) => {
+      const left = summaries.get(edge.target);
+      const right = summaries.get(edge.source);
+      if (!left || !right) return [];
+      return [
+        {
+          id: edge.id,
+          judgement: edge.judgement,
+          method: edge.method,
+          user: edge.user_label,
+          reason: edge.reason,
+          createdAt: new Date(edge.created_at).toISOString(),
+          mine: edge.method === 'human' && edge.user_label === me.userLabel && edge.user_id === me.userId,
+          left,
+          right,
+        },
+      ];
+    });
+  }
+
+  /** The principal's recent decisions (or everyone's), newest first. */
+  async recent(principal: Principal, options: { mine: boolean; limit: number }): Promise<DecisionView[]> {
+    const me = edgeUser(principal);
+    const edges = await this.resolver.recent({
+      ...(options.mine && me.userId ? { userId: me.userId } : {}),
+      limit: options.limit,
+    });
+    return this.views(principal, edges);
+  }
+
+  /**
+   * A cluster as its page shows it: the members the principal may see, the decisions between them and
+   * the lineage. An entity id shows the cluster it is in. Not found when no member is visible.
+   */
+  async clusterView(principal: Principal, id: string): Promise<ClusterView> {
+    let info = isClusterId(id) ? await this.resolver.clusterInfo(id) : null;
+    if (!info) {
+      const cluster = await this.resolver.clusterOf(id);
+      if (cluster.id !== id) info = await this.resolver.clusterInfo(cluster.id);
+    }
+    if (!info) throw new AppError('SVD_HTTP_NOT_FOUND');
+    const summaries = await this.summaries(principal, info.members);
+    if (summaries.size === 0) throw new AppError('SVD_HTTP_NOT_FOUND');
+    const edges = await this.resolver.edgesAmong(info.members);
+    return {
+      id: info.id,
+      current: info.current,
+      retiredAs: info.retiredAs as ClusterView['retiredAs'],
+      members: info.members.flatMap((m) => summaries.get(m) ?? []),
+      lineage: info.lineage,
+      decisions: await this.views(
+        principal,
+        edges.sort((a, b) => b.id - a.id),
+      ),
+    };
+  }
+
+  /** Every live decision as nomenklatura resolver lines, oldest first. The export is audited. */
+  async *exportLines(principal: Principal): AsyncGenerator<string> {
+    await this.audit.record({ actor: actorOf(principal), action: 'xref.export' });
+    for await (const page of this.resolver.liveEdges()) {
+      let chunk = '';
+      for (const edge of page)
+        chunk += formatJudgementLine({
+          target: edge.target,
+          source: edge.source,
+          judgement: edge.judgement,
+          score: edge.score,
+          user: edge.user_label,
+          createdAt: new Date(edge.created_at),
+        });
+      yield chunk;
+    }
+  }
+
+  /**
+   * Imports a judgements file (method `import`): lines are applied in batches; a malformed line is
+   * reported with its number and the rest is imported. Imported decisions never replace or contradict
+   * a decision already made.
+   */
+  async importLines(
+    principal: Principal,
+    source: AsyncIterable<Uint8Array | string>,
+    options: {
+      fileName?: string;
+      onReject?: (reject: ImportReject) => void;
+      onProgress?: (lines: number) => void;
+    } = {},
+  ): Promise<ImportSummary> {
+    const summary: ImportSummary = { lines: 0, applied: 0, alreadyDecided: 0, skipped: 0, rejected: 0 };
+    let batch: Decision[] = [];
+    const flush = async () => {
+      const outcomes = await this.resolver.decideMany(batch);
+      batch = [];
+      for (const outcome of outcomes) {
+        if (outcome.applied) summary.applied++;
+        else summary.alreadyDecided++;
+      }
+    };
+    const reject = (line: number, reason: string) => {
+      summary.rejected++;
+      options.onReject?.({ line, reason });
+    };
+    for await (const line of splitLines(source)) {
+      summary.lines = line.lineNo;
+      if ('error' in line) {
+        reject(
+          line.lineNo,
+          line.error === 'too_long' ? 'the line is longer than 1 MB' : 'the line is not valid UTF-8',
+        );
+        continue;
+      }
+      if (line.text.trim() === '') continue;
+      const parsed = parseJudgementLine(line.text);
+      if (parsed.kind === 'error') reject(line.lineNo, parsed.reason);
+      else if (parsed.kind === 'skip') summary.skipped++;
+      else {
+        const edge = parsed.edge;
+        batch.push({
+          left: edge.target,
+          right: edge.source,
+          judgement: edge.judgement,
+          method: 'import',
+          userId: null,
+          userLabel: edge.user,
+          score: edge.score,
+          reason: options.fileName ? `imported from ${options.fileName}`.slice(0, 2000) : null,
+          ...(edge.createdAt ? { createdAt: edge.createdAt } : {}),
+        });
+        if (batch.length >= IMPORT_BATCH) await flush();
+      }
+      options.onProgress?.(line.lineNo);
+    }
+    await flush();
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'xref.import',
+      details: { fileName: options.fileName ?? null, ...summary },
+    });
+    return summary;
+  }
+}
