@@ -15,7 +15,7 @@ export async function atomicWriter(target: string) {
   stream.on('error', (error) => {
     failed = error;
   });
-  const write = (text: string) =>
+  const write = (text: string | Uint8Array) =>
     new Promise<void>((resolve, reject) => {
       if (failed) return reject(failed);
       if (stream.write(text)) resolve();

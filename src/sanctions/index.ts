@@ -13,11 +13,14 @@
  * evidence service to the third.
  */
 import type { Platform } from '../platform/platform.js';
+import { ExportService } from './exports/service.js';
 import { type EntityValidator, ListImportService, type ListsRegistry } from './list-import.js';
 import { type ProposalEvidence, type ProposalRegistry, ProposalService } from './proposals.js';
 import { sanctionsRoutes } from './routes.js';
 import { SanctionsStore } from './store.js';
 
+export type { ExportFormat } from './exports/service.js';
+export { EXPORT_FORMATS } from './exports/service.js';
 export type { EntityValidator, ListImportSummary, ListsRegistry } from './list-import.js';
 export type { ListFormat } from './lists/entry.js';
 export { LIST_FORMATS } from './lists/entry.js';
@@ -26,7 +29,7 @@ export type { ProposalEvidence, ProposalRegistry } from './proposals.js';
 
 /** Builds the sanctions area. */
 export function createSanctions(
-  platform: Pick<Platform, 'database' | 'audit' | 'review'>,
+  platform: Pick<Platform, 'database' | 'audit' | 'review' | 'reports'>,
   deps: {
     registry: ListsRegistry & ProposalRegistry;
     validateEntity: EntityValidator;
@@ -36,7 +39,8 @@ export function createSanctions(
   const store = new SanctionsStore(platform.database.db);
   const lists = new ListImportService(store, deps.registry, deps.validateEntity, platform.audit);
   const proposals = new ProposalService(store, deps.registry, deps.evidence, platform.review, platform.audit);
-  return { lists, proposals, routes: sanctionsRoutes({ lists, proposals }) };
+  const exports = new ExportService(proposals, platform.reports, platform.audit);
+  return { lists, proposals, exports, routes: sanctionsRoutes({ lists, proposals, exports }) };
 }
 
 export type SanctionsArea = ReturnType<typeof createSanctions>;

@@ -8,6 +8,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { type Client, loggedInClient, useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import type { Principal } from '../platform/auth/model.js';
+import { LIST_READERS } from './lists/formats/index.js';
+import { newReadContext } from './lists/reader.js';
 
 const system: Principal = { type: 'system', label: 'test' };
 

@@ -32,9 +32,7 @@ import type { EventRow, ProposalRow, SanctionsStore, SanctionsTrx, TargetRow } f
 /** What proposals need from the registry (the registry area's service satisfies it). */
 export interface ProposalRegistry {
   visibleDatasetIds(principal: Principal): Promise<'all' | string[]>;
-  getEntitiesByIds(
-    ids: string[],
-  ): Promise<
+  getEntitiesByIds(ids: string[]): Promise<
     Map<
       string,
       {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { App } from '../platform/http/app.js';
 import { reviewDecisionRequestSchema, reviewStatusSchema } from '../platform/review/model.js';
+import { EXPORT_FORMATS, type ExportService } from './exports/service.js';
 import type { ListImportService } from './list-import.js';
 import {
   createProposalRequestSchema,
@@ -23,8 +24,21 @@ const REVIEWERS = { roles: ['admin', 'reviewer'] } as const;
 const params = z.object({ id: z.string().uuid() }).strict();
 const one = z.object({ proposal: proposalSchema });
 
-export function sanctionsRoutes(services: { lists: ListImportService; proposals: ProposalService }) {
-  const { lists, proposals } = services;
+const EXPORT_FILES: Record<(typeof EXPORT_FORMATS)[number], { type: string; name: string }> = {
+  'eu-fsf-xml': { type: 'application/xml', name: 'proposals-eu-fsf.xml' },
+  'ofac-sdn-xml': { type: 'application/xml', name: 'proposals-ofac-sdn.xml' },
+  'uk-sanctions-list-csv': { type: 'text/csv; charset=utf-8', name: 'proposals-uk-sanctions-list.csv' },
+  ftm: { type: 'application/x-ndjson', name: 'proposals.ftm.jsonl' },
+  csv: { type: 'text/csv; charset=utf-8', name: 'proposals.csv' },
+  'dossier-pdf': { type: 'application/pdf', name: 'proposals.pdf' },
+};
+
+export function sanctionsRoutes(services: {
+  lists: ListImportService;
+  proposals: ProposalService;
+  exports: ExportService;
+}) {
+  const { lists, proposals, exports } = services;
   return async (app: App) => {
     app.get(
       '/api/sanctions/lists',
@@ -158,6 +172,39 @@ export function sanctionsRoutes(services: { lists: ListImportService; proposals:
         },
       },
       async (request) => ({ items: await proposals.events(request.principal!, request.params.id) }),
+    );
+
+    app.get(
+      '/api/sanctions/exports',
+      {
+        config: { access: STAFF_READ },
+        schema: {
+          tags: ['sanctions'],
+          querystring: z
+            .object({
+              format: z.enum(EXPORT_FORMATS),
+              status: proposalStateSchema.optional(),
+              proposal: z.string().uuid().optional(),
+            })
+            .strict(),
+        },
+      },
+      async (request, reply) => {
+        const { format, status, proposal } = request.query;
+        const selection = { status, ...(proposal ? { proposalIds: [proposal] } : {}) };
+        const file = EXPORT_FILES[format];
+        reply
+          .header('content-type', file.type)
+          .header('content-disposition', `attachment; filename="${file.name}"`);
+        if (format === 'dossier-pdf') {
+          const issued = await exports.pdf(request.principal!, selection);
+          reply.header('x-verification-code', issued.report.verificationCode);
+          return reply.send(issued.pdf);
+        }
+        let body = '';
+        for await (const chunk of exports.text(request.principal!, { format, ...selection })) body += chunk;
+        return reply.send(body);
+      },
     );
   };
 }

@@ -61,9 +61,17 @@ function put(properties: Record<string, string[]>, key: string, values: Array<st
 
 export function entryToEntities(
   entry: OfficialEntry,
-  context: { datasetName: string; authority: Authority; publisher: string },
+  context: {
+    datasetName: string;
+    authority: Authority;
+    publisher: string;
+    /** For our own proposals: the registry entity's id, a status of `proposed`, one Sanction per target. */
+    subjectId?: string;
+    status?: string;
+    sanctionId?: string;
+  },
 ): FtmEntity[] {
-  const id = subjectId(context.datasetName, entry.listId);
+  const id = context.subjectId ?? subjectId(context.datasetName, entry.listId);
   const subject: FtmEntity = { id, schema: entry.schema, properties: {} };
   const p = subject.properties;
   const person = entry.schema === 'Person';
@@ -131,7 +139,11 @@ export function entryToEntities(
     put(p, 'address', [line]);
   }
 
-  const sanction: FtmEntity = { id: sanctionId(id), schema: 'Sanction', properties: {} };
+  const sanction: FtmEntity = {
+    id: context.sanctionId ?? sanctionId(id),
+    schema: 'Sanction',
+    properties: {},
+  };
   const s = sanction.properties;
   put(s, 'entity', [id]);
   put(s, 'authority', [AUTHORITY_NAMES[context.authority]]);
@@ -146,7 +158,7 @@ export function entryToEntities(
   put(s, 'sourceUrl', [entry.sourceUrl]);
   put(s, 'country', [AUTHORITY_COUNTRY[context.authority]]);
   put(s, 'publisher', [context.publisher]);
-  put(s, 'status', ['active']);
+  put(s, 'status', [context.status ?? 'active']);
   out.push(sanction);
   return out;
 }
