@@ -196,5 +196,39 @@ describeEachDatabase('sanctions proposals', (ctx) => {
     const listed = (await analyst.request('GET', '/api/sanctions/proposals?jurisdiction=EU&state=listed'))
       .json.items;
     expect(listed.map((p: { id: string }) => p.id)).toEqual([id]);
+
+    // Exports: the US target is approved; its OFAC file reads back through the OFAC importer.
+    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { cookie: analyst.cookie } });
+    const ofac = await get('/api/sanctions/exports?format=ofac-sdn-xml&status=approved');
+    expect(ofac.statusCode).toBe(200);
+    const entries = [];
+    for await (const entry of LIST_READERS['ofac-sdn-xml'].read(
+      [{ name: 'export.xml', open: () => Readable.from([Buffer.from(ofac.body)]) }],
+      newReadContext(),
+    ))
+      entries.push(entry);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.names.map((n) => n.full).sort()).toEqual(
+      ['Ihar Zhauranka', 'Игорь Жаворонок', 'Ігар Жаўранка'].sort(),
+    );
+    expect(entries[0]!.birthDates).toEqual(['1978-04-17']);
+    expect(entries[0]!.programs).toEqual(['BELARUS-EO14038']);
+    const none = await get('/api/sanctions/exports?format=eu-fsf-xml&status=approved');
+    expect(none.body).not.toContain('<sanctionEntity');
+
+    const ftm = await get('/api/sanctions/exports?format=ftm');
+    const lines = ftm.body
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const sanctions = lines.filter((e) => e.schema === 'Sanction');
+    expect(sanctions.map((e) => e.properties.status[0])).toEqual(['proposed', 'proposed']);
+    expect(sanctions.every((e) => e.properties.entity[0] === entityId)).toBe(true);
+    expect(lines.filter((e) => e.id === entityId)).toHaveLength(1);
+
+    const pdf = await get(`/api/sanctions/exports?format=dossier-pdf&proposal=${id}`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.headers['x-verification-code']).toMatch(/^SVD-/);
   });
 });
