@@ -8,6 +8,7 @@
  */
 
 import { createBot } from './bot/index.js';
+import { createDatasets } from './datasets/index.js';
 import { createEvidence } from './evidence/index.js';
 import type { SummaryHook } from './platform/home.js';
 import type { App } from './platform/http/app.js';
@@ -47,11 +48,13 @@ export async function createAreas(platform: Platform) {
     },
   });
   const xref = createXref(platform, { registry: registry.service, matcher: screening.matcher });
+  const datasets = createDatasets(platform, { registry: registry.service });
   return {
     evidence,
     registry,
     screening,
     xref,
+    datasets,
     bot: await createBot(platform, { evidence }),
     sanctions,
   } satisfies Record<string, AreaHooks>;

@@ -1,7 +1,9 @@
 /**
- * Registry commands: `import` and `export` of FtM JSON lines.
+ * Registry commands: `import` and `export` of FtM JSON lines; `import --mapping` hands over to the
+ * datasets area (mapped CSV/XLSX/SQL sources, see ./datasets.ts).
  *
  *   sviedka --data DIR import --dataset NAME FILE [--rejects FILE] [--title ...] [--restricted]
+ *   sviedka --data DIR import --dataset NAME --mapping MAPPING.yml [--source FILE] [--dry-run] [--limit N]
  *   sviedka --data DIR export --dataset NAME [--out FILE]
  *
  * Exit codes of `import`: 0 all lines imported or unchanged, 2 done but some lines rejected (see the
@@ -19,12 +21,20 @@ import { cliPrincipal, configFrom, progress, withRuntime } from './context.js';
 export function register(program: Command): void {
   program
     .command('import')
-    .description('import FtM JSON lines (one entity a line) into a dataset; creates the dataset if missing')
+    .description(
+      'import FtM JSON lines (one entity a line), or with --mapping a CSV/XLSX/SQL source through an FtM mapping file, into a dataset; creates the dataset if missing',
+    )
     .requiredOption('--dataset <name>', 'dataset name (lower-case letters, digits, "-" or "_")')
-    .argument('<file>', 'FtM JSON lines file')
+    .argument('[file]', 'FtM JSON lines file (without --mapping)')
+    .option('--mapping <file>', 'FtM mapping file (YAML) whose queries map CSV, XLSX or SQL sources')
+    .option('--dry-run', 'with --mapping: print the first entities as FtM JSON lines, write nothing')
+    .option('--limit <n>', 'with --mapping: read at most N rows (a dry run reads 100 unless given)')
     .option('--rejects <file>', 'where to write rejected lines (default: <file>.rejects.jsonl)')
     .option('--title <title>', 'title of a new dataset')
-    .option('--source <source>', 'source of a new dataset')
+    .option(
+      '--source <source>',
+      'with --mapping: the source file, replacing the one the mapping names; otherwise: source of a new dataset',
+    )
     .option('--source-date <date>', 'date of the source (YYYY, YYYY-MM or YYYY-MM-DD)')
     .option('--licence <licence>', 'licence or terms of a new dataset')
     .option('--notes <notes>', 'notes for a new dataset')
@@ -32,9 +42,12 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'entities per transaction', '500')
     .action(
       async (
-        file: string,
+        file: string | undefined,
         opts: {
           dataset: string;
+          mapping?: string;
+          dryRun?: boolean;
+          limit?: string;
           rejects?: string;
           title?: string;
           source?: string;
@@ -46,6 +59,21 @@ export function register(program: Command): void {
         },
         command: Command,
       ) => {
+        if (opts.mapping !== undefined) {
+          if (file !== undefined)
+            throw new AppError('SVD_HTTP_VALIDATION', {
+              message: `give the source with --source, not as an argument, when importing with --mapping (got ${file})`,
+            });
+          const { mappedImport } = await import('./datasets.js');
+          process.exitCode = await mappedImport(command, { ...opts, mapping: opts.mapping });
+          return;
+        }
+        if (opts.dryRun || opts.limit !== undefined)
+          throw new AppError('SVD_HTTP_VALIDATION', {
+            message: '--dry-run and --limit apply to --mapping imports',
+          });
+        if (file === undefined)
+          throw new AppError('SVD_HTTP_VALIDATION', { message: 'give an FtM JSON lines file, or --mapping' });
         if (!existsSync(file) || !statSync(file).isFile())
           throw new AppError('SVD_REGISTRY_FILE', { message: `No such file: ${file}` });
         const batchSize = Number.parseInt(opts.batchSize, 10);

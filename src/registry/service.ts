@@ -8,6 +8,7 @@ import type { AuditService } from '../platform/audit/service.js';
 import type { AccessService } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
+import type { AnyTransaction } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
 import { type Line, splitLines } from '../platform/lines.js';
 import { getSchema, propertiesOfType } from './ftm-schema.js';
@@ -147,6 +148,22 @@ function sortKey(entity: EntityRow): string {
   }
   return '';
 }
+
+/** What one batch of an atomic import did: ids written (new or changed), unchanged, and refused. */
+export interface AtomicBatchResult {
+  written: string[];
+  unchanged: string[];
+  rejected: Array<{ id: string; code: string; reason: string }>;
+}
+
+/**
+ * The body of an atomic import: it calls `write` with batches of entities and may read or write its own
+ * tables through `trx`, the import's transaction (on the embedded database the only connection).
+ */
+export type AtomicImportWork = (
+  write: (entities: FtmEntity[]) => Promise<AtomicBatchResult>,
+  trx: AnyTransaction,
+) => Promise<void>;
 
 export interface ImportOptions {
   fileName?: string | null;
@@ -662,6 +679,90 @@ export class RegistryService {
           action: 'registry.import',
           target: { type: 'dataset', id: dataset.id },
           details: { fileName: options.fileName ?? null, ...summary },
+        },
+        trx,
+      );
+    });
+    return summary;
+  }
+
+  /**
+   * Imports everything `work` writes in ONE write transaction: either all of it is in the dataset or,
+   * if anything throws, none of it (mapped imports of seized databases must never be left half done).
+   * Each batch is validated; an id that belongs to another dataset or an invalid entity is refused and
+   * reported, not written. Holds the registry write lock until the end, so callers prepare their input
+   * beforehand (the datasets area stages it) and only stream it in here.
+   */
+  async importAtomic(
+    principal: Principal,
+    datasetId: string,
+    options: { fileName?: string | null },
+    work: AtomicImportWork,
+  ): Promise<ImportSummary> {
+    const dataset = await this.store.getDataset(datasetId);
+    if (!dataset) throw new AppError('SVD_HTTP_NOT_FOUND');
+    if (!(await this.#canSee(principal, dataset.id)))
+      return this.#denied(principal, 'registry.import', { type: 'dataset', id: dataset.id });
+    const actor = actorLabel(principal);
+    const importId = randomUUID();
+    const summary: ImportSummary = { importId, lines: 0, imported: 0, unchanged: 0, rejected: 0 };
+    await this.store.write(async (trx) => {
+      await this.store.insertImport(
+        {
+          id: importId,
+          dataset_id: dataset.id,
+          file_name: options.fileName ?? null,
+          actor,
+          started_at: new Date(),
+          finished_at: null,
+          status: 'running',
+        },
+        trx,
+      );
+      const write = async (entities: FtmEntity[]): Promise<AtomicBatchResult> => {
+        const result: AtomicBatchResult = { written: [], unchanged: [], rejected: [] };
+        const valid: EntityWrite[] = [];
+        for (const input of entities) {
+          const checked = validateEntity(input);
+          if ('problem' in checked)
+            result.rejected.push({
+              id: input.id,
+              code: checked.problem.code,
+              reason: checked.problem.reason,
+            });
+          else valid.push(toWrite(checked.entity));
+        }
+        const taken = await this.store.idsInOtherDatasets(
+          trx,
+          dataset.id,
+          valid.map((entity) => entity.id),
+        );
+        const writes = valid.filter((entity) => !taken.has(entity.id));
+        const written = new Set(await this.store.upsertEntities(trx, dataset.id, writes, actor, importId));
+        for (const entity of valid) {
+          if (taken.has(entity.id))
+            result.rejected.push({
+              id: entity.id,
+              code: 'SVD_REGISTRY_ID_TAKEN',
+              reason: 'the id belongs to another dataset',
+            });
+          else if (written.has(entity.id)) result.written.push(entity.id);
+          else result.unchanged.push(entity.id);
+        }
+        summary.lines += entities.length;
+        summary.imported += result.written.length;
+        summary.unchanged += result.unchanged.length;
+        summary.rejected += result.rejected.length;
+        return result;
+      };
+      await work(write, trx);
+      await this.store.finishImport(trx, importId, { ...counts(summary), status: 'done' });
+      await this.audit.record(
+        {
+          actor: actorOf(principal),
+          action: 'registry.import',
+          target: { type: 'dataset', id: dataset.id },
+          details: { fileName: options.fileName ?? null, atomic: true, ...summary },
         },
         trx,
       );

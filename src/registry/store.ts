@@ -140,8 +140,11 @@ export class RegistryStore {
 
   // Import runs
 
-  async insertImport(row: Insertable<RegistryTables['registry_imports']>): Promise<void> {
-    await this.db.insertInto('registry_imports').values(row).execute();
+  async insertImport(
+    row: Insertable<RegistryTables['registry_imports']>,
+    trx: RegistryTrx | Kysely<RegistryTables> = this.db,
+  ): Promise<void> {
+    await trx.insertInto('registry_imports').values(row).execute();
   }
 
   async finishImport(
