@@ -13,8 +13,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { RowReject } from '../datasets/model.js';
 import { AppError } from '../platform/errors.js';
-import { cliPrincipal, configFrom, progress, withRuntime } from './context.js';
 import { atomicWriter } from './atomic-writer.js';
+import { cliPrincipal, configFrom, progress, withRuntime } from './context.js';
 
 /** Rows a dry run maps when no --limit is given. */
 const DRY_RUN_DEFAULT_ROWS = 100;
