@@ -55,3 +55,19 @@ describe('foldCase / stripDiacritics / hasControlChars', () => {
     expect(hasControlChars('Іван\u0085')).toBe(true);
   });
 });
+
+describe('cleanText: marks and letters of other alphabets', () => {
+  it('drops stress marks after Cyrillic letters and keeps the letters NFKC composes', () => {
+    expect(cleanText('Але́на Дубро́ўская')).toBe('Алена Дубро́ўская'.replace('\u0301', ''));
+    expect(cleanText('Йо\u0301сіф')).toBe('Йосіф');
+    expect(cleanText('Андре\u0300й')).toBe('Андрей');
+    // A Latin letter keeps its mark (NFKC composes it where Unicode has the letter).
+    expect(cleanText('Sc\u030cerba')).toBe('Sčerba');
+  });
+
+  it('writes Ukrainian and Serbian letters and the Latin kra as the Belarusian/Russian letters they stand for', () => {
+    expect(cleanText('Сєргій Ґалич Їжак')).toBe('Сергій Галич Іжак');
+    expect(cleanText('Сергејевич Љубов Њега')).toBe('Сергейевич Льубов Ньега');
+    expect(cleanText('Аляĸсей')).toBe('Аляkсей');
+  });
+});

@@ -34,6 +34,47 @@ function isInvisibleFormat(code: number): boolean {
   );
 }
 
+/**
+ * Letters of other Cyrillic alphabets (Ukrainian, Serbian, Macedonian) that turn up in Belarusian and Russian
+ * names, as the Belarusian/Russian letters they stand for; the Latin kra, which copy-paste puts for `к`; and the
+ * accented е/и that a stress mark composes into.
+ */
+const FOREIGN_LETTERS: Record<string, string> = {
+  ї: 'і',
+  Ї: 'І',
+  є: 'е',
+  Є: 'Е',
+  ґ: 'г',
+  Ґ: 'Г',
+  љ: 'ль',
+  Љ: 'Ль',
+  њ: 'нь',
+  Њ: 'Нь',
+  ћ: 'ч',
+  Ћ: 'Ч',
+  ђ: 'дж',
+  Ђ: 'Дж',
+  џ: 'дж',
+  Џ: 'Дж',
+  ј: 'й',
+  Ј: 'Й',
+  ĸ: 'k',
+  // Grave-accented е and и are precomposed letters, so NFKC turns a stress mark on them into these.
+  ѐ: 'е',
+  Ѐ: 'Е',
+  ѝ: 'и',
+  Ѝ: 'И',
+};
+
+/** Combining marks (stress accents and the like, U+0300–U+036F, and the Cyrillic ones U+0483–U+0489). */
+function isCombiningMark(code: number): boolean {
+  return (code >= 0x300 && code <= 0x36f) || (code >= 0x483 && code <= 0x489);
+}
+
+function isCyrillicCode(code: number): boolean {
+  return code >= 0x400 && code <= 0x52f;
+}
+
 function isSpace(code: number): boolean {
   return (
     code === 0x20 ||
@@ -98,11 +139,13 @@ export function cleanText(raw: string): string {
       continue;
     }
     if (isControl(code) || isInvisibleFormat(code)) continue;
+    // After NFKC a combining mark still standing after a Cyrillic letter is a stress mark (й, ё, ў are composed).
+    if (isCombiningMark(code) && out.length > 0 && isCyrillicCode(out.charCodeAt(out.length - 1))) continue;
     if (pendingSpace && out.length > 0) out += ' ';
     pendingSpace = false;
     if (APOSTROPHE_VARIANTS.has(code)) out += APOSTROPHE;
     else if (DASH_VARIANTS.has(code)) out += '-';
-    else out += text[i];
+    else out += FOREIGN_LETTERS[text[i]!] ?? text[i];
   }
   return out;
 }
