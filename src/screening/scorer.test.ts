@@ -296,3 +296,54 @@ describe('query validation', () => {
     expect('code' in result).toBe(false);
   });
 });
+
+describe('spellings of multilingual lists and the patronymic as evidence', () => {
+  const family = [
+    entity('pav-s', ['Кавалёў Павел Сяргеевіч'], { gender: ['male'] }),
+    entity('pav-i', ['Кавалёў Павел Іванавіч'], { gender: ['male'] }),
+    entity('stress', ['Дубро́ўская Але́на Пятро́ўна'], { gender: ['female'] }),
+  ];
+  const run = (name: string) => {
+    const index = buildIndex(family);
+    const prepared = prepareQuery({ schema: 'Person', properties: { name: [name] } }, index.analyse);
+    if ('code' in prepared) throw new Error(prepared.code);
+    return screenQuery(index, prepared, { datasets: 'all', excludeIds: [], threshold: 0.7, limit: 5 });
+  };
+
+  it('a different patronymic is another father: the namesake falls below the threshold, and the note says why', () => {
+    const answer = run('Kavaliou Pavel Siarheevich');
+    expect(answer.results.filter((r) => r.match).map((r) => r.id)).toEqual(['pav-s']);
+    expect(answer.results[0]!.explanations[0]!.features.patronymic).toBeGreaterThan(0);
+    const index = buildIndex(family);
+    const prepared = prepareQuery(
+      { schema: 'Person', properties: { name: ['Kavaliou Pavel Siarheevich'] } },
+      index.analyse,
+    );
+    if ('code' in prepared) throw new Error(prepared.code);
+    const all = screenQuery(index, prepared, { datasets: 'all', excludeIds: [], threshold: 0, limit: 5 });
+    const other = all.results.find((r) => r.id === 'pav-i')!;
+    expect(other.score).toBeLessThan(0.5);
+    expect(other.explanations[0]!.notes.join(' ')).toContain('patronymic differs');
+  });
+
+  it('a missing patronymic on either side is neutral', () => {
+    const ids = run('Pavel Kavaliou')
+      .results.filter((r) => r.match)
+      .map((r) => r.id);
+    expect(ids).toContain('pav-s');
+    expect(ids).toContain('pav-i');
+    expect(run('Pavel Kavaliou').results[0]!.explanations[0]!.features.patronymic).toBeUndefined();
+  });
+
+  it.each([
+    ['a stored name with stress marks', 'Dubrouskaya Alena Piatrouna', 'stress'],
+    ['a query with stress marks', 'Кавалёў Па́вел Сярге́евіч', 'pav-s'],
+    ['a Latin kra inside Cyrillic', 'Каваĸёў Павел Сяргеевіч', 'pav-s'],
+    ['Ukrainian letters in a Belarusian name', 'Кавальов Павел Сєргеевіч', 'pav-s'],
+    ['a Serbian letter', 'Кавалёў Павел Сергејевич', 'pav-s'],
+  ])('matches %s', (_label, query, id) => {
+    const best = run(query).results[0];
+    expect(best?.id).toBe(id);
+    expect(best?.match).toBe(true);
+  });
+});

@@ -21,7 +21,14 @@ export const FEATURE_EFFECTS = {
   nationalityMatch: 0.02,
   nationalityConflict: -0.05,
   identifierFloor: 0.85,
+  /** Same given name and surname, another father: as firm as a conflicting birth date. */
+  patronymicConflict: -0.35,
+  patronymicMatch: 0.03,
 } as const;
+
+/** A patronymic pair scoring below this is another patronymic (another father); at or above PATRONYMIC_SAME, the same. */
+const PATRONYMIC_OTHER = 0.5;
+const PATRONYMIC_SAME = 0.85;
 
 /** Below this, an edit-distance surname match counts as doubtful. */
 const SURNAME_DOUBT = 0.75;
@@ -124,6 +131,8 @@ export class ComparisonCache {
 /** Outcome of aligning one query name with one stored name. */
 export interface NameAlignment {
   score: number;
+  /** Both names carry a patronymic: 1 the same, -1 another father, 0 neither or undecided (e.g. an initial). */
+  patronymic: -1 | 0 | 1;
   /** For each query token: the stored token position (or -1), token score, rule index. */
   pairs: Array<{ q: number; c: number; score: number; rule: number }>;
 }
@@ -216,6 +225,25 @@ export function alignName(
     denominator += PART_WEIGHTS[part]! * (matchedParts.has(part) ? 0.5 : 1);
   }
   const score = denominator > 0 ? numerator / denominator : 0;
+  // The patronymic as evidence of its own: the best pairing of a query patronymic with a stored one.
+  let patronymic: NameAlignment['patronymic'] = 0;
+  // Only a full three-part query says "patronymic" with confidence (a two-word query's -ovich word is as likely a
+  // surname), and a query word the alignment gave to a stored surname or given name is not a patronymic.
+  if (candidateHasPatronymic && n >= 3) {
+    let bestPatronymic = -1;
+    let bestRule = 0;
+    for (let i = 0; i < n; i++) {
+      if (query.parts[i] !== PATRONYMIC) continue;
+      if (matchQ[i]! >= 0 && index.posPart.data[start + matchQ[i]!] !== PATRONYMIC) continue;
+      for (let j = 0; j < m; j++) {
+        if (index.posPart.data[start + j] !== PATRONYMIC || sims[i * m + j]! <= bestPatronymic) continue;
+        bestPatronymic = sims[i * m + j]!;
+        bestRule = rules[i * m + j]!;
+      }
+    }
+    if (bestPatronymic >= 0 && RULES[bestRule] !== 'initial')
+      patronymic = bestPatronymic < PATRONYMIC_OTHER ? -1 : bestPatronymic >= PATRONYMIC_SAME ? 1 : 0;
+  }
   const pairs: NameAlignment['pairs'] = [];
   if (withPairs) {
     for (let i = 0; i < n; i++) {
@@ -223,7 +251,7 @@ export function alignName(
       pairs.push({ q: i, c: j, score: scoreQ[i]!, rule: j >= 0 ? rules[i * m + j]! : 0 });
     }
   }
-  return { score, pairs };
+  return { score, patronymic, pairs };
 }
 
 /** A scored candidate. */
@@ -246,6 +274,7 @@ export function scoreCandidate(
   details = true,
 ): ScoredCandidate {
   let nameScore = 0;
+  let patronymic: NameAlignment['patronymic'] = 0;
   let best: ScoredCandidate['best'] = null;
   for (let q = 0; q < query.names.length; q++) {
     const name = query.names[q]!;
@@ -258,6 +287,7 @@ export function scoreCandidate(
       const aligned = alignName(name, offset, index, start, count, cache, false);
       if (aligned.score > nameScore) {
         nameScore = aligned.score;
+        patronymic = aligned.patronymic;
         best = { queryName: q, start, count };
       }
     }
@@ -267,6 +297,14 @@ export function scoreCandidate(
   const notes: string[] = details ? [] : NO_NOTES;
   let score = nameScore;
 
+  if (patronymic !== 0) {
+    const effect = patronymic < 0 ? FEATURE_EFFECTS.patronymicConflict : FEATURE_EFFECTS.patronymicMatch;
+    score += effect;
+    if (details) {
+      features.patronymic = effect;
+      notes.push(patronymic < 0 ? 'patronymic differs: another father' : 'patronymic matches');
+    }
+  }
   if (query.dates.length > 0) {
     const stored = index.docDates(doc);
     const relation = compareDateLists(query.dates, stored);
