@@ -10,6 +10,7 @@
 import { createBot } from './bot/index.js';
 import { createDatasets } from './datasets/index.js';
 import { createEvidence } from './evidence/index.js';
+import { createIncidents } from './incidents/index.js';
 import type { SummaryHook } from './platform/home.js';
 import type { App } from './platform/http/app.js';
 import type { Platform } from './platform/platform.js';
@@ -31,26 +32,29 @@ export interface AreaHooks {
 export async function createAreas(platform: Platform) {
   const registry = createRegistry(platform);
   const evidence = await createEvidence(platform);
+  const incidents = createIncidents(platform, { evidence: evidence.forIncidents });
+  evidence.connectIncidents(incidents.forEvidence);
   const screening = createScreening(platform, { registry });
   const sanctions = createSanctions(platform, {
     registry: registry.service,
     validateEntity,
     evidence: {
       item: async (principal, id) => {
-        const item = await evidence.service.show(principal, id, { recordView: false });
+        const item = await evidence.items.show(principal, id, { recordView: false });
         return {
           sha256: item.sha256,
           label: item.fileName ?? item.sha256.slice(0, 12),
           custodyEvents: item.custody.length,
         };
       },
-      incident: async (principal, id) => ({ label: (await evidence.service.incident(principal, id)).title }),
+      incident: async (principal, id) => ({ label: (await incidents.service.incident(principal, id)).title }),
     },
   });
   const xref = createXref(platform, { registry: registry.service, matcher: screening.matcher });
   const datasets = createDatasets(platform, { registry: registry.service });
   return {
     evidence,
+    incidents,
     registry,
     screening,
     xref,

@@ -17,6 +17,7 @@ export default defineConfig({
     alias: {
       '@platform': fileURLToPath(new URL('../src/platform', import.meta.url)),
       '@evidence': fileURLToPath(new URL('../src/evidence', import.meta.url)),
+      '@incidents': fileURLToPath(new URL('../src/incidents', import.meta.url)),
       '@bot': fileURLToPath(new URL('../src/bot', import.meta.url)),
     },
   },

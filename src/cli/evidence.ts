@@ -6,8 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { decryptPackage } from '../evidence/export.js';
-import { exportToPath } from '../evidence/index.js';
+import { decryptPackage, exportToPath } from '../evidence/index.js';
 import { generateSealKeyPair } from '../platform/crypto.js';
 import { AppError } from '../platform/errors.js';
 import type { Runtime } from '../runtime.js';
@@ -40,7 +39,7 @@ async function* walk(dir: string): AsyncGenerator<string> {
 
 /** The id of a collection named `name`, or a clear error listing what exists. */
 async function collectionId(runtime: Runtime, name: string): Promise<string> {
-  const collections = await evidenceOf(runtime).service.listCollections(cliPrincipal());
+  const collections = await evidenceOf(runtime).compartments.listCollections(cliPrincipal());
   const found = collections.find((c) => c.name === name || c.id === name);
   if (!found)
     throw new AppError('SVD_EVIDENCE_COLLECTION_UNKNOWN', {
@@ -181,7 +180,7 @@ export function register(program: Command): void {
     .action(async (id: string, opts: { json?: boolean }, command: Command) => {
       checkId(id);
       await withRuntime(configFrom(command), async (runtime) => {
-        const item = await evidenceOf(runtime).service.show(cliPrincipal(), id);
+        const item = await evidenceOf(runtime).items.show(cliPrincipal(), id);
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(item, null, 2)}\n`);
           return;
@@ -224,7 +223,7 @@ export function register(program: Command): void {
       if (id) checkId(id);
       await withRuntime(configFrom(command), async (runtime) => {
         const bar = opts.json || id ? undefined : progress('Verifying', undefined);
-        const report = await evidenceOf(runtime).service.verify(cliPrincipal(), {
+        const report = await evidenceOf(runtime).verifier.verify(cliPrincipal(), {
           ...(id ? { itemId: id } : {}),
           onProgress: (done) => bar?.update(done),
         });
@@ -266,7 +265,7 @@ export function register(program: Command): void {
         if (opts.incident) checkId(opts.incident, 'incident');
         await withRuntime(configFrom(command), async (runtime) => {
           const result = await exportToPath(
-            evidenceOf(runtime).service,
+            evidenceOf(runtime).exportVault,
             cliPrincipal(),
             {
               ...(opts.incident ? { incidentId: opts.incident } : {}),
@@ -303,7 +302,7 @@ export function register(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }, command: Command) => {
       await withRuntime(configFrom(command), async (runtime) => {
-        const collections = await evidenceOf(runtime).service.listCollections(cliPrincipal());
+        const collections = await evidenceOf(runtime).compartments.listCollections(cliPrincipal());
         if (opts.json) process.stdout.write(`${JSON.stringify(collections, null, 2)}\n`);
         else
           for (const c of collections)
@@ -320,7 +319,7 @@ export function register(program: Command): void {
     .option('--description <text>', 'what belongs in it')
     .action(async (name: string, opts: { open?: boolean; description?: string }, command: Command) => {
       await withRuntime(configFrom(command), async (runtime) => {
-        const made = await evidenceOf(runtime).service.createCollection(cliPrincipal(), {
+        const made = await evidenceOf(runtime).compartments.createCollection(cliPrincipal(), {
           name: name.trim(),
           description: opts.description ?? '',
           restricted: !opts.open,

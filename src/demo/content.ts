@@ -180,12 +180,13 @@ async function makeFiles(dir: string, runtime: Runtime): Promise<DemoFile[]> {
 
 /** Seeds the demo evidence, collections and incidents (idempotent per database: run once by `seedDemo`). */
 export async function seedDemoContent(runtime: Runtime): Promise<void> {
-  const evidence = runtime.areas.evidence.service;
+  const { compartments, items: evidenceItems } = runtime.areas.evidence;
+  const { service: incidentsService, links } = runtime.areas.incidents;
   const dir = path.join(runtime.config.dataDir, 'work', `demo-${process.pid}-${Date.now()}`);
   await mkdir(dir, { recursive: true });
   try {
     const files = await makeFiles(dir, runtime);
-    const restricted = await evidence.createCollection(actor, {
+    const restricted = await compartments.createCollection(actor, {
       name: 'Detainee testimonies (demo, restricted)',
       description: 'A restricted compartment: only staff granted it see these items.',
       restricted: true,
@@ -201,7 +202,7 @@ export async function seedDemoContent(runtime: Runtime): Promise<void> {
         actor,
       });
       if (result.duplicate) continue;
-      await evidence.classifyItem(actor, result.itemId, demo.codes, []);
+      await evidenceItems.classifyItem(actor, result.itemId, demo.codes, []);
       items.push({ id: result.itemId, demo });
     }
     const officials = await runtime.areas.registry.service.listEntities(actor, {
@@ -228,7 +229,7 @@ export async function seedDemoContent(runtime: Runtime): Promise<void> {
       },
     ];
     for (const [index, spec] of incidents.entries()) {
-      const incident = await evidence.createIncident(actor, {
+      const incident = await incidentsService.createIncident(actor, {
         title: spec.title,
         description: spec.description,
         occurredFrom: `${spec.day}T18:00:00Z`,
@@ -237,13 +238,12 @@ export async function seedDemoContent(runtime: Runtime): Promise<void> {
         latitude: spec.city.lat,
         longitude: spec.city.lon,
       });
-      await evidence.classifyIncident(actor, incident.id, spec.codes, []);
+      await incidentsService.classifyIncident(actor, incident.id, spec.codes, []);
       for (const item of items.filter((i) => spec.pick(i.demo) && !i.demo.restricted))
-        await evidence.linkItem(actor, incident.id, item.id);
+        await links.linkItem(actor, incident.id, item.id);
       const official = officials.items[index];
-      if (official)
-        await evidence.addPerson(actor, incident.id, { role: 'perpetrator', entityId: official.id });
-      await evidence.addPerson(actor, incident.id, { role: 'witness', name: `Witness ${index + 1} (demo)` });
+      if (official) await links.addPerson(actor, incident.id, { role: 'perpetrator', entityId: official.id });
+      await links.addPerson(actor, incident.id, { role: 'witness', name: `Witness ${index + 1} (demo)` });
     }
     await runtime.areas.bot.seedDemo();
   } finally {

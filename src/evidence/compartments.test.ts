@@ -57,12 +57,15 @@ describeEachDatabase('evidence compartments', (ctx) => {
 
   beforeAll(async () => {
     const evidence = evidenceOf(t.runtime);
-    const service = evidence.service;
-    const collections = await service.listCollections(system);
+    const collections = await evidence.compartments.listCollections(system);
     general = collections.find((c) => c.name === 'General')!.id;
     submissions = collections.find((c) => c.name === 'Citizen submissions')!.id;
     caseX = (
-      await service.createCollection(system, { name: 'Case X', description: 'test', restricted: true })
+      await evidence.compartments.createCollection(system, {
+        name: 'Case X',
+        description: 'test',
+        restricted: true,
+      })
     ).id;
     const add = async (file: string, extra: Record<string, unknown> = {}) =>
       (
@@ -87,19 +90,26 @@ describeEachDatabase('evidence compartments', (ctx) => {
       })
     ).itemId;
     await t.runtime.jobs.drain();
-    openIncident = (await service.createIncident(system, { title: 'Open incident', description: '' })).id;
-    await service.linkItem(system, openIncident, ids.open!, 'ROLE.CRIMEBASE');
-    await service.linkItem(system, openIncident, ids.restricted!);
-    restrictedIncident = (
-      await service.createIncident(system, { title: 'Sealed case', description: '', collectionId: caseX })
+    const incidents = t.runtime.areas.incidents;
+    openIncident = (
+      await incidents.service.createIncident(system, { title: 'Open incident', description: '' })
     ).id;
-    await service.linkItem(system, restrictedIncident, ids.restricted!);
+    await incidents.links.linkItem(system, openIncident, ids.open!, 'ROLE.CRIMEBASE');
+    await incidents.links.linkItem(system, openIncident, ids.restricted!);
+    restrictedIncident = (
+      await incidents.service.createIncident(system, {
+        title: 'Sealed case',
+        description: '',
+        collectionId: caseX,
+      })
+    ).id;
+    await incidents.links.linkItem(system, restrictedIncident, ids.restricted!);
     admin = await loggedInClient(t, 'admin');
     analyst = await loggedInClient(t, 'analyst');
   }, 180_000);
 
   it('puts items in collections: staff default "General", citizens the restricted submissions', async () => {
-    const service = evidenceOf(t.runtime).service;
+    const service = evidenceOf(t.runtime).items;
     expect((await service.show(system, ids.open!, { recordView: false })).collectionId).toBe(general);
     expect((await service.show(system, ids.restricted!, { recordView: false })).collectionName).toBe(
       'Case X',
@@ -173,7 +183,7 @@ describeEachDatabase('evidence compartments', (ctx) => {
       expect(actions, action).toContain(action);
     expect(audit.every((row) => row.actorId === analyst.userId)).toBe(true);
     // Nothing was written on the restricted item by the refused calls.
-    const custody = await evidenceOf(t.runtime).service.custodyLog(system, ids.restricted!);
+    const custody = await evidenceOf(t.runtime).items.custodyLog(system, ids.restricted!);
     expect(custody.some((e) => e.actor.id === analyst.userId)).toBe(false);
   });
 
@@ -265,7 +275,7 @@ describeEachDatabase('evidence compartments', (ctx) => {
     });
     expect(moved.status).toBe(204);
     expect((await analyst.request('GET', `/api/evidence/items/${ids.other}`)).status).toBe(404);
-    const custody = await evidenceOf(t.runtime).service.custodyLog(system, ids.other!);
+    const custody = await evidenceOf(t.runtime).items.custodyLog(system, ids.other!);
     expect(custody.at(-1)).toMatchObject({
       action: 'transferred',
       details: { fromCollection: { id: general }, toCollection: { id: made.json.id, name: 'Case Y' } },
@@ -291,9 +301,9 @@ describeEachDatabase('evidence compartments', (ctx) => {
     const stored = await send(admin, form(caseX));
     expect(stored.statusCode).toBe(200);
     const itemId = stored.json().items[0].itemId;
-    expect(
-      (await evidenceOf(t.runtime).service.show(system, itemId, { recordView: false })).collectionId,
-    ).toBe(caseX);
+    expect((await evidenceOf(t.runtime).items.show(system, itemId, { recordView: false })).collectionId).toBe(
+      caseX,
+    );
 
     const partner = await apiKeyClient(t, ['evidence:submit']);
     const body = form();
@@ -306,13 +316,13 @@ describeEachDatabase('evidence compartments', (ctx) => {
     expect(submitted.statusCode).toBe(200);
     const partnerItem = submitted.json().items[0].itemId;
     expect(
-      (await evidenceOf(t.runtime).service.show(system, partnerItem, { recordView: false })).collectionId,
+      (await evidenceOf(t.runtime).items.show(system, partnerItem, { recordView: false })).collectionId,
     ).toBe(submissions);
     expect((await partner.request('GET', `/api/evidence/items/${partnerItem}`)).status).toBe(404);
   });
 
   it('polls status without a custody event; filters items by codes, text, state and capture time', async () => {
-    const service = evidenceOf(t.runtime).service;
+    const service = evidenceOf(t.runtime).items;
     const before = (await service.custodyLog(system, ids.open!)).length;
     const status = await analyst.request('GET', `/api/evidence/items/${ids.open}/status`);
     expect(status.json).toEqual({
@@ -355,7 +365,7 @@ describeEachDatabase('evidence compartments', (ctx) => {
   });
 
   it('incidents: server filters and keyset pages; PATCH null clears; unlink, role change, remove person', async () => {
-    const service = evidenceOf(t.runtime).service;
+    const service = evidenceOf(t.runtime).items;
     for (const [title, place] of [
       ['Search alpha', 'Hrodna'],
       ['Search beta', 'Brest'],

@@ -22,7 +22,7 @@ import { describeEachDatabase } from '../../test/support/databases.js';
 import { generateSealKeyPair } from '../platform/crypto.js';
 import type { Runtime } from '../runtime.js';
 import { createApp } from '../server.js';
-import { decryptPackage, exportToPath } from './export.js';
+import { decryptPackage, exportToPath } from './export/package.js';
 import type { EvidenceArea } from './index.js';
 import { exiftoolDirect } from './media/test-helpers.js';
 
@@ -91,7 +91,7 @@ describeEachDatabase('evidence vault', (ctx) => {
   }, 120_000);
 
   it('records metadata equal to what exiftool reports, with GPS in decimal degrees', async () => {
-    const item = await evidenceOf(t.runtime).service.show(system, ids.jpeg!);
+    const item = await evidenceOf(t.runtime).items.show(system, ids.jpeg!);
     const direct = exiftoolDirect(fx.jpeg, [
       'GPSLatitude',
       'GPSLongitude',
@@ -117,7 +117,7 @@ describeEachDatabase('evidence vault', (ctx) => {
     const thumb = item.derivatives.find((d) => d.purpose === 'thumbnail')!;
     expect(thumb.parentSha256).toBe(item.sha256);
     expect(thumb.toolVersion).toMatch(/sharp/);
-    const video = await evidenceOf(t.runtime).service.show(system, ids.mp4!);
+    const video = await evidenceOf(t.runtime).items.show(system, ids.mp4!);
     expect(video.metadata.map((m) => m.tool).sort()).toEqual(['exiftool', 'ffprobe']);
     expect(video.metadata.find((m) => m.tool === 'ffprobe')!.summary.videoCodec).toBe('h264');
     expect(video.phashes.length).toBeGreaterThan(1);
@@ -132,7 +132,7 @@ describeEachDatabase('evidence vault', (ctx) => {
       n: number;
     }>`select count(*)::int as n from blobs where sha256 = ${again.sha256}`.execute(db);
     expect(blobs.rows[0]!.n).toBe(1);
-    const custody = await evidenceOf(t.runtime).service.custodyLog(system, ids.jpeg!);
+    const custody = await evidenceOf(t.runtime).items.custodyLog(system, ids.jpeg!);
     const actions = custody.map((e) => e.action);
     expect(actions.filter((a) => a === 'received')).toHaveLength(1);
     expect(actions.filter((a) => a === 'received-again')).toHaveLength(1);
@@ -146,7 +146,7 @@ describeEachDatabase('evidence vault', (ctx) => {
   });
 
   it('lists the resized, re-encoded JPEG as a possible duplicate, and not the different photo', async () => {
-    const item = await evidenceOf(t.runtime).service.show(system, ids.jpeg!);
+    const item = await evidenceOf(t.runtime).items.show(system, ids.jpeg!);
     const near = item.possibleDuplicates.find((d) => d.itemId === ids.jpegNearDuplicate);
     expect(near).toBeDefined();
     expect(near!.distance).toBeLessThanOrEqual(10);
@@ -154,7 +154,7 @@ describeEachDatabase('evidence vault', (ctx) => {
   });
 
   it('keeps broken and hostile files with recorded processing events', async () => {
-    const service = evidenceOf(t.runtime).service;
+    const service = evidenceOf(t.runtime).items;
     const truncated = await service.show(system, ids.truncatedJpeg!);
     expect(
       truncated.processing.some((p) => p.outcome === 'warning' && /truncated/.test(p.message ?? '')),
@@ -170,9 +170,9 @@ describeEachDatabase('evidence vault', (ctx) => {
   });
 
   it('verify catches a flipped byte in a blob and an edited custody row', async () => {
-    const service = evidenceOf(t.runtime).service;
-    expect((await service.verify(system)).ok).toBe(true);
-    const victim = await service.show(system, ids.png!, { recordView: false });
+    const evidence = evidenceOf(t.runtime);
+    expect((await evidence.verifier.verify(system)).ok).toBe(true);
+    const victim = await evidence.items.show(system, ids.png!, { recordView: false });
     const file = evidenceOf(t.runtime).blobs.pathOf(victim.sha256);
     const original = readFileSync(file);
     const fd = openSync(file, 'r+');
@@ -187,7 +187,7 @@ describeEachDatabase('evidence vault', (ctx) => {
       db,
     );
     await sql`alter table evidence_custody enable trigger evidence_custody_no_update`.execute(db);
-    const report = await service.verify(system);
+    const report = await evidence.verifier.verify(system);
     expect(report.ok).toBe(false);
     expect(report.problems).toContainEqual({
       itemId: ids.png,
@@ -204,8 +204,9 @@ describeEachDatabase('evidence vault', (ctx) => {
   });
 
   it('exports a package that sha256sum -c verifies, and records the export', async () => {
-    const service = evidenceOf(t.runtime).service;
-    const incident = await service.createIncident(system, {
+    const evidence = evidenceOf(t.runtime);
+    const { service: incidents, links } = t.runtime.areas.incidents;
+    const incident = await incidents.createIncident(system, {
       title: 'Detention at a police station',
       description: 'Synthetic test incident',
       occurredFrom: '2024-08-09T18:00:00Z',
@@ -217,13 +218,13 @@ describeEachDatabase('evidence vault', (ctx) => {
       responsibleInstitution: 'ORG.MVD',
       responsibleUnit: 'District police department',
     });
-    await service.linkItem(system, incident.id, ids.jpeg!, 'ROLE.CRIMEBASE');
-    await service.linkItem(system, incident.id, ids.jpegDifferent!, 'ROLE.LINKAGE');
-    await service.addPerson(system, incident.id, { role: 'victim', name: 'Ales Testovich' });
-    await service.classifyIncident(system, incident.id, ['BY.V.ARREST', 'CAH.E'], []);
+    await links.linkItem(system, incident.id, ids.jpeg!, 'ROLE.CRIMEBASE');
+    await links.linkItem(system, incident.id, ids.jpegDifferent!, 'ROLE.LINKAGE');
+    await links.addPerson(system, incident.id, { role: 'victim', name: 'Ales Testovich' });
+    await incidents.classifyIncident(system, incident.id, ['BY.V.ARREST', 'CAH.E'], []);
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'svd-export-')), 'package');
     const result = await exportToPath(
-      service,
+      evidence.exportVault,
       system,
       { incidentId: incident.id, purpose: 'OHCHR test' },
       dir,
@@ -235,7 +236,7 @@ describeEachDatabase('evidence vault', (ctx) => {
     expect(readFileSync(path.join(dir, 'index.html'), 'utf8')).toMatch(/Detention at a police station/);
     const chain = JSON.parse(readFileSync(path.join(dir, 'custody', `${ids.jpeg}.json`), 'utf8'));
     expect(chain.events.at(-1).action).toBe('exported');
-    const custody = await service.custodyLog(system, ids.jpeg!);
+    const custody = await evidence.items.custodyLog(system, ids.jpeg!);
     expect(custody.at(-1)!.details).toMatchObject({ exportId: result.exportId, purpose: 'OHCHR test' });
     rmSync(path.dirname(dir), { recursive: true, force: true });
 
@@ -243,7 +244,12 @@ describeEachDatabase('evidence vault', (ctx) => {
     const pair = generateSealKeyPair();
     const zipDir = mkdtempSync(path.join(tmpdir(), 'svd-export-'));
     const sealed = path.join(zipDir, 'package.sviedka');
-    await exportToPath(service, system, { itemIds: [ids.jpeg!], recipientKey: pair.publicKey }, sealed);
+    await exportToPath(
+      evidence.exportVault,
+      system,
+      { itemIds: [ids.jpeg!], recipientKey: pair.publicKey },
+      sealed,
+    );
     const parts: Buffer[] = [];
     for await (const part of decryptPackage(createReadStream(sealed), pair.publicKey, pair.secretKey))
       parts.push(part);
@@ -257,27 +263,27 @@ describeEachDatabase('evidence vault', (ctx) => {
   });
 
   it('classifies items multi-label; admins extend the taxonomy without breaking old codes', async () => {
-    const service = evidenceOf(t.runtime).service;
-    const taxonomy = await service.taxonomy();
+    const { items: service, taxonomy: codes } = evidenceOf(t.runtime);
+    const taxonomy = await codes.taxonomy();
     expect(taxonomy.find((c) => c.code === 'BY.V.TORTURE')!.labels.be).toMatch(/Катаванні/);
     expect(taxonomy.filter((c) => c.axis === 'violation')).toHaveLength(24);
     expect(
       await service.classifyItem(system, ids.mp4!, ['BY.V.FORCE', 'ROLE.CRIMEBASE', 'EVT.VIDEO'], []),
     ).toEqual(['BY.V.FORCE', 'EVT.VIDEO', 'ROLE.CRIMEBASE']);
-    await service.addCode(system, {
+    await codes.addCode(system, {
       code: 'BY.V.TESTCODE',
       axis: 'violation',
       labels: { en: 'Test', be: 'Тэст', ru: 'Тест' },
       mapsTo: [],
     });
     await service.classifyItem(system, ids.mp4!, ['BY.V.TESTCODE'], []);
-    await service.deprecateCode(system, 'BY.V.TESTCODE');
+    await codes.deprecateCode(system, 'BY.V.TESTCODE');
     // Old classifications keep the code; new ones cannot use it.
     expect((await service.show(system, ids.mp4!, { recordView: false })).codes).toContain('BY.V.TESTCODE');
     await expect(service.classifyItem(system, ids.png!, ['BY.V.TESTCODE'], [])).rejects.toThrow(/deprecated/);
     const listed = await service.list(system, { code: 'BY.V.FORCE', limit: 10 });
     expect(listed.items.map((i) => i.id)).toEqual([ids.mp4]);
-    expect(await service.seedTaxonomy()).toEqual([]);
+    expect(await codes.seedTaxonomy()).toEqual([]);
   });
 
   it('HTTP: analysts upload many files in one multipart request; tus uploads resume', async () => {
@@ -551,7 +557,7 @@ describeEachDatabase('evidence vault', (ctx) => {
   }, 120_000);
 
   it('rejects a file over the maximum with a coded error and keeps nothing', async () => {
-    const service = evidenceOf(t.runtime).service;
+    const service = evidenceOf(t.runtime).intakeService;
     const saved = service.options.maxBytes;
     (service.options as { maxBytes: number }).maxBytes = 1000;
     try {
@@ -576,7 +582,7 @@ describeEachDatabase('evidence vault', (ctx) => {
 
 describe('receipt and token helpers', () => {
   it('form tokens are single-use and bound to this server', async () => {
-    const { FormTokens } = await import('./routes.js');
+    const { FormTokens } = await import('./citizen/form-tokens.js');
     const tokens = new FormTokens();
     const token = tokens.issue();
     expect(tokens.check(token, false)).toBe(true);

@@ -1,61 +1,63 @@
 /**
- * The evidence vault area. Other areas (the Telegram bot, imports) hand files in through ONE call:
+ * The evidence vault area. Other areas (the Telegram bot, imports) hand files in through ONE call,
+ * `evidence.intake(input)` (see intake.ts for the contract): the same bytes again give the same item
+ * (`duplicate: true`) with a "received-again" custody event; a citizen submission returns a
+ * `receiptCode` for adding more later; nothing is stored unless all succeeded.
  *
- *   evidence.intake(input: {
- *     stream: Readable;               // the bytes, streamed (never buffered whole)
- *     fileName?: string;              // as received; the type is decided from the content, not the name
- *     declaredMediaType?: string;     // what the sender claimed (recorded, not trusted)
- *     channel: 'web' | 'citizen' | 'cli' | 'import' | 'bot';
- *     sourceLabel?: string;           // e.g. "seized server X", "Telegram bot"
- *     note?: string;
- *     incidentId?: string;            // link to an incident at once
- *     sealedContact?: string;         // optional submitter contact, sealed separately, never linked in clear
- *     receiptCode?: string;           // add to an existing citizen submission
- *     acquisition?: Record<string, unknown>; // e.g. relative path and file times for seized data
- *     collection?: string;            // compartment by name or id (default: see below)
- *     actor: Principal | { type: 'citizen' } | { type: 'bot' };
- *   }): Promise<{ itemId: string; sha256: string; size: number; mediaType: string; duplicate: boolean;
- *                 receiptCode?: string }>
- *
- * The same bytes again give the same item (`duplicate: true`) with a "received-again" custody event.
- * A new citizen submission (actor citizen, or channel 'citizen', or a sealedContact) returns a
- * `receiptCode` for adding more later. Errors are AppErrors: SVD_BLOB_TOO_LARGE (over the maximum,
- * default 4 GB, env SVIEDKA_EVIDENCE_MAX_BYTES), SVD_BLOB_INPUT (the stream failed),
- * SVD_EVIDENCE_RECEIPT_UNKNOWN, SVD_EVIDENCE_INCIDENT_UNKNOWN. Nothing is stored unless all succeeded.
- * Compartments: every item is in one collection. Staff and CLI intake default to "General"; citizens,
- * the bot and API keys go to the restricted submissions collection (env
- * SVIEDKA_EVIDENCE_SUBMISSIONS_COLLECTION, default "Citizen submissions"). Reads authorize on every item
- * they touch through AccessService (resource type 'evidence_collection'); a denial is "not found".
- * After storing, a typed job (`evidence.process`) extracts metadata, makes working copies, hashes
- * perceptually and links near-duplicates; run it with the job workers or `runtime.jobs.drain()`.
+ * Where things are:
+ *   intake.ts              streamed hashing and encryption into the blob store, the item's first records
+ *   pipeline/              processing after intake, a declared list of steps (type, metadata, copies, …)
+ *   items.ts               list, show, download, classify items; custody as the reader may see it
+ *   compartments.ts        collections: who sees what, defaults, moving items
+ *   taxonomy.ts            versioned classification codes
+ *   custody-log.ts         appending to the per-item hash chain (mirrored in the audit log)
+ *   verify.ts              fixity: re-hash blobs, check chains
+ *   export/                packages for OHCHR / ICC
+ *   citizen/               the citizen submission surface (/submit, its tus endpoint, its script)
+ *   uploads/               partial resumable uploads, encrypted at rest
+ *   routes/                the staff HTTP API
+ *   store/                 the SQL, one file per concern
+ * Incidents live in their own area (src/incidents/); the vault reaches them through EvidenceIncidents.
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { AuditActor } from '../platform/audit/service.js';
+import type { Principal } from '../platform/auth/model.js';
 import { FsBlobStore } from '../platform/blobs/index.js';
+import type { AnyTransaction } from '../platform/db/database.js';
+import type { App } from '../platform/http/app.js';
 import { defineJob } from '../platform/jobs/queue.js';
 import type { Platform } from '../platform/platform.js';
-import { evidenceRoutes } from './routes.js';
-import {
-  EvidenceService,
-  type IntakeInput,
-  type IntakeResult,
-  submissionsCollectionName,
-} from './service.js';
-import { EvidenceStore } from './store.js';
+import { citizenRoutes } from './citizen/routes.js';
+import { Compartments, submissionsCollectionName } from './compartments.js';
+import { CustodyLog } from './custody-log.js';
+import type { ExportVault } from './export/package.js';
+import { Intake, type IntakeInput, type IntakeResult } from './intake.js';
+import { Items } from './items.js';
+import { Pipeline } from './pipeline/pipeline.js';
+import type { EvidenceIncidents } from './ports.js';
+import { catalogueRoutes } from './routes/catalogue.js';
+import { exportRoutes } from './routes/export.js';
+import { itemRoutes } from './routes/items.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { CollectionStore } from './store/collections.js';
+import { CustodyStore } from './store/custody.js';
+import { ItemStore } from './store/items.js';
+import { ProcessingStore } from './store/processing.js';
+import { SubmissionStore } from './store/submissions.js';
+import type { EvidenceTransaction } from './store/tables.js';
+import { TaxonomyStore } from './store/taxonomy.js';
 import { evidenceSummary } from './summary.js';
-import { EncryptedTusStore } from './tus-encrypted-store.js';
+import { Taxonomy } from './taxonomy.js';
+import { EncryptedTusStore } from './uploads/tus-encrypted-store.js';
+import { VaultVerifier } from './verify.js';
 
-export { exportToPath, exportZipStream } from './export.js';
-export {
-  type EvidenceActor,
-  EvidenceService,
-  GENERAL_COLLECTION,
-  type IntakeInput,
-  type IntakeResult,
-  submissionsCollectionName,
-} from './service.js';
+export { GENERAL_COLLECTION, submissionsCollectionName } from './compartments.js';
+export { decryptPackage, exportToPath, exportZipStream } from './export/package.js';
+export type { EvidenceActor, IntakeInput, IntakeResult } from './intake.js';
+export type { EvidenceIncidents } from './ports.js';
 
 export const processEvidenceJob = defineJob('evidence.process', z.object({ itemId: z.string().uuid() }), {
   maxAttempts: 3,
@@ -67,35 +69,99 @@ export function evidenceMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(value) && value > 0 ? Math.floor(value) : 4 * 1024 ** 3;
 }
 
-/** Builds the evidence area: blob store, service, processing job, routes. */
-export async function createEvidence(platform: Platform, _deps: Record<string, unknown> = {}) {
-  const store = new EvidenceStore(platform.database.db);
+/**
+ * Incidents are built after the vault (they need it): the vault's calls go to the implementation
+ * plugged in with `connectIncidents`.
+ */
+function deferredIncidents() {
+  let target: EvidenceIncidents | undefined;
+  const get = () => {
+    if (!target) throw new Error('the incidents area is not connected to the evidence vault');
+    return target;
+  };
+  const port: EvidenceIncidents = {
+    require: (principal, ids, action) => get().require(principal, ids, action),
+    exists: (trx, id) => get().exists(trx, id),
+    link: (trx, incidentId, itemId) => get().link(trx, incidentId, itemId),
+    ofItem: (itemId, visible) => get().ofItem(itemId, visible),
+    collections: (ids) => get().collections(ids),
+    forExport: (principal, id) => get().forExport(principal, id),
+  };
+  const connect = (implementation: EvidenceIncidents) => {
+    target = implementation;
+  };
+  return { port, connect };
+}
+
+/** Builds the evidence area: blob store, services, processing job, routes. */
+export async function createEvidence(platform: Platform) {
+  const db = platform.database.db;
+  const stores = {
+    items: new ItemStore(db),
+    collections: new CollectionStore(db),
+    custody: new CustodyStore(db),
+    processing: new ProcessingStore(db),
+    submissions: new SubmissionStore(db),
+    taxonomy: new TaxonomyStore(db),
+  };
   const embedded = platform.database.kind === 'pglite';
-  const blobs = new FsBlobStore(
-    platform.database.db,
-    platform.keys,
-    path.join(platform.config.dataDir, 'blobs'),
-    {
-      maxBytes: evidenceMaxBytes(),
-      // An embedded data directory is locked to this process, so nothing in tmp/ can belong to another.
-      sweepGraceMs: embedded ? 0 : 60 * 60 * 1000,
-    },
-  );
+  const blobs = new FsBlobStore(db, platform.keys, path.join(platform.config.dataDir, 'blobs'), {
+    maxBytes: evidenceMaxBytes(),
+    // An embedded data directory is locked to this process, so nothing in tmp/ can belong to another.
+    sweepGraceMs: embedded ? 0 : 60 * 60 * 1000,
+  });
   await blobs.sweep();
   // Decrypted working files of processing that a crash interrupted (embedded: no other process).
   if (embedded) await rm(path.join(platform.config.dataDir, 'work'), { recursive: true, force: true });
-  const service = new EvidenceService(store, blobs, platform.keys, platform.audit, {
-    dataDir: platform.config.dataDir,
-    maxBytes: blobs.maxBytes,
-    logger: platform.logger,
-    access: platform.access,
-    submissionsCollection: submissionsCollectionName(),
-    enqueueProcessing: (itemId, trx) => platform.jobs.enqueue(processEvidenceJob, { itemId }, { trx }),
-  });
-  platform.jobs.handle(processEvidenceJob, async ({ itemId }) => service.process(itemId));
-  await service.seedTaxonomy();
-  await service.ensureDefaultCollections();
-  await service.backfillCaptureTimes();
+  const incidents = deferredIncidents();
+  const custody = new CustodyLog(stores.custody, platform.audit);
+  const compartments = new Compartments(
+    stores.collections,
+    stores.items,
+    platform.access,
+    platform.audit,
+    custody,
+    submissionsCollectionName(),
+  );
+  const taxonomy = new Taxonomy(stores.taxonomy, platform.audit);
+  const intake = new Intake(
+    stores.items,
+    stores.submissions,
+    blobs,
+    platform.keys,
+    compartments,
+    custody,
+    incidents.port,
+    {
+      maxBytes: blobs.maxBytes,
+      enqueueProcessing: (itemId, trx: EvidenceTransaction) =>
+        platform.jobs.enqueue(processEvidenceJob, { itemId }, { trx }),
+    },
+  );
+  const items = new Items(
+    stores.items,
+    stores.processing,
+    blobs,
+    compartments,
+    custody,
+    taxonomy,
+    incidents.port,
+    platform.audit,
+  );
+  const pipeline = new Pipeline(stores.items, stores.processing, blobs, custody, platform.config.dataDir);
+  const verifier = new VaultVerifier(items, stores.items, stores.processing, blobs, custody, platform.audit);
+  const exportVault: ExportVault = {
+    items,
+    itemStore: stores.items,
+    compartments,
+    custody,
+    blobs,
+    incidents: incidents.port,
+  };
+  platform.jobs.handle(processEvidenceJob, async ({ itemId }) => pipeline.process(itemId));
+  await taxonomy.seedTaxonomy();
+  await compartments.ensureDefaultCollections();
+  await pipeline.backfillCaptureTimes();
   // Partial resumable uploads, encrypted at rest: analysts' and citizens' in separate directories.
   const uploads = {
     staff: new EncryptedTusStore({
@@ -116,14 +182,53 @@ export async function createEvidence(platform: Platform, _deps: Record<string, u
     );
   let uploadSweep: NodeJS.Timeout | undefined;
   return {
-    service,
+    intake: (input: IntakeInput): Promise<IntakeResult> => intake.intake(input),
+    intakeService: intake,
+    items,
+    pipeline,
+    compartments,
+    taxonomy,
+    custody,
+    verifier,
+    exportVault,
     blobs,
-    intake: (input: IntakeInput): Promise<IntakeResult> => service.intake(input),
     uploads,
-    routes: evidenceRoutes(service, platform, uploads),
-    summary: evidenceSummary(platform.database.db as Kysely<unknown>, service),
+    /** The vault as the incidents area needs it (its port IncidentsEvidence, checked where it is plugged). */
+    forIncidents: {
+      visibleCollections: (principal: Principal) => compartments.visibleCollections(principal),
+      requireCollections: (principal: Principal, ids: Iterable<string>, action: string) =>
+        compartments.requireCollections(principal, ids, action),
+      collectionExists: async (id: string) =>
+        (await stores.collections.collection(stores.collections.db, id)) !== undefined,
+      requireItems: (principal: Principal, ids: Iterable<string>, action: string) =>
+        compartments.requireItems(principal, ids, action),
+      recordCustody: (
+        trx: AnyTransaction,
+        itemId: string,
+        action: 'linked' | 'unlinked',
+        actor: AuditActor,
+        details: Record<string, unknown>,
+      ) => custody.append(trx as EvidenceTransaction, itemId, action, actor, details),
+      checkCodes: (trx: AnyTransaction, codes: string[]) => taxonomy.checkCodes(trx, codes),
+      classify: (
+        trx: AnyTransaction,
+        incidentId: string,
+        change: { add: string[]; remove: string[]; by: string | null },
+      ) => taxonomy.classify(trx, 'incident', incidentId, change),
+      codes: (incidentIds: string[]) => taxonomy.codes('incident', incidentIds),
+    },
+    summary: evidenceSummary(platform.database.db as Kysely<unknown>, compartments),
+    /** Plugs in the incidents area (built after the vault, since it needs the vault). */
+    connectIncidents: incidents.connect,
+    routes: async (app: App) => {
+      await uploadRoutes(intake, uploads.staff)(app);
+      await citizenRoutes(intake, uploads.citizen, platform.logger)(app);
+      await itemRoutes(items, compartments, verifier)(app);
+      await catalogueRoutes(compartments, taxonomy)(app);
+      await exportRoutes(exportVault, platform.audit)(app);
+    },
     start: async () => {
-      await service.loadIndex();
+      await pipeline.loadIndex();
       await sweepUploads();
       uploadSweep = setInterval(sweepUploads, 3_600_000);
       uploadSweep.unref();

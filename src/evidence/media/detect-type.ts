@@ -105,7 +105,8 @@ async function readSlice(path: string, position: number, length: number, size: n
   }
 }
 
-function looksLikeUtf8Text(buf: Buffer, cut: boolean): boolean {
+/** Whether bytes read as UTF-8 text; `cut`: the sample may end inside a character. */
+export function looksLikeUtf8Text(buf: Buffer, cut: boolean): boolean {
   if (buf.length === 0 || buf.includes(0)) return false;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   // A sample cut from a longer file may end inside a multi-byte character: allow up to 3 bytes off.

@@ -4,7 +4,7 @@
  * database. Tools: file-type, sharp, Debian's exiftool, ffprobe and ffmpeg (scripts/setup-system.sh).
  */
 export { type DerivedFile, makeThumbnail, stripMetadataCopy, type ThumbnailOptions } from './derive.js';
-export { type DetectedType, detectType, kindOf } from './detect-type.js';
+export { type DetectedType, detectType, kindOf, looksLikeUtf8Text } from './detect-type.js';
 export {
   closeSharedExiftool,
   ExiftoolPool,

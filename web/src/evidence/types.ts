@@ -1,22 +1,19 @@
 /**
- * The evidence vault's API shapes, derived from the server's Zod schemas (`src/evidence/model.ts`) so a
- * change on one side is a type error on the other. Only types cross over: nothing server-side is bundled.
+ * The evidence vault's and incidents' API shapes, derived from the server's Zod schemas
+ * (`src/evidence/model.ts`, `src/incidents/model.ts`) so a change on one side is a type error on the
+ * other. Only types cross over: nothing server-side is bundled.
  */
+
 import type {
-  addPersonRequestSchema,
   Channel,
   Collection,
   CustodyEvent,
   classifyRequestSchema,
   exportRequestSchema,
-  Incident,
-  IncidentInput,
   ItemDetail,
   ItemSummary,
-  incidentUpdateSchema,
   intakeResultSchema,
   itemStatusSchema,
-  listIncidentsQuerySchema,
   listItemsQuerySchema,
   metadataRecordSchema,
   TaxonomyCode,
@@ -24,6 +21,13 @@ import type {
   VerifyReport,
   verificationStates,
 } from '@evidence/model.js';
+import type {
+  addPersonRequestSchema,
+  Incident,
+  IncidentInput,
+  incidentUpdateSchema,
+  listIncidentsQuerySchema,
+} from '@incidents/model.js';
 import type { z } from 'zod';
 
 export type {

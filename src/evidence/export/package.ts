@@ -14,13 +14,28 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import sodium from 'libsodium-wrappers';
 import yazl from 'yazl';
-import type { Principal } from '../platform/auth/model.js';
-import { actorOf } from '../platform/auth/service.js';
-import { openSealed, sealFor } from '../platform/crypto.js';
-import { AppError } from '../platform/errors.js';
-import { CUSTODY_GENESIS } from './custody.js';
-import type { ItemDetail } from './model.js';
-import type { EvidenceService } from './service.js';
+import type { Principal } from '../../platform/auth/model.js';
+import { actorOf } from '../../platform/auth/service.js';
+import type { FsBlobStore } from '../../platform/blobs/index.js';
+import { openSealed, sealFor } from '../../platform/crypto.js';
+import { AppError } from '../../platform/errors.js';
+import type { Compartments } from '../compartments.js';
+import { CUSTODY_GENESIS } from '../custody-chain.js';
+import type { CustodyLog } from '../custody-log.js';
+import type { Items } from '../items.js';
+import type { ItemDetail } from '../model.js';
+import type { EvidenceIncidents, IncidentForExport } from '../ports.js';
+import type { ItemStore } from '../store/items.js';
+
+/** What an export reads from the vault. */
+export interface ExportVault {
+  items: Items;
+  itemStore: ItemStore;
+  compartments: Compartments;
+  custody: CustodyLog;
+  blobs: FsBlobStore;
+  incidents: EvidenceIncidents;
+}
 
 export interface ExportRequest {
   incidentId?: string | undefined;
@@ -64,19 +79,20 @@ function recipientKeyBytes(key: string): Uint8Array {
 
 /** Collects the files of a package and records the export in every item's custody log. */
 async function planPackage(
-  service: EvidenceService,
+  vault: ExportVault,
   principal: Principal,
   request: ExportRequest,
 ): Promise<{ exportId: string; files: PackageFile[]; items: ItemDetail[] }> {
   let ids = [...new Set(request.itemIds ?? [])];
-  let incident: Awaited<ReturnType<EvidenceService['incident']>> | undefined;
+  let incident: IncidentForExport | undefined;
   if (request.incidentId) {
-    incident = await service.incident(principal, request.incidentId);
+    const found = await vault.incidents.forExport(principal, request.incidentId);
+    incident = found.incident;
     // Every linked item, seen or not: a package is refused unless the caller may see all of it.
-    ids = [...new Set([...ids, ...(await service.incidentItemIds(request.incidentId))])];
+    ids = [...new Set([...ids, ...found.itemIds])];
   }
   if (ids.length === 0) throw new AppError('SVD_EVIDENCE_EXPORT_EMPTY');
-  await service.requireItems(principal, ids, 'evidence.export');
+  await vault.compartments.requireItems(principal, ids, 'evidence.export');
   if (request.recipientKey) recipientKeyBytes(request.recipientKey);
   const exportId = randomUUID();
   const recipient = request.recipientKey
@@ -84,10 +100,10 @@ async function planPackage(
     : null;
   const actor = actorOf(principal);
   // Record the export first (all items, one transaction): a package never leaves without its record.
-  await service.store.transaction(async (trx) => {
+  await vault.custody.transaction(async (trx) => {
     for (const id of ids) {
-      if (!(await service.store.item(trx, id))) throw new AppError('SVD_HTTP_NOT_FOUND');
-      await service.custody(trx, id, 'exported', actor, {
+      if (!(await vault.itemStore.item(trx, id))) throw new AppError('SVD_HTTP_NOT_FOUND');
+      await vault.custody.append(trx, id, 'exported', actor, {
         exportId,
         ...(request.incidentId ? { incidentId: request.incidentId } : {}),
         ...(request.purpose ? { purpose: request.purpose } : {}),
@@ -99,12 +115,12 @@ async function planPackage(
   const files: PackageFile[] = [];
   const items: ItemDetail[] = [];
   for (const id of ids) {
-    const item = await service.show(principal, id, { recordView: false });
+    const item = await vault.items.show(principal, id, { recordView: false });
     items.push(item);
     const original = `originals/${id}/${safeName(item.fileName ?? `${item.sha256}`)}`;
     files.push({
       path: original,
-      stream: () => service.blobs.get(item.sha256),
+      stream: () => vault.blobs.get(item.sha256),
       sha256: item.sha256,
       size: item.size,
     });
@@ -174,7 +190,7 @@ function indexHtml(
   exportId: string,
   createdAt: string,
   request: ExportRequest,
-  incident: Awaited<ReturnType<EvidenceService['incident']>> | undefined,
+  incident: IncidentForExport | undefined,
   items: ItemDetail[],
   files: PackageFile[],
 ): string {
@@ -324,11 +340,11 @@ function checked(stream: Readable, expected: string, label: string): Readable {
 
 /** The package as a ZIP stream (encrypted when a recipient key is given). */
 export async function exportZipStream(
-  service: EvidenceService,
+  vault: ExportVault,
   principal: Principal,
   request: ExportRequest,
 ): Promise<{ exportId: string; stream: Readable; encrypted: boolean; files: number; items: number }> {
-  const { exportId, files, items } = await planPackage(service, principal, request);
+  const { exportId, files, items } = await planPackage(vault, principal, request);
   const zip = new yazl.ZipFile();
   const mtime = new Date();
   for (const file of files) {
@@ -359,7 +375,7 @@ export async function exportZipStream(
  * in `.zip` (or anything, when encrypted). Written under a temporary name and renamed when complete.
  */
 export async function exportToPath(
-  service: EvidenceService,
+  vault: ExportVault,
   principal: Principal,
   request: ExportRequest,
   out: string,
@@ -372,7 +388,7 @@ export async function exportToPath(
     });
   }
   if (asFile) {
-    const { exportId, stream, files, items } = await exportZipStream(service, principal, request);
+    const { exportId, stream, files, items } = await exportZipStream(vault, principal, request);
     const temporary = `${target}.part-${process.pid}`;
     try {
       await pipeline(stream, createWriteStream(temporary, { mode: 0o600 }));
@@ -383,7 +399,7 @@ export async function exportToPath(
     }
     return { exportId, path: target, files, items };
   }
-  const { exportId, files, items } = await planPackage(service, principal, request);
+  const { exportId, files, items } = await planPackage(vault, principal, request);
   const temporary = `${target}.part-${process.pid}`;
   await rm(temporary, { recursive: true, force: true });
   try {

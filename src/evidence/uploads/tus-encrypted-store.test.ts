@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Upload } from '@tus/server';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cryptoReady, KeyRing } from '../platform/crypto.js';
+import { cryptoReady, KeyRing } from '../../platform/crypto.js';
 import { EncryptedTusStore, RECORD_PLAINTEXT } from './tus-encrypted-store.js';
 
 function ring(): KeyRing {

@@ -11,13 +11,13 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { expect, it, vi } from 'vitest';
-import { useTestApp } from '../../test/support/app.js';
-import { describeEachDatabase } from '../../test/support/databases.js';
-import type { App } from '../platform/http/app.js';
-import type { Runtime } from '../runtime.js';
-import { createApp } from '../server.js';
-import type { EvidenceArea } from './index.js';
-import { FormTokens } from './routes.js';
+import { useTestApp } from '../../../test/support/app.js';
+import { describeEachDatabase } from '../../../test/support/databases.js';
+import type { App } from '../../platform/http/app.js';
+import type { Runtime } from '../../runtime.js';
+import { createApp } from '../../server.js';
+import type { EvidenceArea } from '../index.js';
+import { FormTokens } from './form-tokens.js';
 
 const USER_AGENT = 'Mozilla/5.0 (TestPhone; UA-MARKER-4412)';
 const FILE_NAME = 'VID_20240809_my-own-name.mp4';
@@ -370,7 +370,7 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
 
     const page = await t.app.inject({ method: 'GET', url: '/submit' });
     const token = /name="t" value="([^"]+)"/.exec(page.body)![1]!;
-    const service = evidenceOf(t.runtime).service;
+    const service = evidenceOf(t.runtime).intakeService;
     const saved = service.options.maxBytes;
     (service.options as { maxBytes: number }).maxBytes = 1000;
     try {

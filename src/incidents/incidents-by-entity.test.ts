@@ -6,14 +6,8 @@
 import { beforeAll, expect, it } from 'vitest';
 import { type Client, loggedInClient, useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
-import type { Runtime } from '../runtime.js';
-import type { EvidenceArea } from './index.js';
 
 const system = { type: 'system' as const, label: 'test' };
-
-function evidenceOf(runtime: Runtime): EvidenceArea {
-  return (runtime.areas as unknown as { evidence: EvidenceArea }).evidence;
-}
 
 interface Listed {
   id: string;
@@ -30,9 +24,13 @@ describeEachDatabase('incidents by registry entity', (ctx) => {
   let other: string;
 
   beforeAll(async () => {
-    const service = evidenceOf(t.runtime).service;
+    const { service, links } = t.runtime.areas.incidents;
     const caseY = (
-      await service.createCollection(system, { name: 'Case Y', description: 'test', restricted: true })
+      await t.runtime.areas.evidence.compartments.createCollection(system, {
+        name: 'Case Y',
+        description: 'test',
+        restricted: true,
+      })
     ).id;
     open = (await service.createIncident(system, { title: 'Detention at the station', description: '' })).id;
     sealed = (
@@ -43,11 +41,11 @@ describeEachDatabase('incidents by registry entity', (ctx) => {
       })
     ).id;
     other = (await service.createIncident(system, { title: 'Unrelated search', description: '' })).id;
-    await service.addPerson(system, open, { role: 'perpetrator', entityId: 'demo-person-1' });
-    await service.addPerson(system, open, { role: 'witness', entityId: 'demo-person-1' });
-    await service.addPerson(system, open, { role: 'victim', name: 'Synthetic Victim' });
-    await service.addPerson(system, sealed, { role: 'perpetrator', entityId: 'demo-person-1' });
-    await service.addPerson(system, other, { role: 'victim', entityId: 'demo-person-2' });
+    await links.addPerson(system, open, { role: 'perpetrator', entityId: 'demo-person-1' });
+    await links.addPerson(system, open, { role: 'witness', entityId: 'demo-person-1' });
+    await links.addPerson(system, open, { role: 'victim', name: 'Synthetic Victim' });
+    await links.addPerson(system, sealed, { role: 'perpetrator', entityId: 'demo-person-1' });
+    await links.addPerson(system, other, { role: 'victim', entityId: 'demo-person-2' });
     admin = await loggedInClient(t, 'admin');
     analyst = await loggedInClient(t, 'analyst');
   }, 120_000);

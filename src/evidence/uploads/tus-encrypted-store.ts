@@ -34,8 +34,8 @@ import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } fro
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DataStore, ERRORS, Upload } from '@tus/server';
-import type { KeyRing } from '../platform/crypto.js';
-import { AppError, defineErrors } from '../platform/errors.js';
+import type { KeyRing } from '../../platform/crypto.js';
+import { AppError, defineErrors } from '../../platform/errors.js';
 
 export const tusStoreErrors = defineErrors({
   SVD_EVIDENCE_UPLOAD_KEY: {

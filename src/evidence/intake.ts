@@ -1,0 +1,287 @@
+/**
+ * Intake: every channel (web, citizen page, CLI, import, Telegram bot) hands files in through
+ * `intake`. One streaming pass hashes and encrypts into the blob store; then, in one transaction, the
+ * item (or a "received again" event for bytes already held), its custody events, a citizen's receipt,
+ * an incident link and the processing job are written. Nothing is committed unless all of it is.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { fileTypeFromBuffer } from 'file-type';
+import type { AuditActor } from '../platform/audit/service.js';
+import type { Principal } from '../platform/auth/model.js';
+import { actorOf } from '../platform/auth/service.js';
+import type { FsBlobStore } from '../platform/blobs/index.js';
+import type { KeyRing } from '../platform/crypto.js';
+import { AppError } from '../platform/errors.js';
+import { registerEncryptedColumn } from '../platform/keys.js';
+import { type Compartments, GENERAL_COLLECTION } from './compartments.js';
+import type { CustodyLog } from './custody-log.js';
+import { kindOf, looksLikeUtf8Text } from './media/index.js';
+import type { Channel } from './model.js';
+import type { EvidenceIncidents } from './ports.js';
+import { newReceiptCode, receiptLookupText, startOfToday, today } from './receipts.js';
+import type { ItemStore } from './store/items.js';
+import type { SubmissionStore } from './store/submissions.js';
+import type { EvidenceTransaction } from './store/tables.js';
+
+registerEncryptedColumn({
+  table: 'evidence_submissions',
+  idColumn: 'id',
+  column: 'contact',
+  aad: (id) => `evidence_submissions.contact:${id}`,
+});
+
+/** Who hands in or touches evidence. Citizens and the bot have no account and no identifier. */
+export type EvidenceActor = Principal | { type: 'citizen' } | { type: 'bot' };
+
+/** The one intake contract shared by every channel (web, citizen page, CLI, import, Telegram bot). */
+export interface IntakeInput {
+  stream: Readable;
+  fileName?: string;
+  declaredMediaType?: string;
+  channel: Channel;
+  sourceLabel?: string;
+  note?: string;
+  incidentId?: string;
+  /** Optional submitter contact, sealed separately, never linked in clear. */
+  sealedContact?: string;
+  /** Add to an existing citizen submission. */
+  receiptCode?: string;
+  /** E.g. relative path and file times for seized data. */
+  acquisition?: Record<string, unknown>;
+  /**
+   * The collection (compartment) of a new item, by id or by name. Default: "General" for staff and
+   * the command line; the submissions collection (restricted) for citizens, the bot and API keys.
+   * The caller must be able to see it. Bytes already held stay in their collection.
+   */
+  collection?: string;
+  /** A finished resumable upload: its result is kept for a day so the uploader can recover it. */
+  tusUpload?: { id: string; owner: string };
+  actor: EvidenceActor;
+}
+
+export interface IntakeResult {
+  itemId: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  duplicate: boolean;
+  receiptCode?: string;
+}
+
+export function actorFor(actor: EvidenceActor): AuditActor {
+  if (actor.type === 'citizen') return { type: 'citizen', id: null, label: null };
+  if (actor.type === 'bot') return { type: 'bot', id: null, label: 'telegram-bot' };
+  return actorOf(actor);
+}
+
+/** Media type from the first bytes (magic numbers), never from the name or the sender's claim. */
+async function mediaTypeOf(head: Buffer): Promise<string> {
+  if (head.length === 0) return 'application/x-empty';
+  const found = await fileTypeFromBuffer(head).catch(() => undefined);
+  if (found) return found.mime;
+  return looksLikeUtf8Text(head, true) ? 'text/plain' : 'application/octet-stream';
+}
+
+export interface IntakeOptions {
+  /** Largest file accepted, in bytes. */
+  maxBytes: number;
+  enqueueProcessing: (itemId: string, trx: EvidenceTransaction) => Promise<unknown>;
+}
+
+export class Intake {
+  constructor(
+    private readonly items: ItemStore,
+    private readonly submissions: SubmissionStore,
+    private readonly blobs: FsBlobStore,
+    private readonly keys: KeyRing,
+    private readonly compartments: Compartments,
+    private readonly custody: CustodyLog,
+    private readonly incidents: EvidenceIncidents,
+    readonly options: IntakeOptions,
+  ) {}
+
+  /** The collection a new item goes to, checked against what the actor may see. */
+  async #collection(input: IntakeInput): Promise<string> {
+    const outside = input.actor.type === 'citizen' || input.actor.type === 'bot';
+    const submissions = this.compartments.submissionsName;
+    const wanted = outside
+      ? submissions
+      : (input.collection ??
+        (input.actor.type === 'apikey' || input.channel === 'citizen' || input.channel === 'bot'
+          ? submissions
+          : GENERAL_COLLECTION));
+    const row = await this.compartments.find(wanted);
+    if (!row) {
+      // The defaults are recreated when missing; a named one that does not exist is "not found".
+      if (input.collection === undefined) {
+        await this.compartments.ensureDefaultCollections();
+        const made = await this.compartments.find(wanted);
+        if (made) return made.id;
+      }
+      throw new AppError('SVD_HTTP_NOT_FOUND');
+    }
+    // The default destination of an API key is the restricted submissions collection: allowed to write.
+    if (!outside && input.collection !== undefined)
+      await this.compartments.requireCollections(input.actor as Principal, [row.id], 'evidence.intake');
+    return row.id;
+  }
+
+  /** Whether a citizen's receipt code is known: checked before a resumable upload starts. */
+  async receiptKnown(code: string): Promise<boolean> {
+    const hash = this.keys.lookupHash('lookup', receiptLookupText(code));
+    return Boolean(await this.submissions.submissionByReceipt(this.submissions.db, hash));
+  }
+
+  /**
+   * Receives one file from any channel: streams it into the blob store (hash + encrypt in one pass),
+   * records the item (or, for bytes already held, a "received again" custody event), links it to an
+   * incident and/or a citizen receipt, and queues processing. Nothing is committed unless all of it is.
+   */
+  async intake(input: IntakeInput): Promise<IntakeResult> {
+    const actor = actorFor(input.actor);
+    const citizen = input.actor.type === 'citizen' || input.channel === 'citizen';
+    const staged = await this.blobs.stage(input.stream, {
+      maxBytes: this.options.maxBytes,
+      headBytes: 64 * 1024,
+    });
+    try {
+      const mediaType = await mediaTypeOf(staged.head);
+      const collectionId = await this.#collection(input);
+      if (input.incidentId && input.actor.type !== 'citizen' && input.actor.type !== 'bot')
+        await this.incidents.require(input.actor, [input.incidentId], 'evidence.intake');
+      const result = await this.items.transaction(async (trx) => {
+        await staged.commit(trx);
+        // Citizens' submissions carry the day only: exact times can be matched against network logs.
+        const at = citizen ? startOfToday() : new Date();
+        if (input.incidentId && !(await this.incidents.exists(trx, input.incidentId))) {
+          throw new AppError('SVD_EVIDENCE_INCIDENT_UNKNOWN');
+        }
+        let receiptCode: string | undefined;
+        let submissionId: string | undefined;
+        if (citizen || input.receiptCode || input.sealedContact) {
+          if (input.receiptCode) {
+            const found = await this.submissions.submissionByReceipt(
+              trx,
+              this.keys.lookupHash('lookup', receiptLookupText(input.receiptCode)),
+            );
+            if (!found) throw new AppError('SVD_EVIDENCE_RECEIPT_UNKNOWN');
+            submissionId = found.id;
+            receiptCode = input.receiptCode;
+          } else {
+            receiptCode = newReceiptCode();
+            submissionId = randomUUID();
+            const contact = input.sealedContact?.trim();
+            await this.submissions.insertSubmission(trx, {
+              id: submissionId,
+              receipt_hash: this.keys.lookupHash('lookup', receiptLookupText(receiptCode)),
+              contact: contact
+                ? this.keys.encryptField(contact, `evidence_submissions.contact:${submissionId}`)
+                : null,
+              created_on: today(),
+            });
+          }
+        }
+        const how = {
+          channel: input.channel,
+          ...(input.sourceLabel ? { source: input.sourceLabel } : {}),
+          ...(input.fileName ? { fileName: input.fileName } : {}),
+          ...(input.declaredMediaType ? { declaredMediaType: input.declaredMediaType } : {}),
+          ...(input.note ? { note: input.note } : {}),
+          ...(input.acquisition ? { acquisition: input.acquisition } : {}),
+        };
+        const existing = await this.items.itemBySha(trx, staged.sha256);
+        let itemId: string;
+        if (existing) {
+          itemId = existing.id;
+          await this.custody.append(
+            trx,
+            itemId,
+            'received-again',
+            actor,
+            { ...how, sha256: staged.sha256 },
+            at,
+          );
+        } else {
+          itemId = randomUUID();
+          await this.items.insertItem(trx, {
+            id: itemId,
+            sha256: staged.sha256,
+            size: staged.size,
+            media_type: mediaType,
+            kind: kindOf(mediaType),
+            file_name: input.fileName ?? null,
+            channel: input.channel,
+            source_label: input.sourceLabel ?? null,
+            note: input.note ?? null,
+            acquisition: input.acquisition ?? null,
+            received_at: at,
+            collection_id: collectionId,
+            captured_at: null,
+          });
+          await this.custody.append(
+            trx,
+            itemId,
+            'received',
+            actor,
+            { ...how, size: staged.size, mediaType },
+            at,
+          );
+          await this.custody.append(
+            trx,
+            itemId,
+            'stored',
+            actor,
+            { sha256: staged.sha256, algorithm: 'SHA-256', encryption: 'secretstream-xchacha20poly1305' },
+            at,
+          );
+          await this.options.enqueueProcessing(itemId, trx);
+        }
+        if (submissionId) await this.submissions.addSubmissionItem(trx, submissionId, itemId, today());
+        if (input.tusUpload)
+          await this.submissions.insertTusResult(trx, {
+            upload_id: input.tusUpload.id,
+            owner: input.tusUpload.owner,
+            item_id: itemId,
+            sha256: staged.sha256,
+            size: staged.size,
+            media_type: existing ? existing.media_type : mediaType,
+            duplicate: existing !== undefined,
+          });
+        if (input.incidentId) {
+          await this.incidents.link(trx, input.incidentId, itemId);
+          await this.custody.append(trx, itemId, 'linked', actor, { incidentId: input.incidentId });
+        }
+        return {
+          itemId,
+          sha256: staged.sha256,
+          size: staged.size,
+          mediaType: existing ? existing.media_type : mediaType,
+          duplicate: existing !== undefined,
+          ...(receiptCode ? { receiptCode } : {}),
+        };
+      });
+      await staged.finish();
+      return result;
+    } catch (error) {
+      await staged.abort();
+      throw error;
+    }
+  }
+
+  /** A finished resumable upload's result, for its uploader only, for a day. */
+  async tusResult(
+    owner: string,
+    uploadId: string,
+  ): Promise<{ itemId: string; sha256: string; size: number; mediaType: string; duplicate: boolean }> {
+    const row = await this.submissions.tusResult(uploadId, owner, new Date(Date.now() - 24 * 3600 * 1000));
+    if (!row) throw new AppError('SVD_HTTP_NOT_FOUND');
+    return {
+      itemId: row.item_id,
+      sha256: row.sha256,
+      size: Number(row.size),
+      mediaType: row.media_type,
+      duplicate: row.duplicate,
+    };
+  }
+}

@@ -1,0 +1,55 @@
+/** SQL of collections, the vault's compartments. */
+import { type CollectionRow, EvidenceStoreBase, type EvidenceTransaction, type Executor } from './tables.js';
+
+export class CollectionStore extends EvidenceStoreBase {
+  collections(): Promise<Array<CollectionRow & { item_count: number }>> {
+    return this.db
+      .selectFrom('evidence_collections as k')
+      .selectAll('k')
+      .select((eb) =>
+        eb
+          .selectFrom('evidence_items as i')
+          .select((inner) => inner.fn.countAll<number>().as('n'))
+          .whereRef('i.collection_id', '=', 'k.id')
+          .as('item_count'),
+      )
+      .orderBy('k.name')
+      .execute() as Promise<Array<CollectionRow & { item_count: number }>>;
+  }
+
+  collection(ex: Executor, id: string): Promise<CollectionRow | undefined> {
+    return ex
+      .selectFrom('evidence_collections')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst() as Promise<CollectionRow | undefined>;
+  }
+
+  collectionByName(ex: Executor, name: string): Promise<CollectionRow | undefined> {
+    return ex
+      .selectFrom('evidence_collections')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst() as Promise<CollectionRow | undefined>;
+  }
+
+  async insertCollection(trx: EvidenceTransaction, row: Omit<CollectionRow, 'created_at'>): Promise<boolean> {
+    const inserted = await trx
+      .insertInto('evidence_collections')
+      .values(row)
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  /** Ids of the unrestricted collections. */
+  async openCollectionIds(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('evidence_collections')
+      .select('id')
+      .where('restricted', '=', false)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+}

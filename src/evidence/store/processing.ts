@@ -1,0 +1,173 @@
+/**
+ * SQL of what processing writes about an item: processing events, metadata records, working copies
+ * (derivatives), perceptual hashes and near-duplicate links.
+ */
+import { sql } from 'kysely';
+import {
+  EvidenceStoreBase,
+  type EvidenceTables,
+  type EvidenceTransaction,
+  type Executor,
+  json,
+  type Visible,
+} from './tables.js';
+
+export class ProcessingStore extends EvidenceStoreBase {
+  async insertMetadata(row: Omit<EvidenceTables['evidence_metadata'], 'created_at'>, ex: Executor = this.db) {
+    await ex
+      .insertInto('evidence_metadata')
+      .values({ ...row, data: json(row.data), summary: json(row.summary), warnings: json(row.warnings) })
+      .execute();
+  }
+
+  metadata(itemId: string) {
+    return this.db
+      .selectFrom('evidence_metadata')
+      .selectAll()
+      .where('item_id', '=', itemId)
+      .orderBy('created_at')
+      .orderBy('tool')
+      .execute();
+  }
+
+  async insertProcessing(row: Omit<EvidenceTables['evidence_processing'], 'at'>, ex: Executor = this.db) {
+    await ex.insertInto('evidence_processing').values(row).execute();
+  }
+
+  processing(itemId: string) {
+    return this.db
+      .selectFrom('evidence_processing')
+      .selectAll()
+      .where('item_id', '=', itemId)
+      .orderBy('at')
+      .execute();
+  }
+
+  async hasProcessing(itemId: string, step: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('evidence_processing')
+      .select('id')
+      .where('item_id', '=', itemId)
+      .where('step', '=', step)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async insertDerivative(
+    trx: EvidenceTransaction,
+    row: Omit<EvidenceTables['evidence_derivatives'], 'created_at'>,
+  ) {
+    await trx
+      .insertInto('evidence_derivatives')
+      .values(row)
+      .onConflict((oc) => oc.columns(['item_id', 'purpose']).doNothing())
+      .execute();
+  }
+
+  derivatives(itemId: string) {
+    return this.db.selectFrom('evidence_derivatives').selectAll().where('item_id', '=', itemId).execute();
+  }
+
+  async itemsWithThumbnail(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('evidence_derivatives')
+      .select('item_id')
+      .where('item_id', 'in', ids)
+      .where('purpose', '=', 'thumbnail')
+      .execute();
+    return new Set(rows.map((row) => row.item_id));
+  }
+
+  async insertPhashes(rows: EvidenceTables['evidence_phashes'][], ex: Executor = this.db) {
+    if (rows.length === 0) return;
+    await ex
+      .insertInto('evidence_phashes')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['item_id', 'frame_seconds']).doNothing())
+      .execute();
+  }
+
+  phashes(itemId: string) {
+    return this.db
+      .selectFrom('evidence_phashes')
+      .select(['frame_seconds', 'hash'])
+      .where('item_id', '=', itemId)
+      .orderBy('frame_seconds')
+      .execute();
+  }
+
+  async *allPhashes(pageSize = 20_000): AsyncGenerator<Array<{ item_id: string; hash: string }>> {
+    let after: { item_id: string; frame_seconds: number } | undefined;
+    for (;;) {
+      let query = this.db
+        .selectFrom('evidence_phashes')
+        .select(['item_id', 'hash', 'frame_seconds'])
+        .orderBy('item_id')
+        .orderBy('frame_seconds')
+        .limit(pageSize);
+      if (after) {
+        const a = after;
+        query = query.where((eb) =>
+          eb.or([
+            eb('item_id', '>', a.item_id),
+            eb.and([eb('item_id', '=', a.item_id), eb('frame_seconds', '>', a.frame_seconds)]),
+          ]),
+        );
+      }
+      const rows = await query.execute();
+      if (rows.length === 0) return;
+      yield rows;
+      const last = rows[rows.length - 1]!;
+      after = { item_id: last.item_id, frame_seconds: Number(last.frame_seconds) };
+    }
+  }
+
+  async insertLink(trx: EvidenceTransaction, a: string, b: string, distance: number): Promise<boolean> {
+    const [itemA, itemB] = a < b ? [a, b] : [b, a];
+    const row = await trx
+      .insertInto('evidence_links')
+      .values({ item_a: itemA, item_b: itemB, kind: 'near-duplicate', distance })
+      .onConflict((oc) => oc.doNothing())
+      .returning('item_a')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Possible duplicates of an item among the visible collections, with name and thumbnail presence. */
+  async links(
+    itemId: string,
+    visible: Visible,
+  ): Promise<Array<{ itemId: string; distance: number; fileName: string | null; hasThumbnail: boolean }>> {
+    if (visible !== 'all' && visible.length === 0) return [];
+    let query = this.db
+      .selectFrom('evidence_links as l')
+      .innerJoin('evidence_items as o', (join) =>
+        join.on(
+          sql<boolean>`(l.item_a = ${itemId} and o.id = l.item_b) or (l.item_b = ${itemId} and o.id = l.item_a)`,
+        ),
+      )
+      .select(['o.id', 'o.file_name', 'l.distance'])
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('evidence_derivatives as d')
+              .select('d.id')
+              .whereRef('d.item_id', '=', 'o.id')
+              .where('d.purpose', '=', 'thumbnail'),
+          )
+          .as('has_thumbnail'),
+      )
+      .orderBy('l.distance')
+      .orderBy('o.id');
+    if (visible !== 'all') query = query.where('o.collection_id', 'in', [...visible]);
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      itemId: row.id,
+      distance: row.distance,
+      fileName: row.file_name,
+      hasThumbnail: Boolean(row.has_thumbnail),
+    }));
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The incidents area: events documented by evidence items and linked to registry entities.
+ * `createIncidents(platform, { evidence })` takes the vault through the port it defines
+ * (IncidentsEvidence) and returns its services, routes, and `forEvidence`, the vault's port onto
+ * incidents (EvidenceIncidents: intake links a new item, an item lists its incidents, export by incident).
+ */
+import type { EvidenceIncidents } from '../evidence/ports.js';
+import type { Platform } from '../platform/platform.js';
+import { IncidentLinks } from './links.js';
+import type { IncidentsEvidence } from './ports.js';
+import { incidentRoutes } from './routes.js';
+import { IncidentsService } from './service.js';
+import { IncidentStore, type IncidentTransaction } from './store.js';
+
+export type { IncidentsEvidence } from './ports.js';
+export { IncidentsService } from './service.js';
+
+/** Builds the incidents area on the evidence vault. */
+export function createIncidents(platform: Platform, deps: { evidence: IncidentsEvidence }) {
+  const store = new IncidentStore(platform.database.db);
+  const service = new IncidentsService(store, deps.evidence, platform.keys, platform.audit);
+  const links = new IncidentLinks(store, service, deps.evidence, platform.keys, platform.audit);
+  const forEvidence: EvidenceIncidents = {
+    require: (principal, ids, action) => service.requireIncidents(principal, ids, action),
+    exists: async (trx, id) => (await store.incident(trx as IncidentTransaction, id)) !== undefined,
+    link: async (trx, incidentId, itemId) => {
+      await store.linkItem(trx as IncidentTransaction, incidentId, itemId, null);
+    },
+    ofItem: async (itemId, visible) =>
+      (await store.itemIncidents(itemId, visible)).map((row) => ({
+        incidentId: row.incident_id,
+        title: row.title,
+        role: row.role,
+      })),
+    collections: (ids) => store.incidentCollections(ids),
+    forExport: async (principal, id) => ({
+      incident: await service.incident(principal, id),
+      itemIds: await service.incidentItemIds(id),
+    }),
+  };
+  return { service, links, forEvidence, routes: incidentRoutes(service, links) };
+}
+
+export type IncidentsArea = ReturnType<typeof createIncidents>;

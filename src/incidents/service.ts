@@ -1,0 +1,280 @@
+/**
+ * Incidents: what happened, when, where and who was responsible, documented by evidence items and
+ * linked to registry entities. An incident may be restricted to an evidence collection: then only
+ * those who may see that collection see it. No HTTP and no SQL here.
+ */
+import { randomUUID } from 'node:crypto';
+import { isAdmin, isStaff } from '../evidence/compartments.js';
+import type { AuditService } from '../platform/audit/service.js';
+import type { Principal } from '../platform/auth/model.js';
+import { actorOf } from '../platform/auth/service.js';
+import type { KeyRing } from '../platform/crypto.js';
+import { cursorOf, parseCursor } from '../platform/db/cursor.js';
+import type { AnyTransaction } from '../platform/db/database.js';
+import { AppError } from '../platform/errors.js';
+import { registerEncryptedColumn } from '../platform/keys.js';
+import type { Incident, IncidentInput, IncidentUpdate, ListIncidentsQuery } from './model.js';
+import type { IncidentsEvidence } from './ports.js';
+import type { IncidentRow, IncidentStore } from './store.js';
+
+registerEncryptedColumn({
+  table: 'incident_persons',
+  idColumn: 'id',
+  column: 'name',
+  aad: (id) => `incident_persons.name:${id}`,
+});
+
+export type IncidentSummary = Omit<Incident, 'items' | 'persons'> & { itemCount: number };
+
+export class IncidentsService {
+  constructor(
+    readonly store: IncidentStore,
+    private readonly evidence: IncidentsEvidence,
+    private readonly keys: KeyRing,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Throws "not found" (audited) unless every incident exists and is visible to the principal. */
+  async requireIncidents(principal: Principal, ids: Iterable<string>, action: string): Promise<void> {
+    const unique = [...new Set(ids)];
+    const found = await this.store.incidentCollections(unique);
+    if (found.size !== unique.length) throw new AppError('SVD_HTTP_NOT_FOUND');
+    const open = [...found].filter(([, collection]) => collection === null).map(([id]) => id);
+    if (open.length && !isAdmin(principal) && !isStaff(principal)) {
+      await this.audit.record({
+        actor: actorOf(principal),
+        action,
+        outcome: 'denied',
+        target: { type: 'incident', id: open[0]! },
+        details: { denied: open },
+      });
+      throw new AppError('SVD_HTTP_NOT_FOUND');
+    }
+    const restricted = [...found.values()].filter((id): id is string => id !== null);
+    await this.evidence.requireCollections(principal, restricted, action);
+  }
+
+  /** A collection for an incident must exist and be visible to the principal. */
+  async #collection(principal: Principal, collectionId: string | null | undefined, action: string) {
+    if (!collectionId) return;
+    if (!(await this.evidence.collectionExists(collectionId))) throw new AppError('SVD_HTTP_NOT_FOUND');
+    await this.evidence.requireCollections(principal, [collectionId], action);
+  }
+
+  async #checkFacets(
+    trx: AnyTransaction,
+    input: { placeType?: string | null; responsibleInstitution?: string | null },
+  ): Promise<void> {
+    const facets = [input.placeType, input.responsibleInstitution].filter((code): code is string =>
+      Boolean(code),
+    );
+    await this.evidence.checkCodes(trx, facets);
+  }
+
+  async createIncident(principal: Principal, input: IncidentInput): Promise<Incident> {
+    const id = randomUUID();
+    await this.#collection(principal, input.collectionId, 'evidence.incident.create');
+    await this.store.transaction(async (trx) => {
+      await this.#checkFacets(trx, input);
+      await this.store.insertIncident(trx, {
+        id,
+        title: input.title,
+        description: input.description,
+        occurred_from: input.occurredFrom ? new Date(input.occurredFrom) : null,
+        occurred_to: input.occurredTo
+          ? new Date(input.occurredTo)
+          : input.occurredFrom
+            ? new Date(input.occurredFrom)
+            : null,
+        place: input.place ?? null,
+        place_type: input.placeType ?? null,
+        latitude: input.latitude ?? null,
+        longitude: input.longitude ?? null,
+        responsible_institution: input.responsibleInstitution ?? null,
+        responsible_unit: input.responsibleUnit ?? null,
+        created_by: actorOf(principal).label ?? null,
+        collection_id: input.collectionId ?? null,
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(principal),
+          action: 'evidence.incident.create',
+          target: { type: 'incident', id },
+          ...(input.collectionId ? { details: { collectionId: input.collectionId } } : {}),
+        },
+        trx,
+      );
+    });
+    return this.incident(principal, id);
+  }
+
+  /** Changes an incident: absent fields stay, null clears an optional field. */
+  async updateIncident(principal: Principal, id: string, input: IncidentUpdate): Promise<Incident> {
+    await this.requireIncidents(principal, [id], 'evidence.incident.update');
+    if (input.collectionId !== undefined)
+      await this.#collection(principal, input.collectionId, 'evidence.incident.update');
+    await this.store.transaction(async (trx) => {
+      const row = await this.store.incident(trx, id);
+      if (!row) throw new AppError('SVD_HTTP_NOT_FOUND');
+      await this.#checkFacets(trx, input);
+      const set: Partial<IncidentRow> = {};
+      const date = (value: string | null) => (value === null ? null : new Date(value));
+      if (input.title !== undefined) set.title = input.title;
+      if (input.description !== undefined) set.description = input.description ?? '';
+      if (input.occurredFrom !== undefined) set.occurred_from = date(input.occurredFrom);
+      if (input.occurredTo !== undefined) set.occurred_to = date(input.occurredTo);
+      if (input.place !== undefined) set.place = input.place;
+      if (input.placeType !== undefined) set.place_type = input.placeType;
+      if (input.latitude !== undefined) set.latitude = input.latitude;
+      if (input.longitude !== undefined) set.longitude = input.longitude;
+      if (input.responsibleInstitution !== undefined)
+        set.responsible_institution = input.responsibleInstitution;
+      if (input.responsibleUnit !== undefined) set.responsible_unit = input.responsibleUnit;
+      if (input.collectionId !== undefined) set.collection_id = input.collectionId;
+      const from = set.occurred_from !== undefined ? set.occurred_from : row.occurred_from;
+      const to = set.occurred_to !== undefined ? set.occurred_to : row.occurred_to;
+      if (from && to && new Date(to) < new Date(from))
+        throw new AppError('SVD_HTTP_VALIDATION', { message: 'occurredTo is before occurredFrom' });
+      await this.store.updateIncident(trx, id, set);
+      await this.audit.record(
+        {
+          actor: actorOf(principal),
+          action: 'evidence.incident.update',
+          target: { type: 'incident', id },
+          details: {
+            fields: Object.keys(set),
+            cleared: Object.entries(input)
+              .filter(([, value]) => value === null)
+              .map(([key]) => key),
+          },
+        },
+        trx,
+      );
+    });
+    return this.incident(principal, id);
+  }
+
+  #incidentOf(row: IncidentRow, codes: Map<string, string[]>) {
+    return {
+      id: row.id,
+      title: row.title,
+      description: row.description,
+      occurredFrom: row.occurred_from ? new Date(row.occurred_from).toISOString() : null,
+      occurredTo: row.occurred_to ? new Date(row.occurred_to).toISOString() : null,
+      place: row.place,
+      placeType: row.place_type,
+      latitude: row.latitude,
+      longitude: row.longitude,
+      responsibleInstitution: row.responsible_institution,
+      responsibleUnit: row.responsible_unit,
+      createdAt: new Date(row.created_at).toISOString(),
+      collectionId: row.collection_id,
+      codes: codes.get(row.id) ?? [],
+    };
+  }
+
+  /** An incident with the linked items the principal may see, its persons and codes. */
+  async incident(principal: Principal, id: string): Promise<Incident> {
+    await this.requireIncidents(principal, [id], 'evidence.incident.read');
+    const row = await this.store.incident(this.store.db, id);
+    if (!row) throw new AppError('SVD_HTTP_NOT_FOUND');
+    const visible = await this.evidence.visibleCollections(principal);
+    const [items, persons, codes] = await Promise.all([
+      this.store.incidentItems(this.store.db, id),
+      this.store.persons(id),
+      this.evidence.codes([id]),
+    ]);
+    return {
+      ...this.#incidentOf(row, codes),
+      items: items
+        .filter((item) => visible === 'all' || visible.includes(item.collection_id))
+        .map((item) => ({ itemId: item.item_id, role: item.role })),
+      persons: persons.map((person) => ({
+        id: person.id,
+        role: person.role as 'victim',
+        entityId: person.entity_id,
+        name: person.name
+          ? this.keys.decryptFieldText(person.name, `incident_persons.name:${person.id}`)
+          : null,
+      })),
+    };
+  }
+
+  /** Every item linked to an incident, visible or not (export refuses unless all are visible). */
+  async incidentItemIds(id: string): Promise<string[]> {
+    return (await this.store.incidentItems(this.store.db, id)).map((item) => item.item_id);
+  }
+
+  /** A page of incidents the principal may see, newest first; item counts count visible items only. */
+  async listIncidents(
+    principal: Principal,
+    query: ListIncidentsQuery = {},
+  ): Promise<{ items: IncidentSummary[]; next: string | null }> {
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    const visible = await this.evidence.visibleCollections(principal);
+    const rows = await this.store.listIncidents(
+      {
+        text: query.q || undefined,
+        code: query.code,
+        placeType: query.placeType,
+        responsibleInstitution: query.responsibleInstitution,
+        collectionId: query.collectionId,
+        entityId: query.entityId,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        before: parseCursor(query.before),
+        limit,
+      },
+      visible,
+    );
+    const codes = await this.evidence.codes(rows.map((row) => row.id));
+    // Filtered by a person: say in which role(s) they appear, so a person page needs no second request.
+    const roles = new Map<string, Array<Incident['persons'][number]['role']>>();
+    if (query.entityId)
+      for (const row of await this.store.entityRoles(
+        rows.map((r) => r.id),
+        query.entityId,
+      )) {
+        const list = roles.get(row.incident_id) ?? [];
+        const role = row.role as Incident['persons'][number]['role'];
+        if (!list.includes(role)) list.push(role);
+        roles.set(row.incident_id, list);
+      }
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map((row) => ({
+        ...this.#incidentOf(row, codes),
+        itemCount: Number(row.item_count ?? 0),
+        ...(query.entityId ? { entityRoles: roles.get(row.id) ?? [] } : {}),
+      })),
+      next: last && rows.length === limit ? cursorOf(last.created_at, last.id) : null,
+    };
+  }
+
+  async classifyIncident(
+    principal: Principal,
+    id: string,
+    add: string[],
+    remove: string[],
+  ): Promise<string[]> {
+    await this.requireIncidents(principal, [id], 'evidence.incident.classify');
+    await this.store.transaction(async (trx) => {
+      if (!(await this.store.incident(trx, id))) throw new AppError('SVD_HTTP_NOT_FOUND');
+      const changed = await this.evidence.classify(trx, id, {
+        add,
+        remove,
+        by: actorOf(principal).label ?? null,
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(principal),
+          action: 'evidence.incident.classify',
+          target: { type: 'incident', id },
+          details: changed,
+        },
+        trx,
+      );
+    });
+    return (await this.evidence.codes([id])).get(id) ?? [];
+  }
+}
