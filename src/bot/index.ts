@@ -10,6 +10,7 @@ import type { Platform } from '../platform/platform.js';
 import { type EvidenceSink, inboxSink, vaultSink } from './evidence-sink.js';
 import { loadBroadcastPublicKey } from './keys.js';
 import type { EvidenceIntake } from './model.js';
+import type { PollingHandle } from './polling.js';
 import { botRoutes } from './routes.js';
 import { BotService } from './service.js';
 import { type BotSettings, loadBotSettings } from './settings.js';
@@ -46,13 +47,20 @@ export async function createBot(platform: Platform, deps: BotDeps = {}) {
 
   /** The interactive bot (public key only). */
   const createTelegram = async (): Promise<Bot> => {
-    const { createTelegramBot } = await import('./telegram-bot.js');
-    return createTelegramBot({
-      service,
-      settings,
-      logger: platform.logger.child({ area: 'bot' }),
-      evidence: evidenceSink(),
-    });
+    const [{ createTelegramBot }, { SendBudget }] = await Promise.all([
+      import('./telegram-bot.js'),
+      import('./send-budget.js'),
+    ]);
+    const logger = platform.logger.child({ area: 'bot' });
+    // Replies are not paid broadcasts: they stay within the free bot-wide rate.
+    const budget = new SendBudget({ schedule: store, rate: Math.min(settings.rate, 30), logger });
+    return createTelegramBot({ service, settings, logger, evidence: evidenceSink(), budget });
+  };
+
+  /** Durable long polling of `bot` with concurrent handling (polling.ts). */
+  const startPolling = async (bot: Bot, options: { concurrency?: number } = {}): Promise<PollingHandle> => {
+    const polling = await import('./polling.js');
+    return polling.startPolling(bot, { service, logger: platform.logger.child({ area: 'bot' }), ...options });
   };
 
   /** The broadcast worker: the only part that loads the broadcast secret key. */
@@ -82,13 +90,14 @@ export async function createBot(platform: Platform, deps: BotDeps = {}) {
     });
   };
 
-  let running: { bot: Bot; polling: Promise<void>; worker: BroadcastWorker } | undefined;
+  let running: { polling: PollingHandle; worker: BroadcastWorker } | undefined;
 
   return {
     service,
     settings,
     evidenceSink,
     createTelegram,
+    startPolling,
     createWorker,
     routes: botRoutes(service),
     summary: async (principal: Principal) => {
@@ -113,17 +122,15 @@ export async function createBot(platform: Platform, deps: BotDeps = {}) {
     },
     start: async () => {
       if (!settings.inServe || !settings.token) return;
-      const { startPolling } = await import('./telegram-bot.js');
       const bot = await createTelegram();
       const worker = await createWorker();
-      const { running: polling } = await startPolling(bot, platform.logger);
+      const polling = await startPolling(bot);
       worker.start();
-      running = { bot, polling, worker };
+      running = { polling, worker };
     },
     stop: async () => {
       if (!running) return;
-      await running.bot.stop();
-      await running.polling.catch(() => {});
+      await running.polling.stop();
       await running.worker.stop();
       running = undefined;
     },

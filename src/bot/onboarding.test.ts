@@ -92,7 +92,7 @@ describeEachDatabase('bot onboarding', (ctx) => {
 
     const again = await say(h.emu, id, '/settings');
     message = await press(h.emu, id, again.messageId, 's:q:participation');
-    message = await press(h.emu, id, message.messageId, 't:e:participation:street');
+    message = await press(h.emu, id, message.messageId, 'u:e:participation:street');
     message = await press(h.emu, id, message.messageId, 't:e:participation:quiet');
     message = await press(h.emu, id, message.messageId, 'n:e:participation');
     expect(message.text).toBe(texts.ru.saved);

@@ -46,6 +46,25 @@ registerEncryptedColumn({
   aad: answersAad,
 });
 
+const inboxAad = (updateId: string) => `bot_inbox.sealed:${updateId}`;
+registerEncryptedColumn({ table: 'bot_inbox', idColumn: 'update_id', column: 'sealed', aad: inboxAad });
+
+/**
+ * An update as the inbox keeps it: names, usernames and other profile fields are dropped (no handler
+ * reads them); ids, texts, files and callback data stay, since handling needs them.
+ */
+function minimizeUpdate(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(minimizeUpdate);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === 'first_name') out[key] = '';
+    else if (key === 'last_name' || key === 'username' || key === 'is_premium' || key === 'title') continue;
+    else out[key] = minimizeUpdate(inner);
+  }
+  return out;
+}
+
 /** The audit actor for a principal (users by id, keys by id, the system by label). */
 export function actorOf(principal: Principal): AuditActor {
   if (principal.type === 'user') return { type: 'user', id: principal.id, label: principal.username };
@@ -169,6 +188,39 @@ export class BotService {
     });
     this.#latest = undefined;
     return { ...(await this.currentQuestionnaire()), version };
+  }
+
+  // ------------------------------------------------------------------ update inbox
+
+  /** Where the next getUpdates call starts. */
+  pollingOffset(): Promise<number> {
+    return this.#store.pollingOffset();
+  }
+
+  /** Stores fetched updates (minimized and encrypted) together with the offset past them. */
+  async storeUpdates(updates: Array<{ update_id: number }>, nextOffset: number): Promise<void> {
+    await this.#store.storeUpdates(
+      updates.map((update) => ({
+        updateId: update.update_id,
+        sealed: this.#keys.encryptField(
+          JSON.stringify(minimizeUpdate(update)),
+          inboxAad(String(update.update_id)),
+        ),
+      })),
+      nextOffset,
+    );
+  }
+
+  /** Updates fetched before a stop or crash and not handled yet, oldest first. */
+  async unhandledUpdates<U>(): Promise<U[]> {
+    return (await this.#store.inbox()).map(
+      (row) => JSON.parse(this.#keys.decryptFieldText(row.sealed, inboxAad(String(row.updateId)))) as U,
+    );
+  }
+
+  /** Forgets updates whose handling has stored its effects. */
+  markHandled(updateIds: number[]): Promise<void> {
+    return this.#store.deleteFromInbox(updateIds);
   }
 
   // ------------------------------------------------------------------ subscribers

@@ -58,6 +58,8 @@ export type BotTables = {
     error: string | null;
   };
   bot_flood: { id: number; next_slot_at: Date; resume_at: Date };
+  bot_inbox: { update_id: string; sealed: Buffer };
+  bot_polling: { id: number; next_offset: string };
 };
 
 export type SubscriberRow = Selectable<BotTables['bot_subscribers']>;
@@ -216,6 +218,52 @@ export class BotStore {
       select count(*)::int as total, count(*) filter (where step = 'done')::int as confirmed
       from bot_subscribers`.execute(this.db);
     return { total: Number(row.rows[0]!.total), confirmed: Number(row.rows[0]!.confirmed) };
+  }
+
+  // ------------------------------------------------------------------ update inbox
+
+  /** The offset the next getUpdates call starts from. */
+  async pollingOffset(): Promise<number> {
+    const row = await this.db
+      .selectFrom('bot_polling')
+      .select('next_offset')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    return Number(row?.next_offset ?? 0);
+  }
+
+  /**
+   * Stores fetched updates and the offset past them in one transaction: from then on Telegram may
+   * forget them (the next getUpdates acknowledges them) and they are still handled after a crash.
+   */
+  async storeUpdates(rows: Array<{ updateId: number; sealed: Buffer }>, nextOffset: number): Promise<void> {
+    await this.transaction(async (trx) => {
+      if (rows.length > 0)
+        await trx
+          .insertInto('bot_inbox')
+          .values(rows.map((row) => ({ update_id: String(row.updateId), sealed: row.sealed })))
+          .onConflict((oc) => oc.column('update_id').doNothing())
+          .execute();
+      await trx
+        .updateTable('bot_polling')
+        .set({ next_offset: String(nextOffset) })
+        .where('id', '=', 1)
+        .execute();
+    });
+  }
+
+  /** Updates fetched but not yet handled, oldest first. */
+  async inbox(): Promise<Array<{ updateId: number; sealed: Buffer }>> {
+    const rows = await this.db.selectFrom('bot_inbox').selectAll().orderBy('update_id').execute();
+    return rows.map((row) => ({ updateId: Number(row.update_id), sealed: row.sealed }));
+  }
+
+  /** Removes handled updates from the inbox. */
+  async deleteFromInbox(updateIds: number[]): Promise<void> {
+    if (updateIds.length === 0) return;
+    await sql`delete from bot_inbox where update_id = any(${sql.val(updateIds.map(String))}::bigint[])`.execute(
+      this.db,
+    );
   }
 
   // ------------------------------------------------------------------ templates

@@ -11,15 +11,20 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { sequentialize } from '@grammyjs/runner';
 import { Bot, type Context, GrammyError, InlineKeyboard } from 'grammy';
 import type pino from 'pino';
 import type { EvidenceSink } from './evidence-sink.js';
+import { installFloodControl } from './flood-control.js';
 import { type BotLanguage, botLanguages, type Question } from './model.js';
+import type { SendBudget } from './send-budget.js';
 import type { BotService, SubscriberView } from './service.js';
 import type { BotSettings } from './settings.js';
 import { chooseLanguagePrompt, commandDescriptions, languageNames, texts } from './texts.js';
 
 const PUBLIC_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
+/** Longest total time one Bot API call or file download spends retrying before it gives up. */
+const MAX_RETRY_SECONDS = 120;
 
 /** Removes anything id-like from an error message before it is logged. */
 export function scrubError(error: unknown): { name: string; message: string; code?: number } {
@@ -34,6 +39,32 @@ export function scrubError(error: unknown): { name: string; message: string; cod
     message,
     ...(inner?.error_code ? { code: inner.error_code } : {}),
   };
+}
+
+/**
+ * Downloads a file from the Bot API, retrying 429, 5xx and network failures with backoff for at most
+ * MAX_RETRY_SECONDS in total (the URL holds the token: it never reaches an error message).
+ */
+async function download(url: string): Promise<Response & { body: ReadableStream }> {
+  const deadline = Date.now() + MAX_RETRY_SECONDS * 1000;
+  let waitMs = 1000;
+  for (;;) {
+    let status = 0;
+    try {
+      const response = await fetch(url);
+      if (response.ok && response.body) return response as Response & { body: ReadableStream };
+      status = response.status;
+      const retryAfter = Number(response.headers.get('retry-after'));
+      if (status === 429 && retryAfter > 0) waitMs = retryAfter * 1000;
+      await response.body?.cancel();
+    } catch {
+      status = 0;
+    }
+    const transient = status === 0 || status === 429 || status >= 500;
+    if (!transient || Date.now() + waitMs > deadline) throw new Error(`download failed (${status})`);
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    waitMs = Math.min(waitMs * 2, 30_000);
+  }
 }
 
 /** A language for someone not (yet) subscribed, from the client's language; used, never stored. */
@@ -60,8 +91,11 @@ function questionKeyboard(
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   question.options.forEach((option, index) => {
-    const mark = chosen.includes(option.id) ? '✓ ' : '';
-    const prefix = question.multi ? 't' : 'a';
+    const selected = chosen.includes(option.id);
+    const mark = selected ? '✓ ' : '';
+    // A multi-choice button says which state it sets ('t' select, 'u' unselect), so a replayed or
+    // doubled press changes nothing more.
+    const prefix = question.multi ? (selected ? 'u' : 't') : 'a';
     keyboard.text(`${mark}${option.label[language]}`, `${prefix}:${mode}:${question.id}:${option.id}`);
     if (index % 2 === 1 || question.multi) keyboard.row();
   });
@@ -82,6 +116,8 @@ export interface TelegramBotOptions {
   settings: BotSettings;
   logger: pino.Logger;
   evidence: EvidenceSink;
+  /** The bot's send budget (shared with the broadcast workers through the database). */
+  budget: SendBudget;
 }
 
 /** Builds the grammY bot with every handler; `start()` it for long polling. */
@@ -90,6 +126,9 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
   if (!settings.token) throw new Error('SVD_BOT_NOT_CONFIGURED');
   const token = settings.token;
   const bot = new Bot(token, { client: { apiRoot: settings.apiRoot } });
+  installFloodControl(bot.api, { budget: options.budget, logger, maxRetrySeconds: MAX_RETRY_SECONDS });
+  // Updates are handled concurrently (polling.ts); one chat's updates stay in order.
+  bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
 
   const subscriberOf = async (ctx: Context) =>
     ctx.from ? service.subscriber(service.refOf(ctx.from.id)) : undefined;
@@ -173,7 +212,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     await askQuestion(ctx, subscriber, subscriber.step.slice(2), 'o');
   });
 
-  bot.callbackQuery(/^([atn]):([oe]):([a-z0-9-]+)(?::([a-z0-9-]+))?$/, async (ctx) => {
+  bot.callbackQuery(/^([atun]):([oe]):([a-z0-9-]+)(?::([a-z0-9-]+))?$/, async (ctx) => {
     const [, kind, mode, questionId, optionId] = ctx.match as unknown as [
       string,
       string,
@@ -192,11 +231,9 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       await advance(ctx, subscriber, questionId, mode, [optionId]);
       return;
     }
-    if (kind === 't' && optionId) {
-      const current = subscriber.answers[questionId] ?? [];
-      const chosen = current.includes(optionId)
-        ? current.filter((id) => id !== optionId)
-        : [...current, optionId];
+    if ((kind === 't' || kind === 'u') && optionId) {
+      const current = (subscriber.answers[questionId] ?? []).filter((id) => id !== optionId);
+      const chosen = kind === 't' ? [...current, optionId] : current;
       const updated = await service.saveAnswer(subscriber.ref, questionId, chosen, subscriber.step);
       await ctx.answerCallbackQuery();
       await askQuestion(ctx, updated, questionId, mode);
@@ -268,8 +305,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
           // The local Bot API server would otherwise keep an unencrypted copy for up to a day.
           await rm(file.file_path, { force: true });
         } else {
-          const response = await fetch(`${settings.apiRoot}/file/bot${token}/${file.file_path}`);
-          if (!response.ok || !response.body) throw new Error(`download failed (${response.status})`);
+          const response = await download(`${settings.apiRoot}/file/bot${token}/${file.file_path}`);
           stored = await evidence.store(
             Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
             fileName,
@@ -366,22 +402,4 @@ export async function publishCommands(bot: Bot): Promise<void> {
   await bot.api.setMyCommands(commandDescriptions.be);
   for (const language of botLanguages)
     await bot.api.setMyCommands(commandDescriptions[language], { language_code: language });
-}
-
-/** Starts long polling; resolves once polling has begun. */
-export async function startPolling(bot: Bot, logger: pino.Logger): Promise<{ running: Promise<void> }> {
-  await bot.init();
-  await publishCommands(bot).catch((error: unknown) =>
-    logger.warn({ err: scrubError(error) }, 'setMyCommands failed'),
-  );
-  let started!: () => void;
-  const ready = new Promise<void>((resolve) => {
-    started = resolve;
-  });
-  const running = bot.start({
-    allowed_updates: ['message', 'callback_query', 'my_chat_member'],
-    onStart: () => started(),
-  });
-  await Promise.race([ready, running]);
-  return { running };
 }

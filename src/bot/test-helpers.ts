@@ -11,7 +11,7 @@ import {
 } from '../../test/telegram/emulator.js';
 import type { Runtime } from '../runtime.js';
 import { type BotArea, createBot } from './index.js';
-import { startPolling } from './telegram-bot.js';
+import type { PollingHandle } from './polling.js';
 
 export interface BotHarness {
   emu: TelegramEmulator;
@@ -36,18 +36,15 @@ export async function startBotHarness(
   };
   const area = await createBot(runtime, { env, evidence: runtime.areas.evidence });
   const bot = await area.createTelegram();
-  let running: Promise<void> | undefined;
-  if (options.polling !== false) running = (await startPolling(bot, runtime.logger)).running;
+  let polling: PollingHandle | undefined;
+  if (options.polling !== false) polling = await area.startPolling(bot);
   return {
     emu,
     area,
     bot,
     env,
     async stop() {
-      if (running) {
-        await bot.stop();
-        await running.catch(() => {});
-      }
+      await polling?.stop();
       await emu.close();
     },
   };

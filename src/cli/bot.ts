@@ -62,11 +62,10 @@ export function register(program: Command): void {
       await withRuntime(configFrom(command), async (runtime) => {
         const area = runtime.areas.bot;
         if (!area.settings.token) throw new AppError('SVD_BOT_NOT_CONFIGURED');
-        const { startPolling } = await import('../bot/telegram-bot.js');
         const telegram = await area.createTelegram();
         const worker = opts.worker ? await area.createWorker() : undefined;
         await area.service.currentQuestionnaire();
-        const { running } = await startPolling(telegram, runtime.logger);
+        const polling = await area.startPolling(telegram);
         worker?.start();
         process.stdout.write(
           `Bot @${telegram.botInfo.username} polling${worker ? ' with the broadcast worker' : ''} (evidence: ${area.evidenceSink().kind})\n`,
@@ -76,13 +75,13 @@ export function register(program: Command): void {
           const stop = async () => {
             if (stopping) return;
             stopping = true;
-            await telegram.stop();
+            await polling.stop();
             await worker?.stop();
             resolve();
           };
           process.on('SIGINT', () => void stop());
           process.on('SIGTERM', () => void stop());
-          running.catch((error: unknown) => {
+          polling.running.catch((error: unknown) => {
             runtime.logger.error({ err: { message: (error as Error).message } }, 'polling stopped');
             void stop();
           });
