@@ -22,6 +22,29 @@ export interface SlotSchedule {
   pauseAll(retryAfterSeconds: number): Promise<Date>;
 }
 
+/**
+ * The database clock's offset from this process's clock (database minus local, ms), estimated from
+ * the round trip with the smallest delay: slots are reserved on the database clock and sent on local
+ * timers, and an estimate that jumped with each query's latency would make two reservations overlap
+ * (messages bunched past the limit).
+ */
+export class DatabaseClock {
+  offset = 0;
+  #bestRoundTrip = Number.POSITIVE_INFINITY;
+  #bestAt = 0;
+
+  /** Records the database time `dbNow` read by a query sent at local `sentAt` and answered at `receivedAt`. */
+  observe(dbNow: Date, sentAt: number, receivedAt: number): void {
+    const roundTrip = receivedAt - sentAt;
+    // An old best sample slowly loses its advantage, so a drifting clock is still followed.
+    const handicap = (receivedAt - this.#bestAt) / 1000;
+    if (roundTrip > this.#bestRoundTrip + handicap) return;
+    this.#bestRoundTrip = roundTrip;
+    this.#bestAt = receivedAt;
+    this.offset = dbNow.getTime() - (sentAt + receivedAt) / 2;
+  }
+}
+
 interface Waiter {
   chat: string;
   resolve: () => void;
@@ -47,8 +70,9 @@ export class SendBudget {
   #reserving = false;
   #gateTimer: NodeJS.Timeout | undefined;
   #gateAt = Number.POSITIVE_INFINITY;
-  /** Database clock minus local clock. */
-  #clockOffset = 0;
+  readonly #clock = new DatabaseClock();
+  /** Local time of the last grant: grants are never closer than the rate allows. */
+  #lastGrant = 0;
   /** Local time before which nothing is sent (after a 429). */
   #resumeAt = 0;
   /** Counters for benchmarks and logs. */
@@ -139,12 +163,14 @@ export class SendBudget {
     }
     for (const waiter of ready) this.#queue.splice(this.#queue.indexOf(waiter), 1);
     this.#reserving = true;
+    const sentAt = Date.now();
     this.#schedule
       .reserveSlots(ready.length, this.#rate)
       .then((slots) => {
-        this.#clockOffset = slots.now.getTime() - Date.now();
-        this.#resumeAt = Math.max(this.#resumeAt, slots.resumeAt.getTime() - this.#clockOffset);
-        const first = slots.firstSlot.getTime() - this.#clockOffset;
+        this.#clock.observe(slots.now, sentAt, Date.now());
+        const offset = this.#clock.offset;
+        this.#resumeAt = Math.max(this.#resumeAt, slots.resumeAt.getTime() - offset);
+        const first = slots.firstSlot.getTime() - offset;
         ready.forEach((waiter, i) => {
           const slot = first + (i * 1000) / this.#rate;
           this.#chatTat.set(
@@ -168,6 +194,15 @@ export class SendBudget {
   }
 
   #fire(waiter: Waiter): void {
+    // Timers that fire together (a busy event loop) are spread out again: the rate holds locally.
+    const now = Date.now();
+    const at = Math.max(now, this.#lastGrant + 1000 / this.#rate);
+    this.#lastGrant = at;
+    if (at > now) waiter.timer = setTimeout(() => this.#grant(waiter), at - now);
+    else this.#grant(waiter);
+  }
+
+  #grant(waiter: Waiter): void {
     waiter.timer = undefined;
     if (Date.now() < this.#resumeAt) {
       // A flood wait began after this slot was reserved: take a new one after the pause.

@@ -21,6 +21,7 @@
 import type pino from 'pino';
 import type { ChatOpener } from './broadcast-secret.js';
 import type { BotLanguage, BroadcastContent } from './model.js';
+import { DatabaseClock } from './send-budget.js';
 import type { BotService } from './service.js';
 import type { BotSettings } from './settings.js';
 import type { BotStore, BroadcastRow, ClaimedDelivery, DeliveryOutcome } from './store.js';
@@ -130,7 +131,7 @@ export class BroadcastWorker {
   /** Local estimate of the shared pause end (ms, local clock). */
   #resumeAt = 0;
   /** Database clock minus local clock (ms), so reserved slots map to local timers. */
-  #clockOffset = 0;
+  readonly #clock = new DatabaseClock();
   #latencyMs = 50;
   #lastLeaseSweep = 0;
   #lastPrune = 0;
@@ -258,10 +259,11 @@ export class BroadcastWorker {
         exhausted = true;
         return;
       }
+      const sentAt = Date.now();
       const slots = await store.reserveSlots(claimed.length, rate);
-      this.#clockOffset = slots.now.getTime() - Date.now();
-      this.#resumeAt = Math.max(this.#resumeAt, slots.resumeAt.getTime() - this.#clockOffset);
-      const first = slots.firstSlot.getTime() - this.#clockOffset;
+      this.#clock.observe(slots.now, sentAt, Date.now());
+      this.#resumeAt = Math.max(this.#resumeAt, slots.resumeAt.getTime() - this.#clock.offset);
+      const first = slots.firstSlot.getTime() - this.#clock.offset;
       claimed.forEach((row, i) => {
         queue.push({ ...row, slot: first + (i * 1000) / rate });
       });
@@ -289,7 +291,7 @@ export class BroadcastWorker {
               state: 'pending',
               messageId: null,
               error: null,
-              retryAt: new Date(until + this.#clockOffset),
+              retryAt: new Date(until + this.#clock.offset),
             });
           logger.warn({ retryAfter: verdict.floodWaitSeconds }, 'flood wait: all senders paused');
           void store.pauseAll(verdict.floodWaitSeconds).catch(() => {});
@@ -313,7 +315,7 @@ export class BroadcastWorker {
         verdict.state === 'pending'
           ? new Date(
               Math.max(Date.now() + (verdict.retryInMs ?? 0), verdict.floodWaitSeconds ? this.#resumeAt : 0) +
-                this.#clockOffset,
+                this.#clock.offset,
             )
           : null;
       outcomes.push({
@@ -363,9 +365,10 @@ export class BroadcastWorker {
       if (stopReason) break;
       if (now - lastFloodCheck > 250) {
         lastFloodCheck = now;
+        const sentAt = Date.now();
         const flood = await store.floodState();
-        this.#clockOffset = flood.now.getTime() - Date.now();
-        this.#resumeAt = Math.max(this.#resumeAt, flood.resumeAt.getTime() - this.#clockOffset);
+        this.#clock.observe(flood.now, sentAt, Date.now());
+        this.#resumeAt = Math.max(this.#resumeAt, flood.resumeAt.getTime() - this.#clock.offset);
       }
       if (!exhausted && !claiming && queue.length < lowWater) {
         claiming = refill()
