@@ -281,12 +281,12 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       await service.erase(service.refOf(update.from.id), 'blocked');
   });
 
-  // Evidence: files and text reports go to the vault, linked to the channel, not to the sender.
+  // Evidence: files and text reports go to the vault, linked to the channel, not to the sender. File
+  // names are dropped, as the submission page drops them: a name often says who or where.
   const receive = async (
     ctx: Context,
     fileId: string | undefined,
     size: number | undefined,
-    fileName: string | undefined,
     mediaType: string | undefined,
   ) => {
     const subscriber = await subscriberOf(ctx);
@@ -301,14 +301,14 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
         const file = await ctx.api.getFile(fileId);
         if (!file.file_path) throw new Error('no file path');
         if (settings.localServer && path.isAbsolute(file.file_path)) {
-          stored = await evidence.store(createReadStream(file.file_path), fileName, mediaType);
+          stored = await evidence.store(createReadStream(file.file_path), undefined, mediaType);
           // The local Bot API server would otherwise keep an unencrypted copy for up to a day.
           await rm(file.file_path, { force: true });
         } else {
           const response = await download(`${settings.apiRoot}/file/bot${token}/${file.file_path}`);
           stored = await evidence.store(
             Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
-            fileName,
+            undefined,
             mediaType,
           );
         }
@@ -326,52 +326,38 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       return;
     }
     logger.info({ sink: evidence.kind, size: stored.size }, 'evidence received through the bot');
-    if (settings.deleteEvidenceMessages) await ctx.deleteMessage().catch(() => {});
-    await ctx.reply(t.evidenceStored(stored.receipt));
+    let messageDeleted = false;
+    if (settings.deleteEvidenceMessages)
+      messageDeleted = await ctx.deleteMessage().then(
+        () => true,
+        () => false,
+      );
+    await ctx.reply(t.evidenceStored(stored.receipt, messageDeleted));
   };
 
   bot.on('message:photo', (ctx) => {
     const largest = ctx.message.photo[ctx.message.photo.length - 1]!;
-    return receive(ctx, largest.file_id, largest.file_size, undefined, 'image/jpeg');
+    return receive(ctx, largest.file_id, largest.file_size, 'image/jpeg');
   });
   bot.on('message:video', (ctx) =>
-    receive(
-      ctx,
-      ctx.message.video.file_id,
-      ctx.message.video.file_size,
-      ctx.message.video.file_name,
-      ctx.message.video.mime_type,
-    ),
+    receive(ctx, ctx.message.video.file_id, ctx.message.video.file_size, ctx.message.video.mime_type),
   );
   bot.on('message:document', (ctx) =>
     receive(
       ctx,
       ctx.message.document.file_id,
       ctx.message.document.file_size,
-      ctx.message.document.file_name,
       ctx.message.document.mime_type,
     ),
   );
   bot.on('message:voice', (ctx) =>
-    receive(
-      ctx,
-      ctx.message.voice.file_id,
-      ctx.message.voice.file_size,
-      undefined,
-      ctx.message.voice.mime_type,
-    ),
+    receive(ctx, ctx.message.voice.file_id, ctx.message.voice.file_size, ctx.message.voice.mime_type),
   );
   bot.on('message:audio', (ctx) =>
-    receive(
-      ctx,
-      ctx.message.audio.file_id,
-      ctx.message.audio.file_size,
-      ctx.message.audio.file_name,
-      ctx.message.audio.mime_type,
-    ),
+    receive(ctx, ctx.message.audio.file_id, ctx.message.audio.file_size, ctx.message.audio.mime_type),
   );
   bot.on('message:video_note', (ctx) =>
-    receive(ctx, ctx.message.video_note.file_id, ctx.message.video_note.file_size, undefined, 'video/mp4'),
+    receive(ctx, ctx.message.video_note.file_id, ctx.message.video_note.file_size, 'video/mp4'),
   );
   bot.on('message:text', async (ctx) => {
     if (ctx.message.text.startsWith('/')) {
@@ -379,7 +365,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       await ctx.reply(texts[subscriber?.language ?? guessLanguage(ctx)].help);
       return;
     }
-    await receive(ctx, undefined, undefined, undefined, undefined);
+    await receive(ctx, undefined, undefined, undefined);
   });
 
   bot.catch(async (error) => {
