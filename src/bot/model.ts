@@ -85,6 +85,23 @@ export const questionnaireSchema = z
   });
 export type Questionnaire = z.infer<typeof questionnaireSchema>;
 
+/**
+ * What an administrator may publish: besides the shape, every question has an opt-out answer (one
+ * without a segment, such as "Prefer not to say"), because nobody may be forced to tell the bot where
+ * they live or whether they would join street actions. Versions stored before this rule are still
+ * read with `questionnaireSchema`.
+ */
+export const publishableQuestionnaireSchema = questionnaireSchema.superRefine((value, ctx) => {
+  value.questions.forEach((question, index) => {
+    if (!question.options.some((option) => option.segment === null))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['questions', index, 'options'],
+        message: `Question ${question.id} needs an answer without a segment (such as "Prefer not to say"): nobody may be forced to answer.`,
+      });
+  });
+});
+
 export const questionnaireVersionSchema = z.object({
   version: z.number().int(),
   definition: questionnaireSchema,
@@ -123,7 +140,7 @@ export const defaultQuestionnaire: Questionnaire = {
         region('mogilev', 'Магілёўская вобласць', 'Могилёвская область', 'Mogilev region'),
         {
           id: 'undisclosed',
-          label: { be: 'Не хачу казаць', ru: 'Предпочитаю не говорить', en: 'Prefer not to say' },
+          label: { be: 'Не хачу казаць', ru: 'Не хочу указывать', en: 'Prefer not to say' },
           segment: null,
         },
       ],
@@ -133,9 +150,9 @@ export const defaultQuestionnaire: Questionnaire = {
       role: 'segment',
       multi: true,
       text: {
-        be: 'Як вы гатовыя ўдзельнічаць? Можна выбраць некалькі.',
-        ru: 'Как вы готовы участвовать? Можно выбрать несколько.',
-        en: 'How are you ready to take part? You can choose several.',
+        be: 'Як вы гатовыя ўдзельнічаць? Можна выбраць некалькі або «Не хачу казаць».',
+        ru: 'Как вы готовы участвовать? Можно выбрать несколько или «Не хочу указывать».',
+        en: 'How are you ready to take part? You can choose several, or “Prefer not to say”.',
       },
       options: [
         {
@@ -157,6 +174,11 @@ export const defaultQuestionnaire: Questionnaire = {
           id: 'documentation',
           label: { be: 'Дакументаванне', ru: 'Документирование', en: 'Documentation' },
           segment: 'documentation',
+        },
+        {
+          id: 'undisclosed',
+          label: { be: 'Не хачу казаць', ru: 'Не хочу указывать', en: 'Prefer not to say' },
+          segment: null,
         },
       ],
     },

@@ -6,7 +6,7 @@ import {
   audienceSchema,
   createBroadcastSchema,
   progressSchema,
-  questionnaireSchema,
+  publishableQuestionnaireSchema,
   questionnaireVersionSchema,
   segmentCatalogue,
   subscriberStatsSchema,
@@ -72,7 +72,11 @@ export function botRoutes(service: BotService) {
       '/api/bot/questionnaire',
       {
         config: { access: { roles: ADMIN } },
-        schema: { tags: ['bot'], body: questionnaireSchema, response: { 200: questionnaireVersionSchema } },
+        schema: {
+          tags: ['bot'],
+          body: publishableQuestionnaireSchema,
+          response: { 200: questionnaireVersionSchema },
+        },
       },
       async (request) => service.publishQuestionnaire(request.principal!, request.body),
     );

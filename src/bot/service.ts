@@ -26,6 +26,7 @@ import {
   contentSchema,
   defaultQuestionnaire,
   matchesAudience,
+  publishableQuestionnaireSchema,
   type Questionnaire,
   type QuestionnaireVersion,
   questionnaireSchema,
@@ -167,7 +168,7 @@ export class BotService {
 
   /** Publishes a new questionnaire version (admins). Existing answers keep their version. */
   async publishQuestionnaire(principal: Principal, input: unknown): Promise<QuestionnaireVersion> {
-    const parsed = questionnaireSchema.safeParse(input);
+    const parsed = publishableQuestionnaireSchema.safeParse(input);
     if (!parsed.success) {
       throw new AppError('SVD_BOT_QUESTIONNAIRE_INVALID', {
         message: `The questionnaire is not valid: ${parsed.error.issues[0]?.message ?? 'invalid'}`,

@@ -232,8 +232,21 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       return;
     }
     if ((kind === 't' || kind === 'u') && optionId) {
+      // An opt-out ("Prefer not to say", no segment) excludes the other answers and they exclude it.
+      const definition = await service.definition(await service.latestVersion());
+      const optOuts = new Set(
+        definition.questions
+          .find((q) => q.id === questionId)
+          ?.options.filter((o) => o.segment === null)
+          .map((o) => o.id),
+      );
       const current = (subscriber.answers[questionId] ?? []).filter((id) => id !== optionId);
-      const chosen = kind === 't' ? [...current, optionId] : current;
+      const chosen =
+        kind === 'u'
+          ? current
+          : optOuts.has(optionId)
+            ? [optionId]
+            : [...current.filter((id) => !optOuts.has(id)), optionId];
       const updated = await service.saveAnswer(subscriber.ref, questionId, chosen, subscriber.step);
       await ctx.answerCallbackQuery();
       await askQuestion(ctx, updated, questionId, mode);

@@ -33,7 +33,10 @@ function sample(): Questionnaire {
         role: 'segment',
         multi: true,
         text: text('How?'),
-        options: [{ id: 'street', label: text('Street'), segment: 'street' }],
+        options: [
+          { id: 'street', label: text('Street'), segment: 'street' },
+          { id: 'undisclosed', label: text('Prefer not to say'), segment: null },
+        ],
       },
     ],
   };
@@ -69,6 +72,12 @@ describe('validateQuestionnaire', () => {
     expect(problems['questions.0.options.1.id']).toBe('duplicate');
     expect(problems['questions.2.options']).toBe('noOptions');
     expect(problems['']).toBe('regionTwice');
+  });
+
+  it('asks for an opt-out answer (no segment) in every question', () => {
+    const draft = sample();
+    draft.questions[1]!.options.pop();
+    expect(validateQuestionnaire(draft)).toEqual({ 'questions.1.options': 'noOptOut' });
   });
 
   it('needs at least one question and at most ten', () => {

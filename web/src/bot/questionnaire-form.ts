@@ -16,7 +16,8 @@ export type FieldProblem =
   | 'tooManyOptions'
   | 'noQuestions'
   | 'tooManyQuestions'
-  | 'regionTwice';
+  | 'regionTwice'
+  | 'noOptOut';
 
 /** Field path → problem; the path '' holds problems of the whole questionnaire. */
 export type FieldProblems = Record<string, FieldProblem>;
@@ -54,6 +55,10 @@ export function validateQuestionnaire(draft: Questionnaire): FieldProblems {
       checkText(question.text[language], `${base}.text.${language}`, out);
     if (question.options.length === 0) out[`${base}.options`] = 'noOptions';
     if (question.options.length > MAX_OPTIONS) out[`${base}.options`] = 'tooManyOptions';
+    // Nobody may be forced to answer: as the server (publishableQuestionnaireSchema), every question
+    // needs an answer without a segment, such as "Prefer not to say".
+    else if (question.options.length > 0 && question.options.every((option) => option.segment?.trim()))
+      out[`${base}.options`] = 'noOptOut';
     const optionIds = new Set<string>();
     question.options.forEach((option, o) => {
       const path = `${base}.options.${o}`;

@@ -85,7 +85,8 @@ export function QuestionnairePage() {
   const problems: FieldProblems = useMemo(() => (draft ? validateQuestionnaire(draft) : {}), [draft]);
   const serverErrors = serverFieldErrors(publish.error);
   const errorAt: ErrorAt = (path) => {
-    const problem = showProblems ? problems[path] : undefined;
+    // A missing opt-out is shown at once: it is a warning about the people asked, not a typo.
+    const problem = showProblems || problems[path] === 'noOptOut' ? problems[path] : undefined;
     if (problem) return t(`bot.questionnaire.problems.${problem}`);
     return serverErrors[path];
   };
