@@ -24,6 +24,8 @@ export const allowedUpdates = ['message', 'callback_query', 'my_chat_member'] as
 
 /** Updates handled at once; most of them are waiting for a send slot during a surge. */
 const DEFAULT_CONCURRENCY = 10_000;
+/** How long stopping waits for updates being handled. */
+const STOP_GRACE_MS = 10_000;
 
 export interface PollingHandle {
   /** Settles when polling ends (after `stop()`, or on a fatal error such as a revoked token). */
@@ -159,7 +161,14 @@ export async function startPolling(
     async stop() {
       await runner.stop();
       await running.catch(() => {});
-      while (inProgress.size > 0) await Promise.allSettled([...inProgress]);
+      // Updates still waiting (for a send slot, during a surge) after the grace period stay in the
+      // inbox and are handled after the next start.
+      const deadline = Date.now() + STOP_GRACE_MS;
+      while (inProgress.size > 0 && Date.now() < deadline)
+        await Promise.race([
+          Promise.allSettled([...inProgress]),
+          new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()))),
+        ]);
       await handled.flush();
     },
   };
