@@ -20,6 +20,8 @@ export interface SlotSchedule {
   reserveSlots(count: number, rate: number): Promise<{ firstSlot: Date; resumeAt: Date; now: Date }>;
   /** Every sender waits until `retryAfterSeconds` from now. */
   pauseAll(retryAfterSeconds: number): Promise<Date>;
+  /** The shared pause end (a 429 met by any sender) and the database time. */
+  floodState(): Promise<{ resumeAt: Date; now: Date }>;
 }
 
 /**
@@ -70,6 +72,9 @@ export class SendBudget {
   #reserving = false;
   #gateTimer: NodeJS.Timeout | undefined;
   #gateAt = Number.POSITIVE_INFINITY;
+  /** Waiters holding a reserved slot; while there are any, the shared pause is watched. */
+  #holding = 0;
+  #watch: NodeJS.Timeout | undefined;
   readonly #clock = new DatabaseClock();
   /** Local time of the last grant: grants are never closer than the rate allows. */
   #lastGrant = 0;
@@ -106,7 +111,10 @@ export class SendBudget {
         waiter.onAbort = () => {
           const index = this.#queue.indexOf(waiter);
           if (index >= 0) this.#queue.splice(index, 1);
-          if (waiter.timer) clearTimeout(waiter.timer);
+          if (waiter.timer) {
+            clearTimeout(waiter.timer);
+            this.#holding--;
+          }
           reject(new Error('aborted while waiting for a send slot'));
         };
         signal.addEventListener('abort', waiter.onAbort, { once: true });
@@ -178,7 +186,9 @@ export class SendBudget {
             Math.max(this.#chatTat.get(waiter.chat) ?? 0, slot) + this.#perChatMs,
           );
           waiter.timer = setTimeout(() => this.#fire(waiter), Math.max(0, slot - Date.now()));
+          this.#holding++;
         });
+        this.#watchPauses();
       })
       .catch((error: unknown) => {
         // The schedule is unavailable (database restarting): try again shortly, nobody is dropped.
@@ -202,8 +212,33 @@ export class SendBudget {
     else this.#grant(waiter);
   }
 
+  /**
+   * While slots are held, reads the shared pause end every quarter second, so a 429 met by a broadcast
+   * worker (another process, or this one) holds the replies too.
+   */
+  #watchPauses(): void {
+    if (this.#watch) return;
+    this.#watch = setInterval(() => {
+      if (this.#holding === 0) {
+        clearInterval(this.#watch);
+        this.#watch = undefined;
+        return;
+      }
+      const sentAt = Date.now();
+      this.#schedule.floodState().then(
+        (state) => {
+          this.#clock.observe(state.now, sentAt, Date.now());
+          this.#resumeAt = Math.max(this.#resumeAt, state.resumeAt.getTime() - this.#clock.offset);
+        },
+        () => {},
+      );
+    }, 250);
+    this.#watch.unref();
+  }
+
   #grant(waiter: Waiter): void {
     waiter.timer = undefined;
+    this.#holding--;
     if (Date.now() < this.#resumeAt) {
       // A flood wait began after this slot was reserved: take a new one after the pause.
       this.#queue.unshift(waiter);

@@ -59,7 +59,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('every citizen completes, nothing is lost and no question is asked twice', {
-      timeout: 240_000,
+      timeout: 900_000,
     }, async () => {
       emu = await startTelegramEmulator({ rateLimits: true });
       const fresh = await freshDatabase(kind);
@@ -75,7 +75,7 @@ for (const kind of databaseKinds()) {
 
       const first = startBot(fresh.dataDir, env);
       children.push(first.child);
-      await emu.waitFor(() => emu!.isPolling(), 60_000, 'the bot polling');
+      await emu.waitFor(() => emu!.isPolling(), 300_000, 'the bot polling');
 
       const questions = defaultQuestionnaire.questions.map((q) => ({
         id: q.id,
@@ -85,7 +85,7 @@ for (const kind of databaseKinds()) {
       const firstId = 760_000_000;
       const running = surge(emu, { firstId, count: CITIZENS, questions });
       // Mid-surge: some citizens answered, most still waiting for their turn.
-      await emu.waitFor(() => emu!.deliveredCount() >= CITIZENS / 4, 60_000, 'a quarter of the replies');
+      await emu.waitFor(() => emu!.deliveredCount() >= CITIZENS / 4, 300_000, 'a quarter of the replies');
       first.child.kill('SIGKILL');
       expect((await exited(first.child)).signal).toBe('SIGKILL');
       const deliveredAtKill = emu.deliveredCount();

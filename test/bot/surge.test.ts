@@ -58,7 +58,7 @@ describeEachDatabase('bot under a surge with flood control on', (ctx) => {
   };
 
   it('answers 1,000 citizens who press /start within one second; none is lost or asked twice', {
-    timeout: 240_000,
+    timeout: 600_000,
   }, async () => {
     const firstId = 720_000_000;
     const before = h.emu.stats();
@@ -80,7 +80,7 @@ describeEachDatabase('bot under a surge with flood control on', (ctx) => {
   });
 
   it('answers the same surge first while a broadcast runs at the limit, and the broadcast goes on', {
-    timeout: 300_000,
+    timeout: 600_000,
   }, async () => {
     // Subscribers the broadcast goes to, made directly through the service.
     const recipients = Array.from({ length: 600 }, (_, i) => 730_000_000 + i);
@@ -135,10 +135,8 @@ describeEachDatabase('bot under a surge with flood control on', (ctx) => {
       expect(result.unanswered).toBe(0);
       expect(result.completed).toBe(CITIZENS);
       expectAskedOnce(firstId, CITIZENS);
-      // Replies first: on average a citizen waited about as long as the replies ahead of them need.
-      expect(quantile(result.firstReplyMs, 0.5)).toBeLessThan(
-        ((CITIZENS / 2 / GLOBAL_RATE) * 1.5 + 5) * 1000,
-      );
+      // Replies first: while the answers went out, the broadcast sent little more than it had reserved.
+      expect(broadcastDuringReplies).toBeLessThan(CITIZENS / 10);
       // The broadcast was not stopped, only slowed down.
       const progress = await h.area.service.progress(broadcast.id);
       expect(progress.sent).toBeGreaterThan(60);
