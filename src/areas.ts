@@ -8,6 +8,7 @@
  */
 
 import { createBot } from './bot/index.js';
+import { type CaseScreening, createCases } from './cases/index.js';
 import { createDatasets } from './datasets/index.js';
 import { createEvidence } from './evidence/index.js';
 import { createIncidents } from './incidents/index.js';
@@ -16,7 +17,7 @@ import type { App } from './platform/http/app.js';
 import type { Platform } from './platform/platform.js';
 import { createRegistry, validateEntity } from './registry/index.js';
 import { createSanctions } from './sanctions/index.js';
-import { createScreening } from './screening/index.js';
+import { createScreening, type ScreeningService } from './screening/index.js';
 import { createXref } from './xref/index.js';
 
 export interface AreaHooks {
@@ -61,7 +62,33 @@ export async function createAreas(platform: Platform) {
     datasets,
     bot: await createBot(platform, { evidence }),
     sanctions,
+    cases: createCases(platform, { screening: subjectScreening(screening.service) }),
   } satisfies Record<string, AreaHooks>;
+}
+
+/** Case screening over the screening index: no query text in the audit log (the case records its run). */
+function subjectScreening(screening: ScreeningService): CaseScreening {
+  return {
+    async screen(principal, subject) {
+      await screening.ensureIndex();
+      await screening.refresh();
+      const datasets = await screening.datasetsFor(principal, []);
+      const properties: Record<string, string[]> = { name: subject.names };
+      if (subject.birthDate) properties.birthDate = [subject.birthDate];
+      if (subject.nationality?.length) properties.nationality = subject.nationality;
+      if (subject.identifiers?.length) properties.idNumber = subject.identifiers;
+      const screened = screening.screenOne({ schema: 'Person', properties }, datasets, {
+        threshold: 0.7,
+        limit: 25,
+        excludeEntityIds: [],
+      });
+      if (!screened.answer) return [];
+      const [results] = await screening.results([screened.answer]);
+      return (results ?? [])
+        .filter((r) => r.score >= 0.5)
+        .map((r) => ({ ...r, entityId: r.id, clusterId: null }));
+    },
+  };
 }
 
 export type Areas = Awaited<ReturnType<typeof createAreas>>;

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { version } from '../runtime.js';
 import { register as registerBot } from './bot.js';
+import { register as casesCommands } from './cases.js';
 import { failAndExit } from './context.js';
 import { register as evidenceCommands } from './evidence.js';
 import { platformCommands } from './platform-commands.js';
@@ -28,6 +29,7 @@ for (const register of [
   xrefCommands,
   registerBot,
   sanctionsCommands,
+  casesCommands,
 ])
   register(program);
 

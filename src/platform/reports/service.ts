@@ -206,7 +206,10 @@ export class ReportService {
     delivery: { recipient: string; channel: string },
     trx?: AnyTransaction,
   ): Promise<void> {
-    const report = await this.get(reportId);
+    // Read through the caller's transaction when there is one (the embedded database has one connection).
+    const row = /^[0-9a-f-]{36}$/i.test(reportId) ? await this.#store.get(reportId, trx) : undefined;
+    if (!row) throw new AppError('SVD_REPORT_NOT_FOUND');
+    const report = toReport(row);
     const write = async (executor: AnyTransaction) => {
       await this.#store.insertDelivery(executor, {
         id: randomUUID(),

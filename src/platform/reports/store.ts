@@ -70,8 +70,12 @@ export class ReportStore {
       .execute();
   }
 
-  async get(id: string): Promise<ReportRow | undefined> {
-    return this.db.selectFrom('report_issues').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string, executor?: AnyTransaction): Promise<ReportRow | undefined> {
+    return ((executor as Executor | undefined) ?? this.db)
+      .selectFrom('report_issues')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
   async findByHash(sha256: string): Promise<{ row: ReportRow; format: 'pdf' | 'json' } | undefined> {

@@ -1,0 +1,51 @@
+/**
+ * What the cases area needs from other areas, defined here and plugged in by the composition root
+ * (STYLE lesson 20): screening of a subject within what the calling officer may see, and the vault's
+ * record of evidence items cited by SHA-256.
+ */
+import type { Principal } from '../platform/auth/model.js';
+
+/** One screening result, grouped per cluster when cross-referencing resolves one. */
+export interface SubjectMatch {
+  entityId: string;
+  /** The canonical cluster id when the entity is part of a resolved cluster, else null. */
+  clusterId: string | null;
+  /** Other entities of the same cluster that also matched. */
+  memberIds?: string[];
+  schema: string;
+  caption: string;
+  score: number;
+  match: boolean;
+  datasets: string[];
+  properties: Record<string, string[]>;
+  explanations: unknown[];
+}
+
+export interface SubjectQuery {
+  names: string[];
+  birthDate?: string | undefined;
+  nationality?: string[] | undefined;
+  identifiers?: string[] | undefined;
+}
+
+export interface CaseScreening {
+  /**
+   * Screens the subject against everything `principal` may see (registry datasets, imported lists).
+   * Must not write the query to the audit log: the case records its own screening without names.
+   */
+  screen(principal: Principal, query: SubjectQuery): Promise<SubjectMatch[]>;
+}
+
+export interface CitedEvidence {
+  sha256: string;
+  itemId: string;
+  mediaType: string;
+  receivedAt: string;
+  custodyEvents: number;
+  custodyHead: string;
+}
+
+export interface CaseEvidence {
+  /** The vault items with these SHA-256 sums that `principal` may see (others are simply absent). */
+  describe(principal: Principal, sha256s: string[]): Promise<Map<string, CitedEvidence>>;
+}
