@@ -9,6 +9,7 @@ import type app from './be/app.json';
 import type audit from './be/audit.json';
 import type auth from './be/auth.json';
 import type bot from './be/bot.json';
+import type cases from './be/cases.json';
 import type collections from './be/collections.json';
 import type common from './be/common.json';
 import type errors from './be/errors.json';
@@ -54,4 +55,5 @@ export interface Translation {
   ftm: typeof ftm;
   search: typeof search;
   bot: typeof bot;
+  cases: typeof cases;
 }

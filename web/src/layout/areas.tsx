@@ -8,6 +8,7 @@ import {
   IconAddressBook,
   IconAlertTriangle,
   IconChartPie,
+  IconClipboardCheck,
   IconDatabase,
   IconFolder,
   IconForms,
@@ -34,6 +35,9 @@ import { ComposerPage } from '../bot/composer-page.js';
 import { QuestionnairePage } from '../bot/questionnaire-page.js';
 import { SubscribersPage } from '../bot/subscribers-page.js';
 import { TemplatesPage } from '../bot/templates-page.js';
+import { CaseFormPage } from '../cases/case-form-page.js';
+import { CasePage } from '../cases/case-page.js';
+import { CasesListPage } from '../cases/cases-list-page.js';
 import { CollectionsPage } from '../evidence/collections-page.js';
 import { EvidenceListPage } from '../evidence/evidence-list-page.js';
 import { ItemPage } from '../evidence/item-page.js';
@@ -152,6 +156,16 @@ export const areas: Area[] = [
         component: IncidentFormPage,
         hidden: true,
       },
+    ],
+  },
+  {
+    key: 'cases',
+    icon: IconClipboardCheck,
+    roles: ['admin', 'analyst', 'reviewer'],
+    pages: [
+      { path: '/cases', label: 'cases', icon: IconClipboardCheck, component: CasesListPage },
+      { path: '/cases/new', label: 'cases', icon: IconClipboardCheck, component: CaseFormPage, hidden: true },
+      { path: '/cases/:caseId', label: 'cases', icon: IconClipboardCheck, component: CasePage, hidden: true },
     ],
   },
   {
