@@ -39,6 +39,7 @@ export async function createAreas(platform: Platform) {
   const sanctions = createSanctions(platform, {
     registry: registry.service,
     validateEntity,
+    screening: screening.service,
     evidence: {
       item: async (principal, id) => {
         const item = await evidence.items.show(principal, id, { recordView: false });

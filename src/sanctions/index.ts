@@ -13,12 +13,14 @@
  * evidence service to the third.
  */
 import type { Platform } from '../platform/platform.js';
+import { AlreadyListedService, type ListingScreening } from './already-listed.js';
 import { ExportService } from './exports/service.js';
 import { type EntityValidator, ListImportService, type ListsRegistry } from './list-import.js';
 import { type ProposalEvidence, type ProposalRegistry, ProposalService } from './proposals.js';
 import { sanctionsRoutes } from './routes.js';
 import { SanctionsStore } from './store.js';
 
+export type { ListingScreening } from './already-listed.js';
 export type { ExportFormat } from './exports/service.js';
 export { EXPORT_FORMATS } from './exports/service.js';
 export type { EntityValidator, ListImportSummary, ListsRegistry } from './list-import.js';
@@ -34,13 +36,21 @@ export function createSanctions(
     registry: ListsRegistry & ProposalRegistry;
     validateEntity: EntityValidator;
     evidence: ProposalEvidence;
+    screening: ListingScreening;
   },
 ) {
   const store = new SanctionsStore(platform.database.db);
   const lists = new ListImportService(store, deps.registry, deps.validateEntity, platform.audit);
   const proposals = new ProposalService(store, deps.registry, deps.evidence, platform.review, platform.audit);
   const exports = new ExportService(proposals, platform.reports, platform.audit);
-  return { lists, proposals, exports, routes: sanctionsRoutes({ lists, proposals, exports }) };
+  const listed = new AlreadyListedService(store, proposals, deps.screening, deps.registry);
+  return {
+    lists,
+    proposals,
+    exports,
+    listed,
+    routes: sanctionsRoutes({ lists, proposals, exports, listed }),
+  };
 }
 
 export type SanctionsArea = ReturnType<typeof createSanctions>;

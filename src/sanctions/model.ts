@@ -196,3 +196,29 @@ export const transitionRequestSchema = z
     note: text(5000).optional(),
   })
   .strict();
+
+export const officialListingSchema = z.object({
+  entityId: z.string(),
+  caption: z.string(),
+  score: z.number(),
+  authority: z.string(),
+  dataset: z.string(),
+  listId: z.string(),
+  listingDate: z.string().nullable(),
+  firstSeen: z.string(),
+  endedAt: z.string().nullable(),
+  differences: z.array(
+    z.object({
+      field: z.enum([
+        'birthDate',
+        'citizenship',
+        'passportNumber',
+        'personalNumber',
+        'nameBelarusian',
+        'nameRussian',
+      ]),
+      ours: z.array(z.string()),
+      theirs: z.array(z.string()),
+    }),
+  ),
+});

@@ -3,6 +3,8 @@
  * linked to evidence, the four-eyes refusals (author, unlinked statement, stale version, analyst),
  * edits voiding approvals, and the per-jurisdiction path to submitted and listed.
  */
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
 import { type Client, loggedInClient, useTestApp } from '../../test/support/app.js';
@@ -230,5 +232,26 @@ describeEachDatabase('sanctions proposals', (ctx) => {
     expect(pdf.statusCode).toBe(200);
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.headers['x-verification-code']).toMatch(/^SVD-/);
+
+    // Already listed? The EU list names him, with a passport we do not have.
+    await t.runtime.areas.sanctions.lists.importList(system, {
+      format: 'eu-fsf-xml',
+      dataset: 'prop-eu',
+      files: [
+        {
+          name: 'eu-fsf.xml',
+          open: () => createReadStream(path.resolve('test/fixtures/sanctions/eu-fsf.xml')),
+        },
+      ],
+    });
+    const listings = (await analyst.request('GET', `/api/sanctions/proposals/${id}/listings`)).json.items;
+    expect(listings).toMatchObject([
+      { authority: 'EU', dataset: 'prop-eu', listId: 'EU.9001.01', listingDate: '2020-10-02', endedAt: null },
+    ]);
+    expect(listings[0].differences).toContainEqual({
+      field: 'passportNumber',
+      ours: [],
+      theirs: ['MP9001001'],
+    });
   });
 });

@@ -2,11 +2,13 @@
 import { z } from 'zod';
 import type { App } from '../platform/http/app.js';
 import { reviewDecisionRequestSchema, reviewStatusSchema } from '../platform/review/model.js';
+import type { AlreadyListedService } from './already-listed.js';
 import { EXPORT_FORMATS, type ExportService } from './exports/service.js';
 import type { ListImportService } from './list-import.js';
 import {
   createProposalRequestSchema,
   jurisdictionSchema,
+  officialListingSchema,
   officialListSchema,
   proposalContentSchema,
   proposalEventSchema,
@@ -37,8 +39,9 @@ export function sanctionsRoutes(services: {
   lists: ListImportService;
   proposals: ProposalService;
   exports: ExportService;
+  listed: AlreadyListedService;
 }) {
-  const { lists, proposals, exports } = services;
+  const { lists, proposals, exports, listed } = services;
   return async (app: App) => {
     app.get(
       '/api/sanctions/lists',
@@ -172,6 +175,19 @@ export function sanctionsRoutes(services: {
         },
       },
       async (request) => ({ items: await proposals.events(request.principal!, request.params.id) }),
+    );
+
+    app.get(
+      '/api/sanctions/proposals/:id/listings',
+      {
+        config: { access: STAFF_READ },
+        schema: {
+          tags: ['sanctions'],
+          params,
+          response: { 200: z.object({ items: z.array(officialListingSchema) }) },
+        },
+      },
+      async (request) => ({ items: await listed.forProposal(request.principal!, request.params.id) }),
     );
 
     app.get(
