@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { version } from '../runtime.js';
 import { register as registerBot } from './bot.js';
 import { register as casesCommands } from './cases.js';
-import { failAndExit } from './context.js';
+import { failAndExit, protectTerminal } from './context.js';
 import { register as evidenceCommands } from './evidence.js';
 import { platformCommands } from './platform-commands.js';
 import { register as registryCommands } from './registry.js';
@@ -33,6 +33,7 @@ for (const register of [
 ])
   register(program);
 
+protectTerminal();
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

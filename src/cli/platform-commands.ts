@@ -11,6 +11,7 @@ import { openDatabase } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
 import { AppError } from '../platform/errors.js';
 import { rotateKeys } from '../platform/keys.js';
+import { terminalSafe } from '../platform/text-safety.js';
 import { startServer } from '../server.js';
 import { cliPrincipal, configFrom, progress, withRuntime } from './context.js';
 
@@ -197,7 +198,7 @@ export function platformCommands(program: Command): void {
               ? 'expired'
               : 'active';
           process.stdout.write(
-            `${k.id} ${k.prefix} ${state.padEnd(8)} ${k.organization} / ${k.name} [${k.scopes.join(',')}]\n`,
+            `${k.id} ${k.prefix} ${state.padEnd(8)} ${terminalSafe(`${k.organization} / ${k.name}`)} [${k.scopes.join(',')}]\n`,
           );
         }
       });

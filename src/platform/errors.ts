@@ -56,6 +56,14 @@ export function isAppError(error: unknown, code?: string): error is AppError {
 export const platformErrors = defineErrors({
   SVD_HTTP_BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   SVD_HTTP_VALIDATION: { status: 400, message: 'The request does not match the expected shape.' },
+  SVD_HTTP_UNSAFE_TEXT: {
+    status: 400,
+    message: 'The request contains a control character, a bidirectional override or broken text.',
+  },
+  SVD_HTTP_URL_TOO_LONG: { status: 414, message: 'The address of the request is too long.' },
+  SVD_HTTP_HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
+  SVD_HTTP_BAD_REQUEST: { status: 400, message: 'The request could not be read.' },
+  SVD_HTTP_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
   SVD_HTTP_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   SVD_HTTP_UNSUPPORTED_MEDIA: { status: 415, message: 'This content type is not accepted here.' },
   SVD_HTTP_NOT_FOUND: { status: 404, message: 'Not found.' },

@@ -3,6 +3,7 @@
  * and references. Pure functions; every failure is a coded `EntityProblem` so bulk imports can report
  * it per line and the API can answer with the same code.
  */
+import { describeCharacter, unsafeCharacter } from '../platform/text-safety.js';
 import { getSchema, type PropertyType, type SchemaSpec } from './ftm-schema.js';
 
 export type ProblemCode =
@@ -39,10 +40,6 @@ const MAX_LENGTH: Record<PropertyType, number> = {
   entity: 200,
   text: 65_536,
 };
-// C0/C1 controls other than tab and newline, plus lone surrogates left by broken encoders.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff]/u;
-// Names, codes and identifiers take no newlines either.
-const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/u;
 
 /** True for a valid entity id: 1–200 characters of `A-Z a-z 0-9 . _ : -`. */
 export function isValidId(id: unknown): id is string {
@@ -103,8 +100,13 @@ export function normalizeValue(
       `${property}: value longer than ${MAX_LENGTH[type]} characters (${value.length})`,
     );
   }
-  if ((type === 'text' ? CONTROL : CONTROL_OR_NEWLINE).test(value)) {
-    return fail('SVD_REGISTRY_BAD_VALUE', `${property}: value contains control characters`);
+  // Controls, bidi overrides and broken text everywhere; names, codes and identifiers take no newlines.
+  const unsafe = unsafeCharacter(value, type !== 'text');
+  if (unsafe) {
+    return fail(
+      'SVD_REGISTRY_BAD_VALUE',
+      `${property}: value contains a control character or bidirectional override (${describeCharacter(unsafe)})`,
+    );
   }
   switch (type) {
     case 'date':

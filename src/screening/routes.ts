@@ -2,8 +2,9 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { z } from 'zod';
+import { AppError } from '../platform/errors.js';
 import { STAFF } from '../platform/http/access-rules.js';
-import type { App } from '../platform/http/app.js';
+import { type App, perItemTextCheck } from '../platform/http/app.js';
 import { type BulkFormat, csvWriter, jsonlWriter, readQueries } from './bulk.js';
 import {
   matchQuerystringSchema,
@@ -34,7 +35,8 @@ export function screeningRoutes(service: ScreeningService) {
           description:
             'Screens a batch of entity queries (OpenSanctions yente shape). Each query fails or succeeds on its own: a bad query gets `status: 400` and `error` in its response. Partner keys must send `X-Purpose`; every call is audited.',
           querystring: matchQuerystringSchema,
-          body: matchRequestSchema,
+          // Each query answers a bad name on its own (SVD_SCREENING_NAME_CONTROL_CHARS), as yente does.
+          body: perItemTextCheck(matchRequestSchema),
           response: { 200: matchResponseSchema },
         },
       },
@@ -82,6 +84,11 @@ export function screeningRoutes(service: ScreeningService) {
         async (request, reply) => {
           const q = request.query;
           const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+          // Only the streamed formats: a JSON body (parsed whole by the default parser) is not a file.
+          if (![CSV, NDJSON, JSONL].includes(type) || typeof (request.body as Readable)?.pipe !== 'function')
+            throw new AppError('SVD_HTTP_UNSUPPORTED_MEDIA', {
+              message: `Send the file as ${CSV} or ${NDJSON} (one JSON query a line).`,
+            });
           const format: BulkFormat = q.format ?? (type === CSV ? 'csv' : 'jsonl');
           const output: BulkFormat = q.output ?? format;
           const params = {

@@ -3,6 +3,7 @@
  * OpenAPI document. The web app imports these types; nothing is copied by hand.
  */
 import { z } from 'zod';
+import { unsafeCharacter } from '../text-safety.js';
 
 export const roles = ['admin', 'analyst', 'reviewer', 'partner'] as const;
 export const roleSchema = z.enum(roles);
@@ -24,15 +25,12 @@ export const usernameSchema = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'letters, digits, dot, dash or underscore; 2–63 characters');
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** Text a person can type: no NUL or other control characters, no broken UTF-16. */
+/** Text a person can type: no NUL or other control characters, no bidi overrides, no broken UTF-16. */
 const typedText = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((value) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value) && !LONE_SURROGATE.test(value), {
-      message: 'contains characters that cannot be typed',
-    });
+    .refine((value) => !unsafeCharacter(value), { message: 'contains characters that cannot be typed' });
 
 export const passwordSchema = typedText(1024).pipe(z.string().min(1));
 

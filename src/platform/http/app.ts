@@ -4,6 +4,7 @@
  * rules. Areas add their routes through `register` callbacks; none of them handles these concerns.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -22,6 +23,7 @@ import type { Principal } from '../auth/model.js';
 import type { AuthService, SessionInfo } from '../auth/service.js';
 import { constantTimeEqual, randomToken } from '../crypto.js';
 import { AppError } from '../errors.js';
+import { describeCharacter, findUnsafeText, unsafeCharacter } from '../text-safety.js';
 import { TokenBuckets } from '../token-buckets.js';
 import type { AccessRule } from './access-rules.js';
 
@@ -74,16 +76,32 @@ export interface AppOptions {
   register: Array<(app: App) => Promise<void> | void>;
 }
 
-function sendError(reply: FastifyReply, error: AppError): FastifyReply {
-  const retryAfter = error.details?.retryAfterSeconds;
-  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-  return reply.status(error.status).send({
+const perItemTextSchemas = new WeakSet<object>();
+
+/**
+ * Marks a body schema whose route refuses unsafe text item by item with a coded error per item (a batch
+ * API where each entry succeeds or fails on its own, like `/api/match`): the whole-request check skips it.
+ */
+export function perItemTextCheck<T extends object>(schema: T): T {
+  perItemTextSchemas.add(schema);
+  return schema;
+}
+
+/** The coded envelope every error is answered with: `{"error": {"code", "message", "details"?}}`. */
+export function errorBody(error: AppError) {
+  return {
     error: {
       code: error.code,
       message: error.message,
       ...(error.details ? { details: error.details } : {}),
     },
-  });
+  };
+}
+
+function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  return reply.status(error.status).send(errorBody(error));
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -146,12 +164,55 @@ export async function buildApp(options: AppOptions): Promise<App> {
         }
       : false,
     bodyLimit: options.bodyLimitBytes,
+    // Errors found before routing answer in the same coded envelope as every other error.
+    frameworkErrors: (error, _request, reply) => {
+      const code = (error as { code?: string }).code;
+      return sendError(
+        reply,
+        new AppError(code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'SVD_HTTP_URL_TOO_LONG' : 'SVD_HTTP_BAD_REQUEST'),
+      );
+    },
+    clientErrorHandler: (error, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const code = (error as { code?: string }).code;
+      const coded = new AppError(
+        code === 'HPE_HEADER_OVERFLOW'
+          ? 'SVD_HTTP_HEADERS_TOO_LARGE'
+          : code === 'HPE_URI_TOO_LONG'
+            ? 'SVD_HTTP_URL_TOO_LONG'
+            : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+              ? 'SVD_HTTP_TIMEOUT'
+              : 'SVD_HTTP_BAD_REQUEST',
+      );
+      const body = JSON.stringify(errorBody(coded));
+      socket.end(
+        `HTTP/1.1 ${coded.status} ${STATUS_CODES[coded.status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    },
     trustProxy: false,
     requestIdHeader: false,
     genReqId: () => randomToken(8),
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  // Every request part with a schema is first checked for refused characters (text-safety.ts), so no
+  // route can hand a NUL byte or a bidi override to the database or a page.
+  app.setValidatorCompiler((route) => {
+    const validate = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
+    const perItem = perItemTextSchemas.has(route.schema as object);
+    return (data: unknown) => {
+      const unsafe = perItem ? undefined : findUnsafeText(data);
+      if (unsafe) {
+        const where = [route.httpPart ?? 'body', unsafe.path].filter(Boolean).join('.');
+        return {
+          error: new AppError('SVD_HTTP_UNSAFE_TEXT', {
+            message: `Invalid request: ${where} contains a character that is not accepted (${describeCharacter(unsafe.character)}).`,
+            details: { path: where, character: describeCharacter(unsafe.character) },
+          }),
+        };
+      }
+      return validate(data);
+    };
+  });
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
   app.decorateRequest('session', null);
@@ -208,6 +269,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       const purposeHeader = request.headers['x-purpose'];
       const purpose =
         typeof purposeHeader === 'string' && purposeHeader.trim() ? purposeHeader.trim().slice(0, 500) : null;
+      if (purpose && unsafeCharacter(purpose, true)) throw new AppError('SVD_HTTP_UNSAFE_TEXT');
       request.principal = await options.auth.authenticateApiKey(authorization.slice(7).trim(), purpose);
       const waitSeconds = keyLimiter.take(request.principal.id);
       if (waitSeconds > 0) {
@@ -301,6 +363,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
         return sendError(reply, new AppError('SVD_HTTP_UNSUPPORTED_MEDIA'));
     }
     if (error instanceof SyntaxError) return sendError(reply, new AppError('SVD_HTTP_BAD_JSON'));
+    // Text the database cannot store (a NUL byte that reached a query past every schema): the
+    // client's input, not a server failure.
+    if (fastifyError.code === '22021' || fastifyError.code === '22P05')
+      return sendError(reply, new AppError('SVD_HTTP_UNSAFE_TEXT'));
     if (fastifyError.statusCode === 429) return sendError(reply, new AppError('SVD_HTTP_RATE_LIMITED'));
     if (fastifyError.statusCode === 404) return sendError(reply, new AppError('SVD_HTTP_NOT_FOUND'));
     if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
