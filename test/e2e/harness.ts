@@ -240,7 +240,7 @@ export async function firstLogin(
   const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
   await page.locator('input[name="code"]').fill(await freshCode(secret, new Set()));
   await page.getByTestId('totp-enrol-submit').click();
-  await page.getByLabel('Коды аднаўлення захаваны ў надзейным месцы').check();
+  await page.getByLabel('Коды аднаўлення захаваныя ў надзейным месцы').check();
   await page.getByTestId('recovery-continue').click();
   await expect.poll(() => page.locator('h1').textContent()).toContain('Вітаем');
   return secret;

@@ -116,7 +116,7 @@ describe('a newcomer administrator', () => {
     await codes.first().waitFor();
     expect(await codes.count()).toBeGreaterThanOrEqual(5);
     expect(await page.getByTestId('recovery-continue').isDisabled()).toBe(true);
-    await page.getByLabel('Коды аднаўлення захаваны ў надзейным месцы').check();
+    await page.getByLabel('Коды аднаўлення захаваныя ў надзейным месцы').check();
     await page.getByTestId('recovery-continue').click();
 
     // In the app: home, then Users.
@@ -146,7 +146,7 @@ describe('a newcomer administrator', () => {
 
     // Filters live in the URL: filtering by action narrows the table and survives a reload.
     await page.locator('input[name="action"]').fill('user.create');
-    await page.getByRole('button', { name: 'Прымяніць' }).click();
+    await page.getByRole('button', { name: 'Ужыць' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('action')).toBe('user.create');
     await page.reload();
     await auditTable.locator('tr', { hasText: 'user.create' }).first().waitFor();

@@ -74,7 +74,7 @@ describe('screening', () => {
 
     // Screen a Russian-based Latin spelling with the birth date in the Belarusian document format.
     const nav = page.getByRole('navigation', { name: 'Асноўная навігацыя' });
-    await nav.getByRole('link', { name: 'Праверка', exact: true }).click();
+    await nav.getByRole('link', { name: 'Праверка імёнаў', exact: true }).click();
     await page.getByTestId('screening-name').fill('Sergei Ivanovich NAUMOV');
     await page.getByTestId('screening-birth-date').fill('14.03.1968');
     await page.getByTestId('screening-submit').click();

@@ -91,7 +91,7 @@ describe('the top-bar search', () => {
     const incidents = page.getByTestId('entity-incidents-table');
     await incidents.waitFor();
     const row = incidents.locator('tr', { hasText: 'Затрыманне каля вакзала (тэст)' });
-    expect(await row.textContent()).toContain('Парушальнік');
+    expect(await row.textContent()).toContain('Меркаваны выканаўца');
     await screenshot(page, 'registry-entity-incidents-be');
     await row.getByRole('link', { name: 'Затрыманне каля вакзала (тэст)' }).click();
     await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/incidents\/[0-9a-f-]{36}$/);
