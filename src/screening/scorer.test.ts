@@ -347,3 +347,27 @@ describe('spellings of multilingual lists and the patronymic as evidence', () =>
     expect(best?.match).toBe(true);
   });
 });
+
+describe('Belarusian vernacular given names', () => {
+  it.each([
+    ['Зміцер', 'Дмитрий'],
+    ['Зьміцер', 'Дзмітрый'],
+    ['Zmitser', 'Дмитрий'],
+    ['Алесь', 'Александр'],
+    ['Янка', 'Іван'],
+    ['Ясь', 'Иван'],
+    ['Ганна', 'Анна'],
+    ['Алена', 'Алёна'],
+    ['Алена', 'Елена'],
+    ['Кастусь', 'Константин'],
+    ['Міхась', 'Михаил'],
+    ['Вольга', 'Ольга'],
+    ['Алег', 'Олег'],
+    ['Сымон', 'Семён'],
+    ['Тодар', 'Фёдор'],
+  ])('%s ~ %s', (a, b) => {
+    const result = compare(a, b);
+    expect(result.rule).toMatch(/equivalence|exact|scheme|skeleton/);
+    expect(result.score).toBeGreaterThan(0.7);
+  });
+});
