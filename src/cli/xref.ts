@@ -1,5 +1,9 @@
 /**
  * Commands of cross-referencing:
+ *   sviedka xref run --dataset A [--against B[,C]] [--threshold T] [--out FILE]
+ *       runs (or reuses, or resumes) the xref of A against B (default: every other dataset); progress on
+ *       stderr; with --out every suggested pair as a JSON line
+ *       {"left": id in A, "right": id in B, "score": 0..1, "match": score >= T, "explanations": [...]}
  *   sviedka xref decide LEFT RIGHT positive|negative|unsure [--reason TEXT]
  *   sviedka resolver export [--out FILE]     judgements as nomenklatura resolver lines
  *   sviedka resolver import FILE             exit 2 when some lines were rejected (reported with numbers)
@@ -8,13 +12,108 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../platform/errors.js';
+import type { XrefRunService } from '../xref/runs.js';
 import { atomicWriter } from './atomic-writer.js';
 import { cliPrincipal, configFrom, progress, withRuntime } from './context.js';
+
+/**
+ * Works a run here with a progress bar; Ctrl-C pauses it (run the command again to resume). When another
+ * process holds the run (a server's worker), follows its progress until it is done.
+ */
+async function workRun(runs: XrefRunService, runId: string) {
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once('SIGINT', interrupt);
+  const bar = progress('Cross-referencing', undefined);
+  try {
+    for (;;) {
+      try {
+        const run = await runs.execute(runId, {
+          signal: controller.signal,
+          onProgress: (r) => bar.update(r.done, Math.max(r.total, r.done)),
+        });
+        return run;
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'SVD_XREF_RUN_BUSY')) throw error;
+        const view = await runs.get(cliPrincipal(), runId);
+        bar.update(view.done, Math.max(view.total, view.done));
+        if (view.state === 'done') return runs.execute(runId);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  } finally {
+    bar.stop();
+    process.off('SIGINT', interrupt);
+  }
+}
 
 export function register(program: Command): void {
   const xref = program
     .command('xref')
     .description('cross-referencing: find and decide the same person across datasets');
+  xref
+    .command('run')
+    .description('cross-reference a dataset against others: candidate pairs for review, written with --out')
+    .requiredOption('--dataset <name>', 'dataset to cross-reference (name or id)')
+    .option(
+      '--against <names>',
+      'dataset(s) to compare against, comma-separated (default: every other dataset)',
+    )
+    .option('--threshold <t>', 'score at or above which a pair is a match (as screening)', '0.7')
+    .option('--out <file>', 'write every suggested pair as JSON lines to this file')
+    .action(
+      async (
+        opts: { dataset: string; against?: string; threshold: string; out?: string },
+        command: Command,
+      ) => {
+        const threshold = Number(opts.threshold);
+        if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1)
+          throw new AppError('SVD_HTTP_VALIDATION', { message: '--threshold must be between 0 and 1' });
+        const against = (opts.against ?? '')
+          .split(',')
+          .map((d) => d.trim())
+          .filter(Boolean);
+        await withRuntime(configFrom(command), async (runtime) => {
+          const runs = runtime.areas.xref.runs;
+          const started = await runs.start(cliPrincipal(), { dataset: opts.dataset, against });
+          let run = started.run;
+          if (started.reused)
+            process.stderr.write('Nothing changed since the last run: its pairs are reused.\n');
+          else run = await workRun(runtime.areas.xref.runs, run.id);
+          if (run.state !== 'done') {
+            process.stderr.write('Paused. Run the same command again to continue where it stopped.\n');
+            process.exitCode = 130;
+            return;
+          }
+          const view = await runs.view(run);
+          process.stderr.write(
+            `Xref ${view.dataset.name} against ${view.againstAll ? 'every other dataset' : view.against.map((d) => d.name).join(', ')}: ` +
+              `${view.done} entities compared${view.incremental ? ' (changed since the last run)' : ''}, ${view.suggested} pairs suggested, ${view.autoDecided} decided by rule, ${view.skipped} not screenable.\n`,
+          );
+          if (!opts.out) return;
+          const out = await atomicWriter(opts.out);
+          let pairs = 0;
+          let matches = 0;
+          try {
+            for await (const page of runs.pairs(run, threshold)) {
+              let text = '';
+              for (const pair of page) {
+                text += `${JSON.stringify(pair)}\n`;
+                pairs++;
+                if (pair.match) matches++;
+              }
+              await out.write(text);
+            }
+          } catch (error) {
+            await out.abort();
+            throw error;
+          }
+          await out.commit();
+          process.stderr.write(`Wrote ${pairs} pairs (${matches} at or above ${threshold}) to ${opts.out}\n`);
+        });
+      },
+    );
+
   xref
     .command('decide')
     .description('judge two entities (or clusters): positive = same, negative = different, unsure')

@@ -823,6 +823,11 @@ export class RegistryService {
     return (await this.store.scanDataset(datasetId, options)).map(toIndexEntity);
   }
 
+  /** How many entities `scanDataset` would return in all. */
+  countDataset(datasetId: string, sinceSeq?: number): Promise<number> {
+    return this.store.countDataset(datasetId, sinceSeq);
+  }
+
   /** The registry's highest change sequence value so far. */
   lastChangeSeq(): Promise<number> {
     return this.store.lastChangeSeq();

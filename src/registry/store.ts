@@ -393,6 +393,17 @@ export class RegistryStore {
     return (await query.execute()).map(toEntityRow);
   }
 
+  /** How many entities `scanDataset` would return in all (live ones, or those changed after `sinceSeq`). */
+  async countDataset(datasetId: string, sinceSeq?: number): Promise<number> {
+    let query = this.db
+      .selectFrom('registry_entities')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('dataset_id', '=', datasetId);
+    if (sinceSeq !== undefined) query = query.where('change_seq', '>', sinceSeq);
+    else query = query.where('deleted_at', 'is', null);
+    return Number((await query.executeTakeFirst())?.n ?? 0);
+  }
+
   /** The highest change sequence value written so far (0 for an empty registry). */
   async lastChangeSeq(): Promise<number> {
     const row = await this.db

@@ -16,7 +16,7 @@ import { type ScreeningRegistry, ScreeningService } from './service.js';
 export type { CandidateSource, IndexEntity } from './candidate-index.js';
 export { CandidateIndex } from './candidate-index.js';
 export { screenQuery } from './engine.js';
-export { prepareQuery } from './query.js';
+export { ID_PROPERTIES, normalizeId, prepareQuery } from './query.js';
 export { ScreeningService, screenBulk } from './service.js';
 
 /** Builds the screening area on the registry. */

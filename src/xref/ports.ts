@@ -39,6 +39,8 @@ export interface XrefRegistry {
     datasetId: string,
     options: { afterId?: string; sinceSeq?: number; limit: number },
   ): Promise<XrefEntity[]>;
+  /** How many entities `scanDataset` would return in all. */
+  countDataset(datasetId: string, sinceSeq?: number): Promise<number>;
   /** Highest change sequence of the registry now (the watermark of a run). */
   lastChangeSeq(): Promise<number>;
 }
