@@ -63,12 +63,15 @@ export async function createAreas(platform: Platform) {
     datasets,
     bot: await createBot(platform, { evidence }),
     sanctions,
-    cases: createCases(platform, { screening: subjectScreening(screening.service) }),
+    cases: createCases(platform, { screening: subjectScreening(screening.service, xref.clusters) }),
   } satisfies Record<string, AreaHooks>;
 }
 
 /** Case screening over the screening index: no query text in the audit log (the case records its run). */
-function subjectScreening(screening: ScreeningService): CaseScreening {
+function subjectScreening(
+  screening: ScreeningService,
+  clusters: { clustersOf(ids: string[]): Promise<Map<string, { id: string; members: string[] }>> },
+): CaseScreening {
   return {
     async screen(principal, subject) {
       await screening.ensureIndex();
@@ -85,9 +88,13 @@ function subjectScreening(screening: ScreeningService): CaseScreening {
       });
       if (!screened.answer) return [];
       const [results] = await screening.results([screened.answer]);
-      return (results ?? [])
-        .filter((r) => r.score >= 0.5)
-        .map((r) => ({ ...r, entityId: r.id, clusterId: null }));
+      const hits = (results ?? []).filter((r) => r.score >= 0.5);
+      // Hits are reported per resolved cluster (cross-referencing), so one person is reviewed once.
+      const resolved = await clusters.clustersOf(hits.map((r) => r.id));
+      return hits.map((r) => {
+        const cluster = resolved.get(r.id);
+        return { ...r, entityId: r.id, clusterId: cluster && cluster.members.length > 1 ? cluster.id : null };
+      });
     },
   };
 }
