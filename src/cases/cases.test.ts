@@ -58,7 +58,7 @@ describeEachDatabase('verification cases', (ctx) => {
     admin = await loggedInClient(t, 'admin');
     partnerA = await partnerKey(t, 'Partner A');
     partnerB = await partnerKey(t, 'Partner B');
-    // A registry person the subject should match (Latin spelling only: the subject's own names and the
+    // A registry person the subject should match, patronymic included (Latin spelling only: the subject's own names and the
     // registry's record differ in text, so the erasure scan can tell them apart).
     const registry = t.runtime.areas.registry.service;
     const system = { type: 'system' as const, label: 'test' };
@@ -70,7 +70,11 @@ describeEachDatabase('verification cases', (ctx) => {
     const line = JSON.stringify({
       id: 'case-test-1',
       schema: 'Person',
-      properties: { name: ['Ihar Piatrovich'], birthDate: ['1979'], position: ['judge (synthetic)'] },
+      properties: {
+        name: ['Ihar Mikalaevich Piatrovich'],
+        birthDate: ['1979'],
+        position: ['judge (synthetic)'],
+      },
     });
     await registry.importStream(system, dataset.id, Readable.from([`${line}\n`]));
   });
