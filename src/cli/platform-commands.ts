@@ -113,7 +113,7 @@ export function platformCommands(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }, command: Command) => {
       await withRuntime(configFrom(command), async (runtime) => {
-        const users = await runtime.auth.listUsers();
+        const users = await runtime.auth.listUsersFor(cliPrincipal());
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
           return;
@@ -191,7 +191,7 @@ export function platformCommands(program: Command): void {
     .description('list API keys')
     .action(async (_opts: unknown, command: Command) => {
       await withRuntime(configFrom(command), async (runtime) => {
-        for (const k of await runtime.auth.listApiKeys()) {
+        for (const k of await runtime.auth.listApiKeys(cliPrincipal())) {
           const state = k.revokedAt
             ? 'revoked'
             : k.expiresAt && new Date(k.expiresAt) < new Date()

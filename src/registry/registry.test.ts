@@ -342,8 +342,10 @@ describeEachDatabase('registry', (ctx) => {
     const reads = await auditRows('registry.entity.read', 'dx-person-1');
     expect(reads).toHaveLength(1);
     expect(reads[0]!.outcome).toBe('ok');
-    // Reading a non-person entity is not a personal-data read.
-    expect(await auditRows('registry.entity.read', 'dx-org-1')).toHaveLength(0);
+    // An organization's page names its members: the read is audited with the persons it showed.
+    const orgReads = await auditRows('registry.entity.read', 'dx-org-1');
+    expect(orgReads).toHaveLength(1);
+    expect((orgReads[0]!.details as { persons: string[] }).persons).toEqual(['dx-person-2']);
 
     const list = await analyst.request('GET', `/api/entities?dataset=detail&schema=Person&limit=1`);
     expect(list.json.items).toHaveLength(1);

@@ -7,7 +7,7 @@ import { detectCyrillicLanguage, detectScript, repairHomoglyphs } from '../names
 import type { AuditService } from '../platform/audit/service.js';
 import type { AccessService } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
-import { actorOf } from '../platform/auth/service.js';
+import { actorOf, purposeOf } from '../platform/auth/service.js';
 import type { AnyTransaction } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
 import { type Line, splitLines } from '../platform/lines.js';
@@ -331,13 +331,14 @@ export class RegistryService {
       rows.length > query.limit && last
         ? Buffer.from(JSON.stringify([last.caption, last.id]), 'utf8').toString('base64url')
         : null;
-    const persons = page.filter((row) => row.schema === 'Person').map((row) => row.id);
-    if (persons.length > 0) {
+    // Every schema can carry personal data (a person, their identity documents, addresses, positions,
+    // memberships): every page that shows entities is audited with their ids.
+    if (page.length > 0) {
       await this.audit.record({
         actor: actorOf(principal),
         action: 'registry.entity.list',
-        purpose: principal.type === 'apikey' ? principal.purpose : null,
-        details: { query: { ...query, cursor: undefined }, persons },
+        purpose: purposeOf(principal),
+        details: { query: { ...query, cursor: undefined }, entities: page.map((row) => row.id) },
       });
     }
     return { items: page.map(toEntity), nextCursor };
@@ -426,15 +427,20 @@ export class RegistryService {
         .filter((link) => !['Occupancy', 'Membership', 'Sanction', 'Identification'].includes(link.schema))
         .map(toEntity),
     };
-    if (row.schema === 'Person') {
-      await this.audit.record({
-        actor: actorOf(principal),
-        action: 'registry.entity.read',
-        target: { type: 'entity', id },
-        purpose: principal.type === 'apikey' ? principal.purpose : null,
-        details: { dataset: row.dataset_id },
-      });
-    }
+    // Audited whatever the schema: an organization's page names its members, an identification is a
+    // person's document. The row names the persons the answer showed.
+    const shown = [detail.entity, ...[...linkRows, ...level1Rows, ...level2Rows].map(toEntity)];
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'registry.entity.read',
+      target: { type: 'entity', id },
+      purpose: purposeOf(principal),
+      details: {
+        dataset: row.dataset_id,
+        schema: row.schema,
+        persons: [...new Set(shown.filter((e) => e.schema === 'Person').map((e) => e.id))],
+      },
+    });
     return detail;
   }
 
@@ -780,7 +786,7 @@ export class RegistryService {
       actor: actorOf(principal),
       action: 'registry.export',
       target: { type: 'dataset', id: dataset.id },
-      purpose: principal.type === 'apikey' ? principal.purpose : null,
+      purpose: purposeOf(principal),
       details: { name: dataset.name },
     });
     let after: string | null = null;

@@ -6,7 +6,7 @@
 import type pino from 'pino';
 import type { AuditService } from '../platform/audit/service.js';
 import type { Principal } from '../platform/auth/model.js';
-import { actorOf } from '../platform/auth/service.js';
+import { actorOf, purposeOf } from '../platform/auth/service.js';
 import { AppError } from '../platform/errors.js';
 import type { BulkRecord, BulkWriter } from './bulk.js';
 import { CandidateIndex, type CandidateSource, type IndexEntity } from './candidate-index.js';
@@ -217,7 +217,7 @@ export class ScreeningService {
     await this.audit.record({
       actor: actorOf(principal),
       action: 'screening.match',
-      purpose: principal.type === 'apikey' ? principal.purpose : null,
+      purpose: purposeOf(principal),
       details: {
         params: { ...params },
         queries: Object.fromEntries(
@@ -346,7 +346,7 @@ export async function screenBulk(
   await service.audit.record({
     actor: actorOf(principal),
     action: 'screening.bulk',
-    purpose: principal.type === 'apikey' ? principal.purpose : null,
+    purpose: purposeOf(principal),
     details: { label: options.label ?? null, params: { ...params }, ...summary, resultIds },
   });
   return summary;

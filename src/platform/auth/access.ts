@@ -6,7 +6,7 @@
 import type { AuditService } from '../audit/service.js';
 import { AppError } from '../errors.js';
 import type { Grant, Principal } from './model.js';
-import { actorOf } from './service.js';
+import { actorOf, purposeOf } from './service.js';
 import type { AuthStore } from './store.js';
 
 export class AccessService {
@@ -94,8 +94,15 @@ export class AccessService {
     });
   }
 
-  async list(resourceType?: string, resourceId?: string): Promise<Grant[]> {
+  /** Grants, filtered; who may see which compartment is itself sensitive, so the read is audited. */
+  async list(principal: Principal, resourceType?: string, resourceId?: string): Promise<Grant[]> {
     const rows = await this.store.listGrants(resourceType, resourceId);
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'access.list',
+      purpose: purposeOf(principal),
+      details: { resourceType: resourceType ?? null, resourceId: resourceId ?? null, count: rows.length },
+    });
     return rows.map((row) => ({
       principalType: row.principal_type,
       principalId: row.principal_id,

@@ -144,7 +144,14 @@ export type Grant = z.infer<typeof grantSchema>;
 
 /** Who is calling. Every service call receives one and authorizes against it. */
 export type Principal =
-  | { type: 'user'; id: string; username: string; role: Role }
+  | {
+      type: 'user';
+      id: string;
+      username: string;
+      role: Role;
+      /** Why the user reads what this request reads, when they said (header X-Purpose). */
+      purpose?: string | null;
+    }
   | {
       type: 'apikey';
       id: string;

@@ -185,7 +185,7 @@ export function authRoutes(auth: AuthService, access: AccessService, secureCooki
         config: { access: { roles: ADMIN } },
         schema: { tags: ['users'], response: { 200: z.object({ items: z.array(userSchema) }) } },
       },
-      async () => ({ items: await auth.listUsers() }),
+      async (request) => ({ items: await auth.listUsersFor(request.principal!) }),
     );
     app.post(
       '/api/users',
@@ -246,7 +246,7 @@ export function authRoutes(auth: AuthService, access: AccessService, secureCooki
         config: { access: { roles: ADMIN } },
         schema: { tags: ['apikeys'], response: { 200: z.object({ items: z.array(apiKeySchema) }) } },
       },
-      async () => ({ items: await auth.listApiKeys() }),
+      async (request) => ({ items: await auth.listApiKeys(request.principal!) }),
     );
     app.post(
       '/api/apikeys',
@@ -290,7 +290,9 @@ export function authRoutes(auth: AuthService, access: AccessService, secureCooki
           response: { 200: z.object({ items: z.array(grantSchema) }) },
         },
       },
-      async (request) => ({ items: await access.list(request.query.resourceType, request.query.resourceId) }),
+      async (request) => ({
+        items: await access.list(request.principal!, request.query.resourceType, request.query.resourceId),
+      }),
     );
     app.post(
       '/api/grants',

@@ -110,6 +110,11 @@ function actorOf(principal: Principal) {
 
 export { actorOf };
 
+/** The purpose a principal gave for this request (API keys must give one for personal data), or null. */
+export function purposeOf(principal: Principal): string | null {
+  return principal.type === 'system' ? null : (principal.purpose ?? null);
+}
+
 /** The stage a user must complete next after proving their password. */
 function stageAfterPassword(user: UserRow): SessionStage {
   if (user.must_change_password) return 'password_change';
@@ -481,6 +486,18 @@ export class AuthService {
     return this.store.listUsers().then((rows) => rows.map(toUser));
   }
 
+  /** The user list as an administrator reads it: names and roles of staff, so the read is audited. */
+  async listUsersFor(principal: Principal): Promise<User[]> {
+    const users = await this.listUsers();
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'user.list',
+      purpose: purposeOf(principal),
+      details: { count: users.length },
+    });
+    return users;
+  }
+
   /** Creates a user with a one-time password that must be changed at first login. */
   async createUser(
     principal: Principal,
@@ -618,8 +635,16 @@ export class AuthService {
 
   // API keys
 
-  listApiKeys(): Promise<ApiKey[]> {
-    return this.store.listApiKeys().then((rows) => rows.map(toApiKey));
+  /** All API keys (partner organizations and what they may do); the read is audited. */
+  async listApiKeys(principal: Principal): Promise<ApiKey[]> {
+    const keys = (await this.store.listApiKeys()).map(toApiKey);
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'apikey.list',
+      purpose: purposeOf(principal),
+      details: { count: keys.length },
+    });
+    return keys;
   }
 
   /** Creates a key; the secret is returned once and only its hash is stored. */

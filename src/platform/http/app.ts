@@ -265,11 +265,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     reply.header('cache-control', 'no-store');
 
     const authorization = request.headers.authorization;
+    // Why the caller reads personal data: required of API keys on such routes, recorded for anyone.
+    const purposeHeader = request.headers['x-purpose'];
+    const purpose =
+      typeof purposeHeader === 'string' && purposeHeader.trim() ? purposeHeader.trim().slice(0, 500) : null;
+    if (purpose && unsafeCharacter(purpose, true)) throw new AppError('SVD_HTTP_UNSAFE_TEXT');
     if (authorization?.startsWith('Bearer ')) {
-      const purposeHeader = request.headers['x-purpose'];
-      const purpose =
-        typeof purposeHeader === 'string' && purposeHeader.trim() ? purposeHeader.trim().slice(0, 500) : null;
-      if (purpose && unsafeCharacter(purpose, true)) throw new AppError('SVD_HTTP_UNSAFE_TEXT');
       request.principal = await options.auth.authenticateApiKey(authorization.slice(7).trim(), purpose);
       const waitSeconds = keyLimiter.take(request.principal.id);
       if (waitSeconds > 0) {
@@ -286,6 +287,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
             id: session.user.id,
             username: session.user.username,
             role: session.user.role,
+            purpose,
           };
         }
       }

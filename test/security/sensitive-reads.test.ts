@@ -1,0 +1,84 @@
+/**
+ * Reads of personal or compartmented data leave an audit row, with the purpose when the caller gave
+ * one (issue 15, item 4: registry and administration; the evidence and incident reads are tested with
+ * their areas).
+ */
+import { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { loggedInClient, useTestApp } from '../support/app.js';
+import { describeEachDatabase } from '../support/databases.js';
+
+describeEachDatabase('sensitive reads are audited', (ctx) => {
+  const t = useTestApp(ctx);
+  const rows = async (action: string) =>
+    (
+      await sql<{ target_id: string | null; purpose: string | null; details: Record<string, unknown> }>`
+        select target_id, purpose, details from audit_log where action = ${action} order by seq`.execute(
+        ctx.database.db,
+      )
+    ).rows;
+
+  it('registry reads and lists of every schema, with the purpose given', async () => {
+    const analyst = await loggedInClient(t, 'analyst');
+    const registry = t.runtime.areas.registry.service;
+    const dataset = await registry.createDataset(
+      { type: 'system', label: 'test' },
+      { name: 'reads', title: 'Reads' },
+    );
+    const lines = [
+      { id: 'reads-person', schema: 'Person', properties: { name: ['Ала Тэставая'] } },
+      {
+        id: 'reads-passport',
+        schema: 'Identification',
+        properties: { holder: ['reads-person'], number: ['MP0000001'], type: ['passport'] },
+      },
+    ];
+    await registry.importStream(
+      { type: 'system', label: 'test' },
+      dataset.id,
+      Readable.from([lines.map((line) => `${JSON.stringify(line)}\n`).join('')]),
+    );
+    const purpose = { 'x-purpose': 'vetting request 42' };
+    expect((await analyst.request('GET', '/api/entities/reads-passport', undefined, purpose)).status).toBe(
+      200,
+    );
+    const reads = (await rows('registry.entity.read')).filter((r) => r.target_id === 'reads-passport');
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatchObject({ purpose: 'vetting request 42', details: { schema: 'Identification' } });
+    expect(reads[0]!.details.persons).toEqual(['reads-person']);
+
+    const list = await analyst.request(
+      'GET',
+      '/api/entities?schema=Identification&dataset=reads',
+      undefined,
+      purpose,
+    );
+    expect(list.json.items).toHaveLength(1);
+    const lists = await rows('registry.entity.list');
+    expect(lists.at(-1)).toMatchObject({
+      purpose: 'vetting request 42',
+      details: { entities: ['reads-passport'] },
+    });
+  });
+
+  it('the administrator lists of users, API keys and grants', async () => {
+    const admin = await loggedInClient(t, 'admin');
+    for (const url of ['/api/users', '/api/apikeys', '/api/grants?resourceType=dataset'])
+      expect((await admin.request('GET', url)).status).toBe(200);
+    expect(await rows('user.list')).toHaveLength(1);
+    expect(await rows('apikey.list')).toHaveLength(1);
+    expect((await rows('access.list'))[0]!.details).toMatchObject({ resourceType: 'dataset' });
+  });
+
+  it('verification through the API advances the recorded audit head', async () => {
+    const admin = await loggedInClient(t, 'admin');
+    const first = await admin.request('GET', '/api/audit/verify');
+    expect(first.json.ok).toBe(true);
+    expect(first.json.recorded).toMatch(/^svd-audit-head:v1:\d+:/);
+    await admin.request('GET', '/api/users');
+    const second = await admin.request('GET', '/api/audit/verify');
+    expect(second.json.anchor.seq).toBe(Number(first.json.recorded.split(':')[2]));
+    expect(Number(second.json.recorded.split(':')[2])).toBeGreaterThan(second.json.anchor.seq);
+  });
+});
