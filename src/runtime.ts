@@ -2,9 +2,6 @@
  * The composition root: opens the database, applies migrations, loads keys and builds every service
  * with exactly the dependencies it uses. The server, the CLI and the tests all start from here.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { type Areas, createAreas } from './areas.js';
 import { AuditAnchor } from './platform/audit/anchor.js';
@@ -23,11 +20,6 @@ import type { Platform } from './platform/platform.js';
 import { registerPlatformJobs } from './platform/platform-jobs.js';
 import { ReportService } from './platform/reports/service.js';
 import { ReviewService } from './platform/review/service.js';
-
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const version: string = JSON.parse(
-  readFileSync(path.join(projectRoot, 'package.json'), 'utf8'),
-).version;
 
 export interface Runtime extends Platform {
   areas: Areas;

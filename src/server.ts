@@ -8,8 +8,9 @@ import { authRoutes } from './platform/auth/routes.js';
 import { homeRoutes, type SummaryHook } from './platform/home.js';
 import { type App, buildApp } from './platform/http/app.js';
 import { jobRoutes } from './platform/jobs/routes.js';
+import { projectRoot, version } from './platform/package-info.js';
 import { purgeSessionsJob } from './platform/platform-jobs.js';
-import { projectRoot, type Runtime, version } from './runtime.js';
+import type { Runtime } from './runtime.js';
 
 /** How often a serving process moves the audit anchor to the newest row (when rows were written). */
 const AUDIT_ANCHOR_INTERVAL_MS = 2 * 60_000;

@@ -4,7 +4,8 @@
  * past authorization. A route without a rule cannot even be registered (see platform/http/app.ts).
  */
 import { expect, it } from 'vitest';
-import { apiKeyScopes, roles } from '../src/platform/auth/model.js';
+import { apiKeyScopes } from '../src/platform/auth/model.js';
+import { roles } from '../src/platform/auth/roles.js';
 import type { AccessRule } from '../src/platform/http/access-rules.js';
 import { apiRoutes } from '../src/platform/http/app.js';
 import { anonymousClient, apiKeyClient, type Client, loggedInClient, useTestApp } from './support/app.js';

@@ -1,12 +1,13 @@
-/** Shared plumbing of CLI commands: configuration from global flags, the runtime, errors, progress. */
+/**
+ * Shared plumbing of CLI command actions: configuration from global flags, the runtime, progress.
+ * Heavy (it loads the runtime): import it from an action module, never from a declaration.
+ */
 import { userInfo } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import pino from 'pino';
 import type { Principal } from '../platform/auth/model.js';
-import { type Config, ConfigError, loadConfig } from '../platform/config.js';
-import { AppError } from '../platform/errors.js';
-import { terminalSafe } from '../platform/text-safety.js';
+import { type Config, loadConfig } from '../platform/config.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 
 /** Configuration from the root program's global options plus a command's own flags. */
@@ -39,34 +40,6 @@ export function cliPrincipal(): Principal {
     name = userInfo().username;
   } catch {}
   return { type: 'system', label: `cli:${name}` };
-}
-
-/**
- * Output to a terminal shows stored text safely: names, titles and notes come from imports, uploads and
- * the bot, and an escape sequence or bidi override in one must not move the cursor, recolour, retitle or
- * reorder the screen (text-safety.ts). Output to a file or a pipe is data and is written unchanged.
- */
-export function protectTerminal(): void {
-  if (!process.stdout.isTTY) return;
-  const write = process.stdout.write.bind(process.stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
-    write(typeof chunk === 'string' ? terminalSafe(chunk) : chunk, ...rest)) as typeof process.stdout.write;
-}
-
-/** One clear line on stderr and a non-zero exit code; never a stack trace. */
-export function failAndExit(error: unknown): never {
-  if (error instanceof AppError) {
-    process.stderr.write(`sviedka: ${terminalSafe(error.message)} (${error.code})\n`);
-  } else if (error instanceof ConfigError) {
-    process.stderr.write(`sviedka: ${terminalSafe(error.message)}\n`);
-  } else if (error instanceof Error && (error as { code?: string }).code?.startsWith('commander.')) {
-    process.exit((error as { exitCode?: number }).exitCode ?? 1);
-  } else {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`sviedka: ${terminalSafe(message.split('\n')[0]!)}\n`);
-    if (process.env.SVIEDKA_DEBUG) console.error(error);
-  }
-  process.exit(1);
 }
 
 /** A progress display: a bar with rate and ETA on a terminal, a plain line every few seconds otherwise. */

@@ -1,11 +1,16 @@
-/** The `sviedka` command line: one program, command groups registered from the areas. */
+/**
+ * The `sviedka` command line: one program, command groups registered from the areas. Arguments are
+ * parsed before anything heavy loads: the files imported here declare commands and flags only, and a
+ * command's code (with the runtime and its area) is imported when that command runs (`lazyAction` in
+ * `program.ts`). A new area adds its declarations file here, one line, and keeps its actions apart.
+ */
 import { Command } from 'commander';
-import { version } from '../runtime.js';
+import { version } from '../platform/package-info.js';
 import { register as registerBot } from './bot.js';
 import { register as casesCommands } from './cases.js';
-import { failAndExit, protectTerminal } from './context.js';
 import { register as evidenceCommands } from './evidence.js';
 import { platformCommands } from './platform-commands.js';
+import { failAndExit, protectTerminal } from './program.js';
 import { register as registryCommands } from './registry.js';
 import { register as sanctionsCommands } from './sanctions.js';
 import { register as screeningCommands } from './screening.js';

@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { openPglite } from '../../src/platform/db/database.js';
-import { openRuntime, projectRoot } from '../../src/runtime.js';
+import { projectRoot } from '../../src/platform/package-info.js';
+import { openRuntime } from '../../src/runtime.js';
 import { databaseKinds, freshDatabase } from '../support/databases.js';
 import { startTelegramEmulator, type TelegramEmulator } from '../telegram/emulator.js';
 

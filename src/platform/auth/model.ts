@@ -4,15 +4,14 @@
  */
 import { z } from 'zod';
 import { unsafeCharacter } from '../text-safety.js';
+import { locales, roles } from './roles.js';
 
-export const roles = ['admin', 'analyst', 'reviewer', 'partner'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
 /** Roles that must use TOTP two-factor authentication. */
 export const rolesRequiringTotp: readonly Role[] = ['admin', 'analyst', 'reviewer'];
 
-export const locales = ['be', 'ru', 'en'] as const;
 export const localeSchema = z.enum(locales);
 export type Locale = z.infer<typeof localeSchema>;
 
