@@ -1,7 +1,8 @@
 /**
  * The product areas, wired together. Each area's `create<Area>` takes the platform services and the
  * other areas' services it needs, and returns its services plus optional hooks:
- *   routes(app)   HTTP routes          seed()   demo data for an empty database
+ *   routes(app)   HTTP routes (the area imports its routes module inside, so CLI commands never load it)
+ *   seed()        demo data for an empty database
  *   start()/stop() background work of the serve process (index polling, bot, ...)
  *   summary(principal)  the area's counts and waiting work on the home page
  * Adding an area adds one line here; nothing else in the platform changes.

@@ -3,7 +3,7 @@
  * with exactly the dependencies it uses. The server, the CLI and the tests all start from here.
  */
 import pino from 'pino';
-import { type Areas, createAreas } from './areas.js';
+import type { Areas } from './areas.js';
 import { AuditAnchor } from './platform/audit/anchor.js';
 import { AuditService } from './platform/audit/service.js';
 import { AccessService } from './platform/auth/access.js';
@@ -35,9 +35,16 @@ export async function openRuntime(
 ): Promise<Runtime> {
   // Logs go to stderr as JSON; stdout is kept for what a person at the terminal needs to read.
   const logger = options.logger ?? pino({ level: config.logLevel, base: undefined }, pino.destination(2));
-  await cryptoReady();
-  const database = options.database ?? (await openDatabase(config));
+  // Opening the embedded database is the longest step of a start; the areas' code loads meanwhile,
+  // with every area's error codes (registered before any area code can throw one).
+  const opening = options.database ? Promise.resolve(options.database) : openDatabase(config);
+  const loading = Promise.all([import('./areas.js'), import('./error-catalogue.js'), cryptoReady()]);
+  const database = await opening.catch(async (error: unknown) => {
+    await loading.catch(() => undefined);
+    throw error;
+  });
   try {
+    const [{ createAreas }] = await loading;
     if (options.migrate !== false) await migrate(database.db);
     const keys = KeyRing.load(config);
     await checkKeys(database.db, keys);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultQuestionnaire } from '../src/bot/model.js';
 import { commandDescriptions, texts } from '../src/bot/texts.js';
-import { projectRoot } from '../src/runtime.js';
+import { projectRoot } from '../src/platform/package-info.js';
 
 const i18nDir = path.join(projectRoot, 'web/src/i18n');
 

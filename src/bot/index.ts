@@ -6,12 +6,12 @@
  */
 import type { Bot } from 'grammy';
 import type { Principal } from '../platform/auth/model.js';
+import type { App } from '../platform/http/app.js';
 import type { Platform } from '../platform/platform.js';
 import { type EvidenceSink, inboxSink, vaultSink } from './evidence-sink.js';
 import { loadBroadcastPublicKey } from './keys.js';
 import type { EvidenceIntake } from './model.js';
 import type { PollingHandle } from './polling.js';
-import { botRoutes } from './routes.js';
 import { BotService } from './service.js';
 import { type BotSettings, loadBotSettings } from './settings.js';
 import { BotStore } from './store.js';
@@ -99,7 +99,7 @@ export async function createBot(platform: Platform, deps: BotDeps = {}) {
     createTelegram,
     startPolling,
     createWorker,
-    routes: botRoutes(service),
+    routes: async (app: App) => (await import('./routes.js')).botRoutes(service)(app),
     summary: async (principal: Principal) => {
       if (principal.type !== 'user' || principal.role !== 'admin') return undefined;
       const [stats, broadcasts] = await Promise.all([service.stats(), service.listBroadcasts()]);

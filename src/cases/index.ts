@@ -10,6 +10,7 @@
  * what the officer may see; `evidence` describes cited vault items by SHA-256.
  */
 import { z } from 'zod';
+import type { App } from '../platform/http/app.js';
 import { defineJob } from '../platform/jobs/queue.js';
 import type { Platform } from '../platform/platform.js';
 import { CaseKeys } from './case-keys.js';
@@ -17,7 +18,7 @@ import { CaseCore } from './core.js';
 import type { CaseEvidence, CaseScreening } from './ports.js';
 import { CaseReporting } from './reporting.js';
 import { CaseRetention } from './retention.js';
-import { type CasesApi, casesRoutes } from './routes.js';
+import type { CasesApi } from './routes.js';
 import { CaseService } from './service.js';
 import { CaseStore } from './store.js';
 import { CaseWork } from './work.js';
@@ -57,7 +58,7 @@ export function createCases(
   let timer: NodeJS.Timeout | undefined;
   return {
     ...api,
-    routes: casesRoutes(api),
+    routes: async (app: App) => (await import('./routes.js')).casesRoutes(api)(app),
     /** The serve process queues the retention purge hourly (the workers run it). */
     start: () => {
       const enqueue = () =>

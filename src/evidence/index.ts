@@ -30,7 +30,6 @@ import type { AnyTransaction } from '../platform/db/database.js';
 import type { App } from '../platform/http/app.js';
 import { defineJob } from '../platform/jobs/queue.js';
 import type { Platform } from '../platform/platform.js';
-import { citizenRoutes } from './citizen/routes.js';
 import { Compartments, submissionsCollectionName } from './compartments.js';
 import { CustodyLog } from './custody-log.js';
 import type { ExportVault } from './export/package.js';
@@ -38,10 +37,6 @@ import { Intake, type IntakeInput, type IntakeResult } from './intake.js';
 import { Items } from './items.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import type { EvidenceIncidents } from './ports.js';
-import { catalogueRoutes } from './routes/catalogue.js';
-import { exportRoutes } from './routes/export.js';
-import { itemRoutes } from './routes/items.js';
-import { uploadRoutes } from './routes/uploads.js';
 import { CollectionStore } from './store/collections.js';
 import { CustodyStore } from './store/custody.js';
 import { ItemStore } from './store/items.js';
@@ -221,6 +216,15 @@ export async function createEvidence(platform: Platform) {
     /** Plugs in the incidents area (built after the vault, since it needs the vault). */
     connectIncidents: incidents.connect,
     routes: async (app: App) => {
+      // The route modules load here, so commands that do not serve never load them.
+      const [{ uploadRoutes }, { citizenRoutes }, { itemRoutes }, { catalogueRoutes }, { exportRoutes }] =
+        await Promise.all([
+          import('./routes/uploads.js'),
+          import('./citizen/routes.js'),
+          import('./routes/items.js'),
+          import('./routes/catalogue.js'),
+          import('./routes/export.js'),
+        ]);
       await uploadRoutes(intake, uploads.staff)(app);
       await citizenRoutes(intake, uploads.citizen, platform.logger)(app);
       await itemRoutes(items, compartments, verifier)(app);

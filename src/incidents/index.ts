@@ -5,10 +5,10 @@
  * incidents (EvidenceIncidents: intake links a new item, an item lists its incidents, export by incident).
  */
 import type { EvidenceIncidents } from '../evidence/ports.js';
+import type { App } from '../platform/http/app.js';
 import type { Platform } from '../platform/platform.js';
 import { IncidentLinks } from './links.js';
 import type { IncidentsEvidence } from './ports.js';
-import { incidentRoutes } from './routes.js';
 import { IncidentsService } from './service.js';
 import { IncidentStore, type IncidentTransaction } from './store.js';
 
@@ -38,7 +38,12 @@ export function createIncidents(platform: Platform, deps: { evidence: IncidentsE
       itemIds: await service.incidentItemIds(id),
     }),
   };
-  return { service, links, forEvidence, routes: incidentRoutes(service, links) };
+  return {
+    service,
+    links,
+    forEvidence,
+    routes: async (app: App) => (await import('./routes.js')).incidentRoutes(service, links)(app),
+  };
 }
 
 export type IncidentsArea = ReturnType<typeof createIncidents>;

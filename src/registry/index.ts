@@ -21,8 +21,8 @@
  */
 import { Readable } from 'node:stream';
 import type { Principal } from '../platform/auth/model.js';
+import type { App } from '../platform/http/app.js';
 import type { Platform } from '../platform/platform.js';
-import { registryRoutes } from './routes.js';
 import { demoLines } from './seed.js';
 import { RegistryService } from './service.js';
 import { RegistryStore } from './store.js';
@@ -45,7 +45,7 @@ export function createRegistry(platform: Pick<Platform, 'database' | 'audit' | '
     getEntitiesByIds: service.getEntitiesByIds.bind(service),
     visibleDatasetIds: service.visibleDatasetIds.bind(service),
     listDatasets: service.listDatasets.bind(service),
-    routes: registryRoutes(service),
+    routes: async (app: App) => (await import('./routes.js')).registryRoutes(service)(app),
     summary: async (principal: Principal) => {
       const datasets = await service.listDatasetsFor(principal);
       const total = (key: 'entities' | 'persons') =>

@@ -12,12 +12,12 @@
  * `ProposalEvidence`); the registry service satisfies the first two, the composition root adapts the
  * evidence service to the third.
  */
+import type { App } from '../platform/http/app.js';
 import type { Platform } from '../platform/platform.js';
 import { AlreadyListedService, type ListingScreening } from './already-listed.js';
 import { ExportService } from './exports/service.js';
 import { type EntityValidator, ListImportService, type ListsRegistry } from './list-import.js';
 import { type ProposalEvidence, type ProposalRegistry, ProposalService } from './proposals.js';
-import { sanctionsRoutes } from './routes.js';
 import { SanctionsStore } from './store.js';
 
 export type { ListingScreening } from './already-listed.js';
@@ -49,7 +49,8 @@ export function createSanctions(
     proposals,
     exports,
     listed,
-    routes: sanctionsRoutes({ lists, proposals, exports, listed }),
+    routes: async (app: App) =>
+      (await import('./routes.js')).sanctionsRoutes({ lists, proposals, exports, listed })(app),
   };
 }
 

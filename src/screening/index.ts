@@ -9,8 +9,8 @@
  * `start()` builds the index and polls the registry for changes (every 5 s by default); without it
  * (CLI, tests) the index is built on first use and refreshed before every call.
  */
+import type { App } from '../platform/http/app.js';
 import type { Platform } from '../platform/platform.js';
-import { screeningRoutes } from './routes.js';
 import { type ScreeningRegistry, ScreeningService } from './service.js';
 
 export type { CandidateSource, IndexEntity } from './candidate-index.js';
@@ -29,7 +29,7 @@ export function createScreening(
   });
   return {
     service,
-    routes: screeningRoutes(service),
+    routes: async (app: App) => (await import('./routes.js')).screeningRoutes(service)(app),
     /** The matcher cross-referencing runs on: the same index and scorer as every screen. */
     matcher: {
       refresh: () => service.fresh(),

@@ -14,13 +14,13 @@
  */
 import { z } from 'zod';
 import { isAppError } from '../platform/errors.js';
+import type { App } from '../platform/http/app.js';
 import { defineJob } from '../platform/jobs/queue.js';
 import type { Platform } from '../platform/platform.js';
 import { DecisionService } from './decisions.js';
 import type { XrefMatcher, XrefRegistry } from './ports.js';
 import { ReviewQueue } from './queue.js';
 import { ResolverService } from './resolver.js';
-import { xrefRoutes } from './routes.js';
 import { XrefRunService } from './runs.js';
 import { RunStore } from './runs-store.js';
 import { ResolverStore } from './store.js';
@@ -67,7 +67,7 @@ export function createXref(
       clustersOf: (ids: string[]) => resolver.clustersOf(ids),
       clusterOf: (id: string) => resolver.clusterOf(id),
     },
-    routes: xrefRoutes({ decisions }),
+    routes: async (app: App) => (await import('./routes.js')).xrefRoutes({ decisions })(app),
   };
 }
 

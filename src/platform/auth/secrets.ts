@@ -2,7 +2,6 @@
 import { createHash } from 'node:crypto';
 import argon2 from 'argon2';
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 import { randomBytes } from '../crypto.js';
 import { AppError } from '../errors.js';
 
@@ -104,6 +103,8 @@ function totpFor(secretBase32: string, label = 'user') {
 /** The otpauth:// URL and a locally rendered QR code SVG for enrolment. */
 export async function totpEnrolment(secretBase32: string, username: string) {
   const otpauthUrl = totpFor(secretBase32, username).toString();
+  // Loaded here: only enrolment draws a QR code, and every start would pay for loading it.
+  const { default: QRCode } = await import('qrcode');
   const qrSvg = await QRCode.toString(otpauthUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { secret: secretBase32, otpauthUrl, qrSvg };
 }

@@ -5,7 +5,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
 
@@ -25,11 +24,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
-// bigint columns (counts, sequence numbers) come back as JS numbers; our values stay far below 2^53.
-pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
-
-/** Opens PostgreSQL through a pool. */
+/** Opens PostgreSQL through a pool. `pg` loads here, so the embedded database never loads it. */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const { default: pg } = await import('pg');
+  // bigint columns (counts, sequence numbers) come back as JS numbers; our values stay far below 2^53.
+  pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Nothing to do.

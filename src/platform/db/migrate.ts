@@ -49,6 +49,7 @@ export function readMigrations(dir = migrationsDir): Migration[] {
 
 /** Applies pending migrations; returns the versions applied. Refuses to run if an applied file changed. */
 export async function migrate(db: AnyDb, migrations = readMigrations()): Promise<number[]> {
+  if (await upToDate(db, migrations)) return [];
   await sql`create table if not exists schema_migrations (
     version integer primary key,
     name text not null,
@@ -78,4 +79,19 @@ export async function migrate(db: AnyDb, migrations = readMigrations()): Promise
     if (done) applied.push(migration.version);
   }
   return applied;
+}
+
+/**
+ * True when every migration is applied with an unchanged file: the common case at start-up, answered
+ * by two small reads without a lock or a transaction per migration. Anything else (a pending or a changed migration, no
+ * bookkeeping table yet) goes the careful way, under the advisory lock.
+ */
+async function upToDate(db: AnyDb, migrations: Migration[]): Promise<boolean> {
+  const table = await sql<{ name: string | null }>`
+    select to_regclass('schema_migrations')::text as name`.execute(db);
+  if (!table.rows[0]?.name) return false;
+  const applied = await sql<{ version: number; checksum: string }>`
+    select version, checksum from schema_migrations`.execute(db);
+  const checksums = new Map(applied.rows.map((row) => [row.version, row.checksum]));
+  return migrations.every((migration) => checksums.get(migration.version) === migration.checksum);
 }

@@ -1,0 +1,34 @@
+/**
+ * Every area's error codes in one catalogue. Codes are registered when the module that defines them
+ * loads; the runtime imports this file so that every code can be thrown from the first moment, even by
+ * code whose area module (routes, say) has not been loaded yet. Adding an area adds one line here.
+ */
+import { botErrors } from './bot/model.js';
+import { caseErrors } from './cases/model.js';
+import { datasetsErrors } from './datasets/model.js';
+import { evidenceErrors } from './evidence/model.js';
+import { tusStoreErrors } from './evidence/uploads/tus-encrypted-store.js';
+import { blobErrors } from './platform/blobs/fs-blob-store.js';
+import { platformErrors } from './platform/errors.js';
+import { reportErrors } from './platform/reports/model.js';
+import { reviewErrors } from './platform/review/model.js';
+import { registryErrors } from './registry/model.js';
+import { sanctionsErrors } from './sanctions/errors.js';
+import { screeningErrors } from './screening/model.js';
+import { xrefErrors } from './xref/model.js';
+
+export const errorCatalogue = {
+  ...platformErrors,
+  ...blobErrors,
+  ...reviewErrors,
+  ...reportErrors,
+  ...registryErrors,
+  ...screeningErrors,
+  ...xrefErrors,
+  ...datasetsErrors,
+  ...evidenceErrors,
+  ...tusStoreErrors,
+  ...botErrors,
+  ...sanctionsErrors,
+  ...caseErrors,
+};
