@@ -2,7 +2,7 @@
  * Registry rules: datasets as compartments, entity reads and edits (audited), streamed FtM import and
  * export, and the read interface the screening index polls. No HTTP and no SQL here.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { detectCyrillicLanguage, detectScript, repairHomoglyphs } from '../names/index.js';
 import type { AuditService } from '../platform/audit/service.js';
 import type { AccessService } from '../platform/auth/access.js';
@@ -136,6 +136,27 @@ export function groupNames(schemaName: string, properties: Record<string, string
   }
   const order = ['cyrillic:be', 'cyrillic:ru', 'cyrillic:ambiguous', 'latin:', 'mixed:', 'other:'];
   return [...groups.entries()].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)).map(([, g]) => g);
+}
+
+/**
+ * The id an entity gets in dataset `datasetName` when its own id is held by a dataset the importer
+ * cannot see: `<dataset>.<id>` (hashed when that would be too long for an id).
+ */
+function namespacedId(datasetName: string, id: string): string {
+  const plain = `${datasetName}.${id}`;
+  return plain.length <= 200
+    ? plain
+    : `${datasetName}.${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
+}
+
+/** The entity under `id`, its references to hidden ids moved into the namespace as well. */
+function inNamespace(entity: FtmEntity, id: string, own: (id: string) => string): FtmEntity {
+  const schema = getSchema(entity.schema);
+  const refProperties = new Set(schema ? propertiesOfType(schema, 'entity') : []);
+  const properties: Record<string, string[]> = {};
+  for (const [key, values] of Object.entries(entity.properties))
+    properties[key] = refProperties.has(key) ? values.map(own) : values;
+  return { id, schema: entity.schema, properties };
 }
 
 const BATCH_SIZE = 500;
@@ -572,18 +593,36 @@ export class RegistryService {
     };
     // Fragments of one entity within a batch are merged (FtM semantics); each entry keeps its line numbers.
     let batch = new Map<string, { entity: FtmEntity; lines: number[] }>();
+    const readable = await this.visibleDatasetIds(principal);
+    const mayRead = (datasetId: string) => readable === 'all' || readable.includes(datasetId);
 
     const flush = async () => {
       if (batch.size === 0) return emitPending();
       const entries = batch;
       batch = new Map();
-      const { taken, written } = await this.store.write(async (trx) => {
-        const takenIds = await this.store.idsInOtherDatasets(trx, dataset.id, [...entries.keys()]);
-        const writes = [...entries.values()]
-          .filter((e) => !takenIds.has(e.entity.id))
-          .map((e) => toWrite(e.entity));
+      const { taken, written, stored } = await this.store.write(async (trx) => {
+        // An id (or a reference) held by a dataset the importer cannot see is answered like a fresh
+        // import: the entity goes into the importer's own namespace (`<dataset>.<id>`), so the import
+        // reveals nothing about hidden datasets. An id held by a visible dataset is refused as before.
+        const referenced = [...entries.values()].flatMap((e) => referencesOf(e.entity).map((r) => r.target));
+        const owners = await this.store.ownersInOtherDatasets(trx, dataset.id, [
+          ...new Set([...entries.keys(), ...referenced]),
+        ]);
+        const hidden = new Set([...owners].filter(([, owner]) => !mayRead(owner)).map(([id]) => id));
+        const own = (id: string) => (hidden.has(id) ? namespacedId(dataset.name, id) : id);
+        const storedIds = new Map([...entries.keys()].map((id) => [id, own(id)]));
+        const stillTaken =
+          hidden.size === 0
+            ? new Set<string>()
+            : await this.store.idsInOtherDatasets(trx, dataset.id, [...hidden].map(own));
+        const takenIds = new Set(
+          [...entries.keys()].filter((id) => (hidden.has(id) ? stillTaken.has(own(id)) : owners.has(id))),
+        );
+        const writes = [...entries.entries()]
+          .filter(([id]) => !takenIds.has(id))
+          .map(([id, e]) => toWrite(hidden.size ? inNamespace(e.entity, storedIds.get(id)!, own) : e.entity));
         const writtenIds = await this.store.upsertEntities(trx, dataset.id, writes, actor, importId);
-        return { taken: takenIds, written: new Set(writtenIds) };
+        return { taken: takenIds, written: new Set(writtenIds), stored: storedIds };
       });
       for (const [id, entry] of entries) {
         if (taken.has(id)) {
@@ -596,7 +635,7 @@ export class RegistryService {
               id,
             });
           }
-        } else if (written.has(id)) summary.imported += entry.lines.length;
+        } else if (written.has(stored.get(id)!)) summary.imported += entry.lines.length;
         else summary.unchanged += entry.lines.length;
       }
       await emitPending();

@@ -161,6 +161,22 @@ export class RegistryStore {
 
   // Entities
 
+  /** The dataset of each id among `ids` that belongs to a dataset other than `datasetId`. */
+  async ownersInOtherDatasets(
+    trx: RegistryTrx,
+    datasetId: string,
+    ids: string[],
+  ): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await trx
+      .selectFrom('registry_entities')
+      .select(['id', 'dataset_id'])
+      .where('id', 'in', ids)
+      .where('dataset_id', '<>', datasetId)
+      .execute();
+    return new Map(rows.map((row) => [row.id, row.dataset_id]));
+  }
+
   /** Ids among `ids` that belong to a dataset other than `datasetId`. */
   async idsInOtherDatasets(trx: RegistryTrx, datasetId: string, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
