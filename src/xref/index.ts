@@ -39,7 +39,9 @@ export function createXref(
   const resolver = new ResolverService(new ResolverStore(platform.database.db), platform.audit);
   const decisions = new DecisionService(resolver, deps.registry, platform.audit);
   const runStore = new RunStore(platform.database.db);
-  const queue = new ReviewQueue(runStore, resolver, deps.registry);
+  const queue = new ReviewQueue(runStore, resolver, deps.registry, (principal, ids) =>
+    decisions.summaries(principal, ids),
+  );
   resolver.onChange((trx, touched) => queue.syncJudgements(trx, touched));
   const runs = new XrefRunService(runStore, resolver, deps.registry, deps.matcher, platform.audit, {
     enqueue: (runId) => platform.jobs.enqueue(xrefRunJob, { runId }),
@@ -67,7 +69,7 @@ export function createXref(
       clustersOf: (ids: string[]) => resolver.clustersOf(ids),
       clusterOf: (id: string) => resolver.clusterOf(id),
     },
-    routes: async (app: App) => (await import('./routes.js')).xrefRoutes({ decisions })(app),
+    routes: async (app: App) => (await import('./routes.js')).xrefRoutes({ decisions, runs, queue })(app),
   };
 }
 

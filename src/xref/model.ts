@@ -133,3 +133,143 @@ export type ClusterView = z.infer<typeof clusterViewSchema>;
 export const splitRequestSchema = z
   .object({ entityId: z.string().min(1).max(512), reason: reasonSchema.pipe(z.string().min(1)) })
   .strict();
+
+export const nameFormSchema = z.object({
+  kind: z.enum(['be', 'ru', 'latin-be', 'latin-ru']),
+  text: z.string(),
+});
+export type NameForm = z.infer<typeof nameFormSchema>;
+
+const agreeingValue = z.object({ value: z.string(), agrees: z.boolean() });
+
+export const compareSideSchema = z.object({
+  entity: z.object({ id: z.string(), schema: z.string(), caption: z.string() }),
+  dataset: z.object({
+    id: z.string(),
+    name: z.string(),
+    title: z.string(),
+    source: z.string().nullable(),
+    restricted: z.boolean(),
+  }),
+  names: z.array(
+    z.object({
+      script: z.enum(['cyrillic', 'latin', 'mixed', 'other']),
+      language: z.enum(['be', 'ru', 'ambiguous']).nullable(),
+      names: z.array(
+        z.object({
+          value: z.string(),
+          property: z.string(),
+          forms: z.array(nameFormSchema),
+          agrees: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+  facts: z.array(z.object({ property: z.string(), values: z.array(agreeingValue) })),
+  identifiers: z.array(z.object({ type: z.string(), value: z.string(), agrees: z.boolean() })),
+  positions: z.array(
+    z.object({
+      title: z.string(),
+      organization: z.string().nullable(),
+      start: z.string().nullable(),
+      end: z.string().nullable(),
+      agrees: z.boolean(),
+    }),
+  ),
+  addresses: z.array(agreeingValue),
+  other: z.array(z.object({ property: z.string(), values: z.array(z.string()) })),
+});
+export type CompareSide = z.infer<typeof compareSideSchema>;
+
+export const pairSchema = z.object({
+  id: z.number(),
+  score: z.number(),
+  schema: z.string(),
+  judgement: judgementSchema.nullable(),
+  left: entitySummarySchema,
+  right: entitySummarySchema,
+  explanations: z.array(z.unknown()),
+});
+export type Pair = z.infer<typeof pairSchema>;
+
+export const comparisonSchema = z.object({
+  pair: pairSchema,
+  left: compareSideSchema,
+  right: compareSideSchema,
+  /** Canonical ids of both sides now. */
+  clusters: z.object({ left: z.string(), right: z.string() }),
+});
+export type Comparison = z.infer<typeof comparisonSchema>;
+
+export const queueQuerySchema = z
+  .object({
+    dataset: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((v) =>
+        (Array.isArray(v) ? v : v ? v.split(',') : [])
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .slice(0, 2),
+      ),
+    minScore: z.coerce.number().min(0).max(1).optional(),
+    maxScore: z.coerce.number().min(0).max(1).optional(),
+    schema: z.string().max(100).optional(),
+    undecided: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    order: z.enum(['score', 'random']).default('score'),
+    after: z
+      .string()
+      .regex(/^\d+(\.\d+)?:\d+$/)
+      .optional()
+      .describe('cursor: score:id of the last pair seen'),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+export const queueResponseSchema = z.object({
+  items: z.array(pairSchema),
+  total: z.number(),
+  next: z.string().nullable(),
+});
+
+export const runParamsSchema = z.object({
+  topK: z.number().int().min(1).max(50),
+  minScore: z.number().min(0).max(1),
+});
+
+export const runViewSchema = z.object({
+  id: z.string(),
+  dataset: z.object({ id: z.string(), name: z.string() }),
+  against: z.array(z.object({ id: z.string(), name: z.string() })),
+  againstAll: z.boolean(),
+  state: z.enum(['queued', 'running', 'done', 'failed']),
+  phase: z.enum(['forward', 'reverse']),
+  incremental: z.boolean(),
+  total: z.number(),
+  done: z.number(),
+  suggested: z.number(),
+  autoDecided: z.number(),
+  skipped: z.number(),
+  params: runParamsSchema,
+  rate: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  error: z.string().nullable(),
+  createdBy: z.string(),
+  startedAt: z.string().nullable(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type RunViewDto = z.infer<typeof runViewSchema>;
+
+export const startRunRequestSchema = z
+  .object({
+    dataset: z.string().min(1).max(200),
+    against: z.array(z.string().min(1).max(200)).max(50).default([]),
+    params: runParamsSchema.partial().optional(),
+  })
+  .strict();
+
+export const settingsRequestSchema = z.object({ autoRules: z.boolean() }).strict();

@@ -3,6 +3,7 @@
  * plugs the registry and screening in (src/areas.ts).
  */
 import type { Principal } from '../platform/auth/model.js';
+import type { EntityDetail } from '../registry/model.js';
 import type { Explanation } from '../screening/model.js';
 
 /** An entity as xref reads it. */
@@ -41,6 +42,11 @@ export interface XrefRegistry {
   ): Promise<XrefEntity[]>;
   /** How many entities `scanDataset` would return in all. */
   countDataset(datasetId: string, sinceSeq?: number): Promise<number>;
+  /**
+   * An entity with everything around it (names by script, occupancies, identifications, addresses, its
+   * dataset), if the principal may see it (else "not found"); reading a person is audited.
+   */
+  getEntityDetail(principal: Principal, id: string): Promise<EntityDetail>;
   /** Highest change sequence of the registry now (the watermark of a run). */
   lastChangeSeq(): Promise<number>;
 }

@@ -5,7 +5,9 @@
  * between them out of the queue.
  */
 import type { Principal } from '../platform/auth/model.js';
-import type { EffectiveJudgement, Judgement } from './model.js';
+import { AppError } from '../platform/errors.js';
+import { compareSide, matchedNamesOf } from './compare.js';
+import type { Comparison, EffectiveJudgement, EntitySummary, Judgement, Pair } from './model.js';
 import type { XrefRegistry } from './ports.js';
 import type { ResolverService } from './resolver.js';
 import type { CandidateFilter, CandidateRow, RunStore, RunTrx } from './runs-store.js';
@@ -28,6 +30,7 @@ export class ReviewQueue {
     private readonly store: RunStore,
     private readonly resolver: ResolverService,
     private readonly registry: XrefRegistry,
+    private readonly summaries: (principal: Principal, ids: string[]) => Promise<Map<string, EntitySummary>>,
   ) {}
 
   /** Brings the judgement of every candidate touching `touched` in step (inside the deciding transaction). */
@@ -54,7 +57,13 @@ export class ReviewQueue {
     query: Omit<QueueQuery, 'order' | 'after' | 'limit'>,
   ): Promise<CandidateFilter> {
     const visible = await this.registry.visibleDatasetIds(principal);
-    const [a, b] = query.datasets ?? [];
+    const known = await this.registry.listDatasets();
+    const [a, b] = (query.datasets ?? []).map((key) => {
+      const found = known.find((d) => d.id === key || d.name === key.trim().toLowerCase());
+      if (!found || (visible !== 'all' && !visible.includes(found.id)))
+        throw new AppError('SVD_HTTP_NOT_FOUND');
+      return found.id;
+    });
     return {
       visible,
       ...(a ? { datasetPair: [a, b ?? null] as const } : {}),
@@ -79,6 +88,54 @@ export class ReviewQueue {
     return { items, total };
   }
 
+  /**
+   * Candidates as the web app shows them: both sides summarized (live entities only: a pair with a deleted
+   * side is left out), the side of the alphabetically first dataset on the left.
+   */
+  async pairs(principal: Principal, rows: CandidateRow[]): Promise<Pair[]> {
+    const summaries = await this.summaries(
+      principal,
+      rows.flatMap((r) => [r.target, r.source]),
+    );
+    return rows.flatMap((row) => {
+      const a = summaries.get(row.target);
+      const b = summaries.get(row.source);
+      if (!a || !b) return [];
+      const [left, right] = a.dataset.localeCompare(b.dataset) <= 0 ? [a, b] : [b, a];
+      return [
+        {
+          id: Number(row.id),
+          score: row.score,
+          schema: row.schema,
+          judgement: row.judgement,
+          left,
+          right,
+          explanations: explanationsOf(row),
+        },
+      ];
+    });
+  }
+
+  /** The side-by-side comparison of one candidate pair (both entities' reads are audited). */
+  async compare(principal: Principal, id: number): Promise<Comparison> {
+    const row = await this.candidate(principal, id);
+    if (!row) throw new AppError('SVD_HTTP_NOT_FOUND');
+    const [pair] = await this.pairs(principal, [row]);
+    if (!pair) throw new AppError('SVD_HTTP_NOT_FOUND');
+    const [left, right] = await Promise.all([
+      this.registry.getEntityDetail(principal, pair.left.id),
+      this.registry.getEntityDetail(principal, pair.right.id),
+    ]);
+    const matched = matchedNamesOf(explanationsOf(row));
+    const clusters = await this.resolver.clustersOf([pair.left.id, pair.right.id]);
+    return {
+      pair,
+      left: compareSide(left, right, matched),
+      right: compareSide(right, left, matched),
+      clusters: { left: clusters.get(pair.left.id)!.id, right: clusters.get(pair.right.id)!.id },
+    };
+  }
+
   /** One candidate, if the principal may see both sides. */
   async candidate(principal: Principal, id: number): Promise<CandidateRow | null> {
     const row = await this.store.candidate(id);
@@ -88,6 +145,12 @@ export class ReviewQueue {
       return null;
     return row;
   }
+}
+
+/** The explanations stored with a candidate (JSON). */
+function explanationsOf(row: CandidateRow): Array<{ queryName?: string; matchedName?: string }> {
+  const raw = typeof row.explanations === 'string' ? JSON.parse(row.explanations) : row.explanations;
+  return Array.isArray(raw) ? raw : [];
 }
 
 function decided(judgement: EffectiveJudgement): Judgement | null {

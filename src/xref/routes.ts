@@ -6,18 +6,153 @@ import type { App } from '../platform/http/app.js';
 import type { DecisionService } from './decisions.js';
 import {
   clusterViewSchema,
+  comparisonSchema,
   decideRequestSchema,
   decideResponseSchema,
   decisionViewSchema,
+  queueQuerySchema,
+  queueResponseSchema,
+  runViewSchema,
+  settingsRequestSchema,
   splitRequestSchema,
+  startRunRequestSchema,
 } from './model.js';
+import type { ReviewQueue } from './queue.js';
+import type { XrefRunService } from './runs.js';
 
 const REVIEW = { roles: STAFF } as const;
 const idParams = z.object({ id: z.string().min(1).max(512) }).strict();
 
-export function xrefRoutes(services: { decisions: DecisionService }) {
-  const { decisions } = services;
+const RUNNERS = { roles: ['admin', 'analyst'] } as const;
+
+export function xrefRoutes(services: {
+  decisions: DecisionService;
+  runs: XrefRunService;
+  queue: ReviewQueue;
+}) {
+  const { decisions, runs, queue } = services;
   return async (app: App) => {
+    app.post(
+      '/api/xref/runs',
+      {
+        config: { access: RUNNERS },
+        schema: {
+          tags: ['xref'],
+          description:
+            'Cross-references a dataset against others (default: every other dataset you may see) in the background; an unchanged finished run is reused, a changed one compares only what changed.',
+          body: startRunRequestSchema,
+          response: { 200: z.object({ run: runViewSchema, reused: z.boolean() }) },
+        },
+      },
+      async (request) => {
+        const { run, reused } = await runs.start(
+          request.principal!,
+          {
+            dataset: request.body.dataset,
+            against: request.body.against,
+            ...(request.body.params ? { params: request.body.params } : {}),
+          },
+          { queue: true },
+        );
+        return { run: await runs.view(run), reused };
+      },
+    );
+
+    app.get(
+      '/api/xref/runs',
+      {
+        config: { access: REVIEW },
+        schema: {
+          tags: ['xref'],
+          description: 'Xref runs over datasets you may see, with progress, rate and time left.',
+          response: { 200: z.object({ items: z.array(runViewSchema) }) },
+        },
+      },
+      async (request) => ({ items: await runs.list(request.principal!) }),
+    );
+
+    app.get(
+      '/api/xref/runs/:id',
+      {
+        config: { access: REVIEW },
+        schema: {
+          tags: ['xref'],
+          params: z.object({ id: z.string().uuid() }).strict(),
+          response: { 200: z.object({ run: runViewSchema }) },
+        },
+      },
+      async (request) => ({ run: await runs.get(request.principal!, request.params.id) }),
+    );
+
+    app.put(
+      '/api/xref/settings/:dataset',
+      {
+        config: { access: { roles: ADMIN } },
+        schema: {
+          tags: ['xref'],
+          description:
+            'Whether rules (identical strong identifier, no conflicting birth date) decide pairs of this dataset automatically. Default: on for unrestricted datasets, off for restricted ones.',
+          params: z.object({ dataset: z.string().min(1).max(200) }).strict(),
+          body: settingsRequestSchema,
+          response: { 200: z.object({ autoRules: z.boolean() }) },
+        },
+      },
+      async (request) => {
+        await runs.setAutoRules(request.principal!, request.params.dataset, request.body.autoRules);
+        return { autoRules: request.body.autoRules };
+      },
+    );
+
+    app.get(
+      '/api/xref/queue',
+      {
+        config: { access: REVIEW },
+        schema: {
+          tags: ['xref'],
+          description:
+            'Suggested pairs waiting for review, best score first (or random), filtered by dataset pair, score band and schema; only pairs whose both sides you may see.',
+          querystring: queueQuerySchema,
+          response: { 200: queueResponseSchema },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const [score, id] = q.after ? q.after.split(':').map(Number) : [];
+        const page = await queue.page(request.principal!, {
+          datasets: q.dataset,
+          ...(q.minScore !== undefined ? { minScore: q.minScore } : {}),
+          ...(q.maxScore !== undefined ? { maxScore: q.maxScore } : {}),
+          ...(q.schema ? { schema: q.schema } : {}),
+          undecided: q.undecided,
+          order: q.order,
+          ...(score !== undefined && id !== undefined ? { after: { score, id } } : {}),
+          limit: q.limit,
+        });
+        const last = page.items[page.items.length - 1];
+        return {
+          items: await queue.pairs(request.principal!, page.items),
+          total: page.total,
+          next:
+            last && page.items.length === q.limit && q.order === 'score' ? `${last.score}:${last.id}` : null,
+        };
+      },
+    );
+
+    app.get(
+      '/api/xref/pairs/:id',
+      {
+        config: { access: { ...REVIEW, personalData: true } },
+        schema: {
+          tags: ['xref'],
+          description:
+            'Both sides of a suggested pair side by side: names by script with their Belarusian, Russian and Latin forms, dates, positions, identifiers, addresses and sources; agreeing values marked.',
+          params: z.object({ id: z.coerce.number().int().positive() }).strict(),
+          response: { 200: comparisonSchema },
+        },
+      },
+      async (request) => queue.compare(request.principal!, request.params.id),
+    );
+
     app.post(
       '/api/xref/decisions',
       {
