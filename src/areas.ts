@@ -10,7 +10,7 @@
 
 import { createBot } from './bot/index.js';
 import { type CaseScreening, createCases } from './cases/index.js';
-import { createDatasets } from './datasets/index.js';
+import { createDatasets, downloadVault } from './datasets/index.js';
 import { createEvidence } from './evidence/index.js';
 import { createIncidents } from './incidents/index.js';
 import type { SummaryHook } from './platform/home.js';
@@ -54,7 +54,13 @@ export async function createAreas(platform: Platform) {
     },
   });
   const xref = createXref(platform, { registry: registry.service, matcher: screening.matcher });
-  const datasets = createDatasets(platform, { registry: registry.service });
+  const datasets = createDatasets(platform, {
+    registry: registry.service,
+    vault: downloadVault(async (principal, id, purpose) => {
+      const { item, stream } = await evidence.service.download(principal, id, purpose);
+      return { fileName: item.file_name, sha256: item.sha256, stream };
+    }),
+  });
   return {
     evidence,
     incidents,

@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { useTestApp } from '../../test/support/app.js';
+import { loggedInClient, useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
 import {
   encodeSingleByte,
@@ -227,6 +228,91 @@ describeEachDatabase('datasets', (ctx) => {
     expect(await service().provenance(system, person.id)).toMatchObject({
       source: 'personnel_2020.xlsx, sheet Personnel',
       ref: 'row 2 of Personnel',
+    });
+  });
+
+  it('web: preview with problems, a queued import from a vault file, progress, provenance and refusals', async () => {
+    const analyst = await loggedInClient(t, 'analyst');
+    const reviewer = await loggedInClient(t, 'reviewer');
+    const created = await analyst.request('POST', '/api/datasets', {
+      name: 'web-roster',
+      title: 'Web roster',
+    });
+    expect(created.status).toBe(200);
+    const csv = encodeSingleByte(personnelCsv(['5;Ragged;row']), 'windows-1251');
+    const item = await t.runtime.areas.evidence.intake({
+      stream: Readable.from([csv]),
+      fileName: 'personnel_2020.csv',
+      channel: 'import',
+      actor: system,
+    });
+    const mapping = personnelMapping('csv_url: personnel_2020.csv');
+    const validate = await analyst.request('POST', '/api/datasets/web-roster/mapping/validate', {
+      mapping: mapping.replace('keys: [unit_code]', 'kyes: [unit_code]'),
+    });
+    expect(validate.json.problems).toEqual([
+      { line: 5, message: 'entity "unit" needs "keys" (columns that identify it) or "id_column"' },
+      { line: 7, message: expect.stringContaining('unknown key "kyes"') },
+    ]);
+
+    const preview = await analyst.request('POST', '/api/datasets/web-roster/mapping/preview', {
+      mapping,
+      evidenceItemId: item.itemId,
+      limit: 50,
+    });
+    expect(preview.status, JSON.stringify(preview.json)).toBe(200);
+    expect(preview.json).toMatchObject({ problems: [], rowsRead: 5 });
+    expect(preview.json.entities).toHaveLength(13);
+    expect(preview.json.entities[1]).toMatchObject({
+      schema: 'Person',
+      caption: 'Ковалёв Андрей Петрович',
+      ref: 'line 2 of personnel_2020.csv',
+    });
+    expect(preview.json.rejects[0]).toMatchObject({ line: 7, code: 'SVD_DATASETS_RAGGED_ROW' });
+    const missing = await analyst.request('POST', '/api/datasets/web-roster/mapping/preview', {
+      mapping: mapping.replace('column: unit_name', 'column: unit_title'),
+      evidenceItemId: item.itemId,
+      limit: 50,
+    });
+    expect(missing.json.problems[0]).toMatchObject({
+      line: 10,
+      message: expect.stringContaining('no column "unit_title"'),
+    });
+    expect(
+      (await reviewer.request('POST', '/api/datasets/web-roster/mapping/preview', { mapping })).status,
+    ).toBe(404);
+
+    const secret = await analyst.request('POST', '/api/datasets/web-roster/mapping/runs', {
+      mapping: personnelSqlMapping('postgresql://analyst:hunter2@127.0.0.1/leak'),
+    });
+    expect(secret.json.error.code).toBe('SVD_DATASETS_BAD_MAPPING');
+    const queued = await analyst.request('POST', '/api/datasets/web-roster/mapping/runs', {
+      mapping,
+      mappingName: 'personnel.yml',
+      evidenceItemId: item.itemId,
+    });
+    expect(queued.status, JSON.stringify(queued.json)).toBe(200);
+    expect(queued.json.run.status).toBe('queued');
+    await t.runtime.jobs.drain();
+    const done = await reviewer.request('GET', `/api/mapping-runs/${queued.json.run.id}`);
+    expect(done.json.run).toMatchObject({
+      status: 'done',
+      rowsRead: 5,
+      rowsRejected: 1,
+      entitiesWritten: 13,
+    });
+    expect(done.json.run.sources[0]).toMatchObject({
+      name: 'personnel_2020.csv',
+      sha256: item.sha256,
+      evidenceItemId: item.itemId,
+    });
+    expect(done.json.run.rejects).toHaveLength(1);
+    const list = await analyst.request('GET', '/api/entities?dataset=web-roster&schema=Person&q=Шчэрбач');
+    const provenance = await reviewer.request('GET', `/api/entities/${list.json.items[0].id}/provenance`);
+    expect(provenance.json.provenance).toMatchObject({
+      source: 'personnel_2020.csv',
+      ref: 'line 3',
+      sourceSha256: item.sha256,
     });
   });
 

@@ -8,17 +8,20 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { AuditService } from '../platform/audit/service.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
 import type { AnyTransaction } from '../platform/db/database.js';
 import { AppError, isAppError } from '../platform/errors.js';
-import { captionOf, type FtmEntity } from '../registry/index.js';
+import { actorLabel, captionOf, type FtmEntity } from '../registry/index.js';
 import { QueryMapper } from './mapper.js';
 import { type Mapping, parseMapping, redactMapping } from './mapping.js';
 import type {
   MappingProblem,
   PreviewEntity,
+  PreviewResponse,
   Provenance,
   RowReject,
   Run,
@@ -44,6 +47,12 @@ export interface DatasetsRegistry {
       trx: AnyTransaction,
     ) => Promise<void>,
   ): Promise<{ importId: string }>;
+}
+
+/** Where web imports keep their source files: the evidence vault (originals with custody). */
+export interface SourceVault {
+  /** Decrypts an item the principal may read into `dir`; the download is recorded in its custody. */
+  fetchToFile(principal: Principal, itemId: string, dir: string): Promise<{ path: string; name: string }>;
 }
 
 export interface RunProgress {
@@ -145,7 +154,164 @@ export class DatasetsService {
     private readonly store: DatasetsStore,
     private readonly registry: DatasetsRegistry,
     private readonly audit: AuditService,
+    private readonly web: {
+      vault?: SourceVault | undefined;
+      workDir: string;
+      enqueue?: ((runId: string) => Promise<void>) | undefined;
+    } = { workDir: '.' },
   ) {}
+
+  /** Runs `work` with the source file of an evidence item decrypted into a private work directory. */
+  async #withVaultFile<T>(
+    principal: Principal,
+    itemId: string | undefined,
+    work: (override: { path: string; name: string } | undefined) => Promise<T>,
+  ): Promise<T> {
+    if (!itemId) return work(undefined);
+    if (!this.web.vault)
+      throw new AppError('SVD_DATASETS_SOURCE', { message: 'The evidence vault is not available.' });
+    await mkdir(this.web.workDir, { recursive: true, mode: 0o700 });
+    const dir = await mkdtemp(path.join(this.web.workDir, 'mapping-'));
+    try {
+      return await work(await this.web.vault.fetchToFile(principal, itemId, dir));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** A mapping whose database URL carries a password cannot be kept for a background run. */
+  #refuseInlinePasswords(text: string): void {
+    if (redactMapping(text) !== text)
+      throw mappingError(
+        [
+          {
+            line: text.slice(0, text.search(/:\/\/[^:/@\s]+:[^@\s]*@/)).split('\n').length,
+            message:
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: it shows the mapping's ${VARIABLE} syntax.
+              'write the database password as ${VARIABLE} (set on the server), not in the mapping: passwords are never stored',
+          },
+        ],
+        'mapping',
+      );
+  }
+
+  /** The preview of the web page: the first rows mapped in memory, with problems; nothing written. */
+  async preview(
+    principal: Principal,
+    datasetId: string,
+    input: { mapping: string; evidenceItemId?: string | undefined; limit: number },
+  ): Promise<PreviewResponse> {
+    const parsed = parseMapping(input.mapping);
+    const empty = { entities: [], rejects: [], rowsRead: 0, columns: [] };
+    if ('problems' in parsed) return { problems: parsed.problems, ...empty };
+    await this.registry.getDataset(principal, datasetId);
+    const entities: PreviewEntity[] = [];
+    const rejects: RowReject[] = [];
+    let columns: string[] = [];
+    return this.#withVaultFile(principal, input.evidenceItemId, async (override) => {
+      try {
+        const summary = await this.run(principal, datasetId, {
+          mappingText: input.mapping,
+          sources: { baseDir: this.web.workDir, override },
+          dryRun: true,
+          limit: input.limit,
+          onEntity: (entity) => {
+            entities.push(entity);
+          },
+          onReject: (reject) => {
+            rejects.push(reject);
+          },
+          onColumns: (found) => {
+            columns = found;
+          },
+        });
+        return { problems: [], entities, rejects, rowsRead: summary.rowsRead, columns };
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500 || error.code === 'SVD_HTTP_NOT_FOUND')
+          throw error;
+        const line =
+          typeof error.details?.line === 'number' && error.code === 'SVD_DATASETS_MISSING_COLUMN'
+            ? error.details.line
+            : 1;
+        return { problems: [{ line, message: `${error.message} (${error.code})` }], ...empty, columns };
+      }
+    });
+  }
+
+  /** Queues a web import: the run is recorded at once, a background job does the work. */
+  async queueRun(
+    principal: Principal,
+    datasetId: string,
+    input: { mapping: string; mappingName?: string | undefined; evidenceItemId?: string | undefined },
+  ): Promise<Run> {
+    const parsed = parseMapping(input.mapping);
+    const mappingName = input.mappingName ?? 'mapping.yml';
+    if ('problems' in parsed) throw mappingError(parsed.problems, mappingName);
+    this.#refuseInlinePasswords(input.mapping);
+    const dataset = await this.registry.getDataset(principal, datasetId);
+    const active = await this.store.activeRun(dataset.id);
+    if (active)
+      throw new AppError('SVD_DATASETS_RUN_ACTIVE', {
+        message: `An import into ${dataset.name} is already running (run ${active.id}, ${active.status}).`,
+      });
+    const id = randomUUID();
+    await this.store.insertRun({
+      id,
+      dataset_id: dataset.id,
+      actor: actorLabel(principal),
+      mapping_name: mappingName,
+      mapping_sha256: parsed.mapping.sha256,
+      mapping_text: input.mapping,
+      status: 'queued',
+      evidence_item_id: input.evidenceItemId ?? null,
+    });
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'datasets.import.queue',
+      target: { type: 'dataset', id: dataset.id },
+      details: {
+        runId: id,
+        mapping: mappingName,
+        mappingSha256: parsed.mapping.sha256,
+        evidenceItemId: input.evidenceItemId ?? null,
+      },
+    });
+    await this.web.enqueue?.(id);
+    return toRun((await this.store.getRun(id))!);
+  }
+
+  /** The background half of a web import (the job handler). */
+  async runQueued(runId: string): Promise<void> {
+    const row = await this.store.getRun(runId);
+    if (row?.status !== 'queued') return;
+    // The job acts for the analyst who queued it; their access was checked then.
+    const principal: Principal = { type: 'system', label: row.actor };
+    let last = 0;
+    await this.#withVaultFile(principal, row.evidence_item_id ?? undefined, (override) =>
+      this.run(principal, row.dataset_id, {
+        mappingText: row.mapping_text,
+        mappingName: row.mapping_name ?? undefined,
+        sources: { baseDir: this.web.workDir, override },
+        runId,
+        evidenceItemId: row.evidence_item_id ?? undefined,
+        onProgress: (progress) => {
+          const now = Date.now();
+          if (now - last < 1000) return;
+          last = now;
+          void this.store
+            .updateRun(runId, {
+              rows_read: progress.rows,
+              bytes_read: progress.bytes,
+              bytes_total: progress.totalBytes,
+            })
+            .catch(() => undefined);
+        },
+      }),
+    ).catch((error: unknown) => {
+      // The run row carries the failure for the page; a retry of the job could not do better.
+      if (!(error instanceof AppError)) throw error;
+    });
+  }
 
   /** Checks a mapping; the problems carry YAML lines (for the editor and the CLI). */
   validateMapping(text: string): { mapping: Mapping } | { problems: MappingProblem[] } {
@@ -200,7 +366,7 @@ export class DatasetsService {
         await this.store.insertRun({
           id: runId,
           dataset_id: dataset.id,
-          actor: actorOf(principal).label ?? actorOf(principal).type,
+          actor: actorLabel(principal),
           mapping_name: mappingName,
           mapping_sha256: mapping.sha256,
           mapping_text: redactMapping(options.mappingText),

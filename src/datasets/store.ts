@@ -21,6 +21,7 @@ export type DatasetsTables = {
     bytes_total: number | null;
     error: string | null;
     registry_import_id: string | null;
+    evidence_item_id: string | null;
     started_at: Generated<Date>;
     finished_at: Date | null;
   };
@@ -90,6 +91,7 @@ export class DatasetsStore {
     mapping_sha256: string;
     mapping_text: string;
     status: RunStatus;
+    evidence_item_id?: string | null;
   }): Promise<void> {
     await this.db.insertInto('datasets_runs').values(row).execute();
   }

@@ -30,7 +30,7 @@ import { RegistryStore } from './store.js';
 export type { PropertyType, SchemaSpec } from './ftm-schema.js';
 export { FTM_SCHEMATA, getSchema, SCHEMA_NAMES } from './ftm-schema.js';
 export type { Dataset, Entity, EntityDetail, ImportSummary, IndexEntity, Reject } from './model.js';
-export { RegistryService } from './service.js';
+export { actorLabel, RegistryService } from './service.js';
 export { captionOf, type FtmEntity, parsePartialDate, validateEntity } from './validate.js';
 
 const demoActor: Principal = { type: 'system', label: 'demo data' };
