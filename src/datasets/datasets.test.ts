@@ -231,7 +231,9 @@ describeEachDatabase('datasets', (ctx) => {
     });
   });
 
-  it('web: preview with problems, a queued import from a vault file, progress, provenance and refusals', async () => {
+  it('web: preview with problems, a queued import from a vault file, progress, provenance and refusals', {
+    timeout: 90_000,
+  }, async () => {
     const analyst = await loggedInClient(t, 'analyst');
     const reviewer = await loggedInClient(t, 'reviewer');
     const created = await analyst.request('POST', '/api/datasets', {

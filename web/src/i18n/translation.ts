@@ -12,6 +12,7 @@ import type bot from './be/bot.json';
 import type cases from './be/cases.json';
 import type collections from './be/collections.json';
 import type common from './be/common.json';
+import type datasets from './be/datasets.json';
 import type errors from './be/errors.json';
 import type evidence from './be/evidence.json';
 import type evidenceTools from './be/evidenceTools.json';
@@ -56,4 +57,5 @@ export interface Translation {
   search: typeof search;
   bot: typeof bot;
   cases: typeof cases;
+  datasets: typeof datasets;
 }

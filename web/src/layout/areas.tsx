@@ -38,6 +38,7 @@ import { TemplatesPage } from '../bot/templates-page.js';
 import { CaseFormPage } from '../cases/case-form-page.js';
 import { CasePage } from '../cases/case-page.js';
 import { CasesListPage } from '../cases/cases-list-page.js';
+import { MappingPage } from '../datasets/mapping-page.js';
 import { CollectionsPage } from '../evidence/collections-page.js';
 import { EvidenceListPage } from '../evidence/evidence-list-page.js';
 import { ItemPage } from '../evidence/item-page.js';
@@ -86,6 +87,14 @@ export const areas: Area[] = [
     pages: [
       { path: '/registry/entities', label: 'entities', icon: IconAddressBook, component: EntitiesPage },
       { path: '/registry/datasets', label: 'datasets', icon: IconDatabase, component: DatasetsPage },
+      {
+        path: '/registry/datasets/:id/mapping',
+        label: 'datasets',
+        icon: IconDatabase,
+        component: MappingPage,
+        roles: ['admin', 'analyst'],
+        hidden: true,
+      },
       {
         path: '/registry/entities/:id',
         label: 'entities',

@@ -124,6 +124,16 @@ export function DatasetsPage() {
           },
         }),
         column.display({
+          id: 'mapping',
+          header: () => t('datasets.datasetsLink'),
+          cell: (info) =>
+            canCreate ? (
+              <Anchor component={Link} to={`/registry/datasets/${info.row.original.id}/mapping`}>
+                {t('datasets.datasetsLink')}
+              </Anchor>
+            ) : null,
+        }),
+        column.display({
           id: 'export',
           header: () => t('registry.datasets.export'),
           cell: (info) => (
@@ -137,7 +147,7 @@ export function DatasetsPage() {
           ),
         }),
       ]),
-    [t, format],
+    [t, format, canCreate],
   );
 
   return (

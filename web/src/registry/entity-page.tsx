@@ -27,6 +27,7 @@ import { Link, useParams } from 'react-router-dom';
 import { useSession } from '../auth/session.js';
 import { ErrorAlert } from '../components/error-alert.js';
 import { PageHeader } from '../components/page-header.js';
+import { EntityProvenance } from '../datasets/provenance.js';
 import { evidenceApi } from '../evidence/api.js';
 import { useFormat } from '../i18n/format.js';
 import { OccurredAt } from '../incidents/occurred-at.js';
@@ -342,6 +343,7 @@ export function EntityPage() {
           ) : null
         }
       />
+      <EntityProvenance entityId={entity.id} />
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="md">
