@@ -213,8 +213,8 @@ export function MappingPage() {
           {problems.length > 0 && (
             <Alert color="red" title={t('datasets.mapping.problems')} data-testid="mapping-problems">
               <Stack gap={2}>
-                {problems.map((problem, i) => (
-                  <Text key={`${problem.line}-${i}`} size="sm">
+                {problems.map((problem) => (
+                  <Text key={`${problem.line}:${problem.message}`} size="sm">
                     {t('datasets.mapping.line', { line: problem.line })}: {problem.message}
                   </Text>
                 ))}
@@ -272,8 +272,8 @@ export function MappingPage() {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {run.rejects.map((reject, i) => (
-                    <Table.Tr key={`${reject.line}-${i}`}>
+                  {run.rejects.map((reject) => (
+                    <Table.Tr key={`${reject.query}:${reject.line}:${reject.code}:${reject.entity ?? ''}`}>
                       <Table.Td>{reject.ref}</Table.Td>
                       <Table.Td>
                         {reject.reason} ({reject.code})
@@ -302,8 +302,8 @@ export function MappingPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {preview.rejects.map((reject, i) => (
-                  <Table.Tr key={`reject-${reject.line}-${i}`} bg="var(--mantine-color-red-light)">
+                {preview.rejects.map((reject) => (
+                  <Table.Tr key={`reject:${reject.query}:${reject.line}`} bg="var(--mantine-color-red-light)">
                     <Table.Td>
                       <Badge color="red" variant="light" radius="sm">
                         {t('datasets.preview.rejected')}
