@@ -57,7 +57,7 @@ export async function createAreas(platform: Platform) {
   const datasets = createDatasets(platform, {
     registry: registry.service,
     vault: downloadVault(async (principal, id, purpose) => {
-      const { item, stream } = await evidence.service.download(principal, id, purpose);
+      const { item, stream } = await evidence.items.download(principal, id, purpose);
       return { fileName: item.file_name, sha256: item.sha256, stream };
     }),
   });
