@@ -30,6 +30,7 @@ import type search from './be/search.json';
 import type table from './be/table.json';
 import type topBar from './be/topBar.json';
 import type users from './be/users.json';
+import type xref from './be/xref.json';
 
 export interface Translation {
   app: typeof app;
@@ -58,4 +59,5 @@ export interface Translation {
   bot: typeof bot;
   cases: typeof cases;
   datasets: typeof datasets;
+  xref: typeof xref;
 }

@@ -7,11 +7,13 @@ import type { Icon } from '@tabler/icons-react';
 import {
   IconAddressBook,
   IconAlertTriangle,
+  IconArrowsJoin,
   IconChartPie,
   IconClipboardCheck,
   IconDatabase,
   IconFolder,
   IconForms,
+  IconGitMerge,
   IconHome,
   IconKey,
   IconListCheck,
@@ -54,6 +56,9 @@ import { EntityEditPage } from '../registry/entity-edit-page.js';
 import { EntityPage } from '../registry/entity-page.js';
 import { BulkScreeningPage } from '../screening/bulk-page.js';
 import { ScreeningPage } from '../screening/screening-page.js';
+import { ClusterPage } from '../xref/cluster-page.js';
+import { ReviewPage } from '../xref/review-page.js';
+import { RunsPage } from '../xref/runs-page.js';
 
 type NavKey = keyof Translation['nav'];
 
@@ -119,6 +124,22 @@ export const areas: Area[] = [
     pages: [
       { path: '/screening/name', label: 'screening', icon: IconUserSearch, component: ScreeningPage },
       { path: '/screening/bulk', label: 'screeningBulk', icon: IconUserSearch, component: BulkScreeningPage },
+    ],
+  },
+  {
+    key: 'xref',
+    icon: IconArrowsJoin,
+    roles: ['admin', 'analyst', 'reviewer'],
+    pages: [
+      { path: '/xref/review', label: 'xrefReview', icon: IconArrowsJoin, component: ReviewPage },
+      { path: '/xref/runs', label: 'xrefRuns', icon: IconGitMerge, component: RunsPage },
+      {
+        path: '/xref/clusters/:id',
+        label: 'xrefReview',
+        icon: IconArrowsJoin,
+        component: ClusterPage,
+        hidden: true,
+      },
     ],
   },
   {
