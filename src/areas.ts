@@ -36,7 +36,11 @@ export async function createAreas(platform: Platform) {
   const evidence = await createEvidence(platform);
   const incidents = createIncidents(platform, { evidence: evidence.forIncidents });
   evidence.connectIncidents(incidents.forEvidence);
-  const screening = createScreening(platform, { registry });
+  // Screening answers one result per person through the resolver (xref is built on screening's matcher).
+  const screening = createScreening(platform, {
+    registry,
+    clusters: { clustersOf: (ids) => xref.clusters.clustersOf(ids) },
+  });
   const sanctions = createSanctions(platform, {
     registry: registry.service,
     validateEntity,

@@ -77,7 +77,7 @@ export async function screen(
         readQueries(opts.format, stream),
         output === 'csv' ? csvWriter() : jsonlWriter(),
         sink,
-        { datasets, threshold, limit, excludeEntityIds: [] },
+        { datasets, threshold, limit, excludeEntityIds: [], clusters: true },
         {
           label: `cli:${input.split('/').pop()}`,
           onProgress: (done) => {

@@ -11,21 +11,22 @@
  */
 import type { App } from '../platform/http/app.js';
 import type { Platform } from '../platform/platform.js';
-import { type ScreeningRegistry, ScreeningService } from './service.js';
+import { type ScreeningClusters, type ScreeningRegistry, ScreeningService } from './service.js';
 
 export type { CandidateSource, IndexEntity } from './candidate-index.js';
 export { CandidateIndex } from './candidate-index.js';
 export { screenQuery } from './engine.js';
 export { ID_PROPERTIES, normalizeId, prepareQuery } from './query.js';
-export { ScreeningService, screenBulk } from './service.js';
+export { type ScreeningClusters, ScreeningService, screenBulk } from './service.js';
 
 /** Builds the screening area on the registry. */
 export function createScreening(
   platform: Pick<Platform, 'audit' | 'logger'>,
-  deps: { registry: ScreeningRegistry; pollMs?: number },
+  deps: { registry: ScreeningRegistry; pollMs?: number; clusters?: ScreeningClusters },
 ) {
   const service = new ScreeningService(deps.registry, platform.audit, platform.logger, {
     pollMs: deps.pollMs,
+    ...(deps.clusters ? { clusters: deps.clusters } : {}),
   });
   return {
     service,

@@ -100,6 +100,8 @@ export const matchResultSchema = z.object({
   score: z.number(),
   match: z.boolean(),
   datasets: z.array(z.string()),
+  /** With results per cluster: the ids of the records the result stands for (the id is the canonical). */
+  referents: z.array(z.string()).optional(),
   properties: z.record(z.string(), z.array(z.string())),
   explanations: z.array(explanationSchema),
 });
@@ -134,6 +136,7 @@ export const searchResultSchema = z.object({
   caption: z.string(),
   score: z.number(),
   datasets: z.array(z.string()),
+  referents: z.array(z.string()).optional(),
   properties: z.record(z.string(), z.array(z.string())),
   explanations: z.array(explanationSchema),
 });

@@ -47,6 +47,7 @@ export function screeningRoutes(service: ScreeningService) {
           threshold: q.threshold,
           limit: q.limit,
           excludeEntityIds: q.exclude_entity_ids,
+          clusters: true,
         });
       },
     );
@@ -63,7 +64,9 @@ export function screeningRoutes(service: ScreeningService) {
         },
       },
       async (request) =>
-        service.search(request.principal!, request.query.q, request.query.dataset, request.query.limit),
+        service.search(request.principal!, request.query.q, request.query.dataset, request.query.limit, {
+          clusters: true,
+        }),
     );
 
     // A child scope, so the streaming CSV/JSONL parsers apply to the bulk route only.
@@ -96,6 +99,7 @@ export function screeningRoutes(service: ScreeningService) {
             threshold: q.threshold,
             limit: q.limit,
             excludeEntityIds: q.exclude_entity_ids,
+            clusters: true,
           };
           await service.ensureIndex();
           await service.datasetsFor(request.principal!, params.datasets);

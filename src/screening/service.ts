@@ -21,11 +21,21 @@ export interface ScreeningRegistry extends CandidateSource {
   listDatasets(): Promise<Array<{ id: string; name: string }>>;
 }
 
+/**
+ * What screening needs to answer with one result per person instead of one per record (the xref area
+ * satisfies it): the cluster of each record id, `{ id: canonical, members }`.
+ */
+export interface ScreeningClusters {
+  clustersOf(ids: string[]): Promise<Map<string, { id: string; members: string[] }>>;
+}
+
 export interface MatchParams {
   datasets: string[];
   threshold: number;
   limit: number;
   excludeEntityIds: string[];
+  /** One result per cluster (canonical id, member ids in `referents`) instead of one per record. */
+  clusters?: boolean;
 }
 
 /** One screened query with everything needed to render it in any format. */
@@ -47,7 +57,7 @@ export class ScreeningService {
     private readonly registry: ScreeningRegistry,
     readonly audit: AuditService,
     private readonly logger: pino.Logger,
-    private readonly options: { pollMs?: number } = {},
+    private readonly options: { pollMs?: number; clusters?: ScreeningClusters } = {},
   ) {}
 
   /** Builds the index (once); later calls wait for the same build. */
@@ -167,12 +177,26 @@ export class ScreeningService {
     return screened.answer?.results ?? null;
   }
 
-  /** Result objects in yente's shape, with captions and properties from the registry. */
-  async results(answers: Array<EngineAnswer | null>): Promise<Array<MatchResult[]>> {
+  /**
+   * Result objects in yente's shape, with captions and properties from the registry. With `clusters`,
+   * records judged to be one person collapse into one result: the canonical id, the best record's score,
+   * caption and explanations, and in `referents` and `datasets` every member within `datasets`.
+   */
+  async results(
+    answers: Array<EngineAnswer | null>,
+    clusters?: { datasets: 'all' | readonly string[]; limit: number },
+  ): Promise<Array<MatchResult[]>> {
     const ids = [...new Set(answers.flatMap((a) => a?.results.map((r) => r.id) ?? []))];
+    const grouping =
+      clusters && this.options.clusters && ids.length > 0
+        ? await this.options.clusters.clustersOf(ids)
+        : null;
+    const wanted = new Set(ids);
+    if (grouping) for (const cluster of grouping.values()) for (const m of cluster.members) wanted.add(m);
     const entities: Map<string, IndexEntity> =
-      ids.length > 0 ? await this.registry.getEntitiesByIds(ids) : new Map();
-    return answers.map(
+      wanted.size > 0 ? await this.registry.getEntitiesByIds([...wanted]) : new Map();
+    const datasetName = (id: string) => this.#datasetNames.get(id) ?? id;
+    const records = answers.map(
       (answer) =>
         answer?.results.map((r) => {
           const entity = entities.get(r.id);
@@ -182,12 +206,47 @@ export class ScreeningService {
             caption: entity?.caption ?? r.explanations[0]?.matchedName ?? r.id,
             score: r.score,
             match: r.match,
-            datasets: [this.#datasetNames.get(r.datasetId) ?? r.datasetId],
+            datasets: [datasetName(r.datasetId)],
             properties: entity?.properties ?? {},
             explanations: r.explanations,
           };
         }) ?? [],
     );
+    if (!grouping || !clusters) return records;
+    const allowed = (entity: IndexEntity | undefined) =>
+      !!entity &&
+      !entity.deleted &&
+      (clusters.datasets === 'all' || clusters.datasets.includes(entity.datasetId));
+    return records.map((list) => {
+      const byCluster = new Map<string, MatchResult>();
+      for (const result of list) {
+        const cluster = grouping.get(result.id);
+        // Results come best first: the first record of a cluster speaks for it.
+        const members = cluster?.members.filter((m) => m === result.id || allowed(entities.get(m))) ?? [];
+        // A cluster the caller sees one record of stays that record (its other members are none of theirs).
+        if (!cluster || members.length < 2) {
+          byCluster.set(result.id, { ...result, referents: [result.id] });
+          continue;
+        }
+        if (byCluster.has(cluster.id)) continue;
+        byCluster.set(cluster.id, {
+          ...result,
+          id: cluster.id,
+          referents: members,
+          datasets: [
+            ...new Set(members.map((m) => datasetName(entities.get(m)?.datasetId ?? '')).filter(Boolean)),
+          ],
+        });
+      }
+      return [...byCluster.values()].slice(0, clusters.limit);
+    });
+  }
+
+  /** Engine parameters: room for several records of one cluster when results are collapsed. */
+  engineParams<P extends { limit: number; clusters?: boolean }>(params: P): P {
+    return params.clusters && this.options.clusters
+      ? { ...params, limit: Math.min(500, params.limit * 3) }
+      : params;
   }
 
   /** `POST /api/match`: a batch of yente queries; each query fails or succeeds on its own. */
@@ -200,8 +259,11 @@ export class ScreeningService {
     if (keys.length > MAX_QUERIES) throw new AppError('SVD_SCREENING_TOO_MANY_QUERIES');
     await this.fresh();
     const datasets = await this.datasetsFor(principal, params.datasets);
-    const screened = keys.map((key) => this.screenOne(queries[key], datasets, params));
-    const results = await this.results(screened.map((s) => s.answer));
+    const screened = keys.map((key) => this.screenOne(queries[key], datasets, this.engineParams(params)));
+    const results = await this.results(
+      screened.map((s) => s.answer),
+      params.clusters ? { datasets, limit: params.limit } : undefined,
+    );
     const responses: Record<string, MatchResponseItem> = {};
     keys.forEach((key, i) => {
       const s = screened[i]!;
@@ -238,6 +300,7 @@ export class ScreeningService {
     text: string,
     requested: string[],
     limit: number,
+    options: { clusters?: boolean } = {},
   ): Promise<{
     results: Array<Omit<MatchResult, 'match'>>;
     total: { value: number; relation: 'eq' | 'gte' };
@@ -265,15 +328,15 @@ export class ScreeningService {
     const datasets = await this.datasetsFor(principal, requested);
     // A birth date only makes sense for persons.
     const schema = dates.length > 0 ? 'Person' : 'LegalEntity';
-    const screened = this.screenOne({ schema, properties }, datasets, {
-      threshold: 0.7,
-      limit,
-      excludeEntityIds: [],
-    });
+    const screened = this.screenOne(
+      { schema, properties },
+      datasets,
+      this.engineParams({ threshold: 0.7, limit, excludeEntityIds: [], clusters: options.clusters }),
+    );
     if (screened.error) throw new AppError(screened.error.code, { message: screened.error.message });
     const answer = screened.answer!;
     answer.results = answer.results.filter((r) => r.score > 0.2);
-    const [results] = await this.results([answer]);
+    const [results] = await this.results([answer], options.clusters ? { datasets, limit } : undefined);
     await this.audit.record({
       actor: actorOf(principal),
       action: 'screening.search',
@@ -319,9 +382,12 @@ export async function screenBulk(
   const flush = async () => {
     if (batch.length === 0) return;
     const screened = batch.map((record) =>
-      record.error ? null : service.screenOne(record.query, datasets, params),
+      record.error ? null : service.screenOne(record.query, datasets, service.engineParams(params)),
     );
-    const results = await service.results(screened.map((s) => s?.answer ?? null));
+    const results = await service.results(
+      screened.map((s) => s?.answer ?? null),
+      params.clusters ? { datasets, limit: params.limit } : undefined,
+    );
     let text = '';
     batch.forEach((record, i) => {
       const s = screened[i];
