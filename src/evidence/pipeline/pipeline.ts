@@ -1,19 +1,22 @@
 /**
- * Processing of one item after intake: type check from content, metadata records (one per tool), a
- * thumbnail and a metadata-stripped working copy, perceptual hashes and near-duplicate links. Each
- * step's failure is recorded as a processing event and the item stays.
+ * Processing of one item after intake: decrypts the original to a private scratch directory, runs the
+ * declared steps (steps.ts) and writes everything they produced — processing events, metadata records,
+ * working copies, perceptual hashes, near-duplicate links, the custody events and their audit rows —
+ * in ONE transaction: a crash or a failed write leaves the item unprocessed, never half-processed, and
+ * the job runs it again.
  */
+
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { AuditActor } from '../../platform/audit/service.js';
 import type { FsBlobStore } from '../../platform/blobs/index.js';
-import type { CustodyLog } from '../custody-log.js';
+import { type CustodyLog, PROCESSING_ACTOR } from '../custody-log.js';
 import {
   detectType,
   extractMetadata,
+  type MediaKind,
   makeThumbnail,
   PhashIndex,
   perceptualHash,
@@ -22,29 +25,33 @@ import {
 import { startOfToday } from '../receipts.js';
 import type { ItemStore } from '../store/items.js';
 import type { ProcessingStore } from '../store/processing.js';
-import type { ItemRow } from '../store/tables.js';
+import type { EvidenceTransaction, ItemRow } from '../store/tables.js';
+import { captureInstant } from './capture-time.js';
+import { ProcessingRecords } from './records.js';
+import { type MediaTools, PROCESSING_STEPS, type StepContext } from './steps.js';
 
 /** Hamming distance up to which two perceptual hashes make a "possible duplicate". */
 export const NEAR_DUPLICATE_DISTANCE = 10;
 
+/** The media functions run in this process. */
+export const IN_PROCESS_TOOLS: MediaTools = {
+  detectType,
+  extractMetadata,
+  makeThumbnail: (file, kind, out) => makeThumbnail(file, kind, out),
+  stripMetadataCopy: (file, kind, out) => stripMetadataCopy(file, kind, out),
+  perceptualHash: (file, kind) => perceptualHash(file, kind),
+};
+
 /**
- * When to date processing events of an item: a citizen's item is processed moments after the upload,
- * so its events are kept to the day too, or they would date the submission its own rows keep to the day.
+ * When to date processing records of an item: a citizen's item is processed moments after the upload,
+ * so its records are kept to the day too, or they would date the submission its own rows keep to the day.
  */
-function processingTime(channel: string): Date | undefined {
+function processingDay(channel: string): Date | undefined {
   return channel === 'citizen' ? startOfToday() : undefined;
 }
 
-/** A capture time from metadata as an instant; a time without an offset is read as UTC. */
-export function captureInstant(value: string | undefined | null): Date | null {
-  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(value))
-    return null;
-  const date = new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
 export class Pipeline {
-  #index: PhashIndex<string> | undefined;
+  #index: Promise<PhashIndex<string>> | undefined;
 
   constructor(
     private readonly items: ItemStore,
@@ -53,7 +60,28 @@ export class Pipeline {
     private readonly custody: CustodyLog,
     /** Decrypted working files go under <dataDir>/work. */
     private readonly dataDir: string,
+    private readonly tools: MediaTools = IN_PROCESS_TOOLS,
   ) {}
+
+  /** The in-memory near-duplicate index, loaded once (concurrent callers share the loading). */
+  #phashIndex(): Promise<PhashIndex<string>> {
+    this.#index ??= (async () => {
+      const index = new PhashIndex<string>();
+      for await (const page of this.processing.allPhashes())
+        for (const row of page) index.add(row.item_id, row.hash);
+      return index;
+    })().catch((error) => {
+      this.#index = undefined;
+      throw error;
+    });
+    return this.#index;
+  }
+
+  /** Rebuilds the in-memory near-duplicate index from the database (at start). */
+  async loadIndex(): Promise<number> {
+    this.#index = undefined;
+    return (await this.#phashIndex()).size;
+  }
 
   /** Capture times for items processed before the column existed. */
   async backfillCaptureTimes(): Promise<number> {
@@ -70,42 +98,6 @@ export class Pipeline {
     return filled;
   }
 
-  // Processing
-
-  async #phashIndex(): Promise<PhashIndex<string>> {
-    if (!this.#index) {
-      const index = new PhashIndex<string>();
-      for await (const page of this.processing.allPhashes())
-        for (const row of page) index.add(row.item_id, row.hash);
-      this.#index = index;
-    }
-    return this.#index;
-  }
-
-  /** Rebuilds the in-memory near-duplicate index from the database (at start). */
-  async loadIndex(): Promise<number> {
-    this.#index = undefined;
-    return (await this.#phashIndex()).size;
-  }
-
-  async #step(
-    itemId: string,
-    step: string,
-    outcome: 'ok' | 'failed' | 'warning' | 'skipped',
-    extra: { tool?: string; toolVersion?: string; code?: string; message?: string } = {},
-  ): Promise<void> {
-    await this.processing.insertProcessing({
-      id: randomUUID(),
-      item_id: itemId,
-      step,
-      outcome,
-      tool: extra.tool ?? null,
-      tool_version: extra.toolVersion ?? null,
-      code: extra.code ?? null,
-      message: extra.message?.slice(0, 2000) ?? null,
-    });
-  }
-
   /** Decrypts an item's original to a private temporary file for the tools to read. */
   async #plainCopy(item: ItemRow): Promise<{ file: string; dir: string }> {
     const dir = path.join(this.dataDir, 'work', randomUUID());
@@ -118,250 +110,139 @@ export class Pipeline {
     return { file, dir };
   }
 
-  async #storeDerived(
-    item: ItemRow,
-    purpose: 'thumbnail' | 'stripped',
-    file: string,
-    made: {
-      tool: string;
-      toolVersion: string;
-      mediaType: string;
-      width?: number | undefined;
-      height?: number | undefined;
-    },
-  ): Promise<void> {
-    const staged = await this.blobs.stage(createReadStream(file));
-    const system: AuditActor = { type: 'system', label: 'evidence-processing' };
-    try {
-      await this.processing.transaction(async (trx) => {
-        await staged.commit(trx);
-        await this.processing.insertDerivative(trx, {
-          id: randomUUID(),
-          item_id: item.id,
-          purpose,
-          parent_sha256: item.sha256,
-          sha256: staged.sha256,
-          size: staged.size,
-          media_type: made.mediaType,
-          tool: made.tool,
-          tool_version: made.toolVersion,
-          width: made.width ?? null,
-          height: made.height ?? null,
-        });
-        await this.custody.append(
-          trx,
-          item.id,
-          'derived',
-          system,
-          {
-            purpose,
-            parentSha256: item.sha256,
-            sha256: staged.sha256,
-            tool: made.tool,
-            toolVersion: made.toolVersion,
-            metadataStripped: true,
-          },
-          processingTime(item.channel),
-        );
-      });
-      await staged.finish();
-    } catch (error) {
-      await staged.abort();
-      throw error;
-    }
-  }
-
   /**
-   * Processes one item: type check from content, metadata records (one per tool), a thumbnail and a
-   * metadata-stripped working copy, perceptual hashes and near-duplicate links. Each step's failure is
-   * recorded as a processing event and the item stays. Safe to run again (finished steps are skipped).
+   * Processes one item through every step that applies and writes the results in one transaction.
+   * Safe to run again: an item already done is left alone, and steps an older run stored are skipped.
    */
   async process(itemId: string): Promise<void> {
     const item = await this.items.item(this.items.db, itemId);
     if (!item || item.processing_state === 'done') return;
-    const system: AuditActor = { type: 'system', label: 'evidence-processing' };
+    const index = await this.#phashIndex();
+    const done = await this.processing.doneSteps(itemId);
     const work = await this.#plainCopy(item);
+    const records = new ProcessingRecords(processingDay(item.channel));
+    const context: StepContext = {
+      item,
+      file: work.file,
+      dir: work.dir,
+      done,
+      records,
+      tools: this.tools,
+      kind: item.kind as MediaKind,
+      extension: 'bin',
+      stage: (file) => this.blobs.stage(createReadStream(file)),
+      nearDuplicates: (hashes) => {
+        const best = new Map<string, number>();
+        for (const hash of hashes)
+          for (const match of index.query(hash, NEAR_DUPLICATE_DISTANCE))
+            if (match.id !== itemId) best.set(match.id, Math.min(best.get(match.id) ?? 99, match.distance));
+        // Added at once, so an item processed concurrently finds this one.
+        for (const hash of hashes) index.add(itemId, hash);
+        return [...best].map(([other, distance]) => ({ itemId: other, distance }));
+      },
+    };
     try {
-      let kind = item.kind;
-      let extension = 'bin';
-      const detected = await detectType(work.file, item.file_name ?? undefined);
-      if (!detected.ok) {
-        if (!(await this.processing.hasProcessing(itemId, 'type')))
-          await this.#step(itemId, 'type', 'failed', {
-            tool: detected.tool,
-            code: detected.code,
-            message: detected.message,
-          });
-      } else {
-        kind = detected.kind;
-        extension = detected.extension;
-        if (!(await this.processing.hasProcessing(itemId, 'type'))) {
-          await this.#step(itemId, 'type', 'ok', { tool: 'file-type', message: detected.mediaType });
-          if (detected.nameMismatch)
-            await this.#step(itemId, 'type', 'warning', {
-              tool: 'file-type',
-              code: 'name-mismatch',
-              message: `the name claims .${detected.nameExtension} but the content is ${detected.mediaType}`,
-            });
-          for (const warning of detected.warnings)
-            await this.#step(itemId, 'type', 'warning', {
-              tool: 'file-type',
-              code: 'structure',
-              message: warning,
-            });
-        }
-        if (detected.mediaType !== item.media_type)
-          await this.items.updateMediaType(itemId, detected.mediaType, kind);
+      for (const step of PROCESSING_STEPS) {
+        if (!step.applies(context)) continue;
+        if ((await step.run(context)) === 'stop') break;
       }
-      if (item.size === 0) {
-        await this.#step(itemId, 'metadata', 'skipped', { code: 'empty', message: 'the file has no bytes' });
-        await this.items.setProcessingState(itemId, 'done');
-        return;
-      }
-
-      if (!(await this.processing.hasProcessing(itemId, 'metadata'))) {
-        const outcomes = await extractMetadata(work.file, kind as never);
-        const records: Array<{ id: string; tool: string; toolVersion: string }> = [];
-        for (const outcome of outcomes) {
-          if (outcome.ok) {
-            const id = randomUUID();
-            await this.processing.insertMetadata({
-              id,
-              item_id: itemId,
-              tool: outcome.tool,
-              tool_version: outcome.toolVersion,
-              data: outcome.data,
-              summary: outcome.summary,
-              warnings: outcome.warnings,
-            });
-            records.push({ id, tool: outcome.tool, toolVersion: outcome.toolVersion });
-            await this.#step(itemId, 'metadata', outcome.warnings.length ? 'warning' : 'ok', {
-              tool: outcome.tool,
-              toolVersion: outcome.toolVersion,
-              ...(outcome.warnings.length ? { message: outcome.warnings.join('; ') } : {}),
-            });
-          } else {
-            await this.#step(itemId, 'metadata', 'failed', {
-              tool: outcome.tool,
-              code: outcome.code,
-              message: outcome.message,
-            });
-          }
-        }
-        if (records.length) {
-          await this.processing.transaction((trx) =>
-            this.custody.append(
-              trx,
-              itemId,
-              'metadata-extracted',
-              system,
-              { records },
-              processingTime(item.channel),
-            ),
-          );
-        }
-        const captured = outcomes
-          .map((outcome) => (outcome.ok ? captureInstant(outcome.summary.captureTime) : null))
-          .find((at) => at !== null);
-        if (captured) await this.items.setCapturedAt(itemId, captured);
-      }
-
-      if (kind === 'image' || kind === 'video') {
-        const existing = new Set((await this.processing.derivatives(itemId)).map((d) => d.purpose));
-        if (!existing.has('thumbnail')) {
-          const out = path.join(work.dir, 'thumbnail.jpg');
-          const made = await makeThumbnail(work.file, kind, out);
-          if (made.ok) await this.#storeDerived(item, 'thumbnail', out, made);
-          else
-            await this.#step(itemId, 'thumbnail', 'failed', {
-              tool: made.tool,
-              code: made.code,
-              message: made.message,
-            });
-        }
-        if (!existing.has('stripped')) {
-          const out = path.join(work.dir, `stripped.${extension}`);
-          const made = await stripMetadataCopy(work.file, kind, out);
-          if (made.ok) await this.#storeDerived(item, 'stripped', out, made);
-          else
-            await this.#step(itemId, 'stripped', 'failed', {
-              tool: made.tool,
-              code: made.code,
-              message: made.message,
-            });
-        }
-        if ((await this.processing.phashes(itemId)).length === 0) {
-          const result = await perceptualHash(work.file, kind);
-          if (!result.ok) {
-            await this.#step(itemId, 'phash', 'failed', {
-              tool: result.tool,
-              code: result.code,
-              message: result.message,
-            });
-          } else {
-            await this.processing.insertPhashes(
-              result.frames.map((frame) => ({
-                item_id: itemId,
-                frame_seconds: frame.timeSeconds,
-                hash: frame.hash,
-                algorithm: result.algorithm,
-                tool: result.tool,
-                tool_version: result.toolVersion,
-              })),
-            );
-            await this.#step(itemId, 'phash', 'ok', {
-              tool: result.tool,
-              toolVersion: result.toolVersion,
-              message: result.hash,
-            });
-            await this.#linkNearDuplicates(
-              item,
-              result.frames.map((frame) => frame.hash),
-            );
-          }
-        }
-      }
-      await this.items.setProcessingState(itemId, 'done');
+      await this.items.transaction((trx) => this.#write(trx, item, records));
+    } catch (error) {
+      await records.abort();
+      throw error;
     } finally {
       await rm(work.dir, { recursive: true, force: true });
     }
+    await Promise.all(records.derivatives.map((copy) => copy.staged.finish()));
   }
 
-  async #linkNearDuplicates(item: ItemRow, hashes: string[]): Promise<void> {
-    const itemId = item.id;
-    const index = await this.#phashIndex();
-    const best = new Map<string, number>();
-    for (const hash of hashes) {
-      for (const match of index.query(hash, NEAR_DUPLICATE_DISTANCE)) {
-        if (match.id === itemId) continue;
-        best.set(match.id, Math.min(best.get(match.id) ?? 99, match.distance));
-      }
+  async #write(trx: EvidenceTransaction, item: ItemRow, records: ProcessingRecords): Promise<void> {
+    const day = records.day;
+    if (records.mediaType)
+      await this.items.updateMediaType(item.id, records.mediaType.mediaType, records.mediaType.kind, trx);
+    for (const copy of records.derivatives) {
+      await copy.staged.commit(trx);
+      await this.processing.insertDerivative(trx, {
+        id: randomUUID(),
+        item_id: item.id,
+        purpose: copy.purpose,
+        parent_sha256: item.sha256,
+        sha256: copy.staged.sha256,
+        size: copy.staged.size,
+        media_type: copy.mediaType,
+        tool: copy.tool,
+        tool_version: copy.toolVersion,
+        width: copy.width,
+        height: copy.height,
+        created_at: records.nextTime(),
+      });
     }
-    for (const hash of hashes) index.add(itemId, hash);
-    if (best.size === 0) return;
-    const system: AuditActor = { type: 'system', label: 'evidence-processing' };
-    await this.processing.transaction(async (trx) => {
-      for (const [other, distance] of best) {
-        if (!(await this.processing.insertLink(trx, itemId, other, distance))) continue;
-        const details = { link: 'possible-duplicate', distance, algorithm: 'dct-phash-64' };
-        const otherChannel = (await this.items.item(trx, other))?.channel ?? '';
-        await this.custody.append(
-          trx,
-          itemId,
-          'linked',
-          system,
-          { ...details, itemId: other },
-          processingTime(item.channel),
-        );
-        await this.custody.append(
-          trx,
-          other,
-          'linked',
-          system,
-          { ...details, itemId },
-          processingTime(otherChannel),
-        );
-      }
-    });
+    await this.processing.insertMetadata(
+      trx,
+      records.metadata.map((record) => ({
+        id: record.id,
+        item_id: item.id,
+        tool: record.tool,
+        tool_version: record.toolVersion,
+        data: record.data,
+        summary: record.summary,
+        warnings: record.warnings,
+        created_at: records.nextTime(),
+      })),
+    );
+    if (records.capturedAt) await this.items.setCapturedAt(item.id, records.capturedAt, trx);
+    if (records.phashes) {
+      const { frames, algorithm, tool, toolVersion } = records.phashes;
+      await this.processing.insertPhashes(
+        frames.map((frame) => ({
+          item_id: item.id,
+          frame_seconds: frame.timeSeconds,
+          hash: frame.hash,
+          algorithm,
+          tool,
+          tool_version: toolVersion,
+        })),
+        trx,
+      );
+    }
+    await this.processing.insertProcessing(
+      trx,
+      records.events.map(({ id, step, outcome, tool, toolVersion, code, message, at }) => ({
+        id,
+        item_id: item.id,
+        step,
+        outcome,
+        tool,
+        tool_version: toolVersion,
+        code,
+        message,
+        at,
+      })),
+    );
+    for (const event of records.custody)
+      await this.custody.append(trx, item.id, event.action, PROCESSING_ACTOR, event.details, day);
+    for (const link of records.links) {
+      if (!(await this.processing.insertLink(trx, item.id, link.itemId, link.distance, records.nextTime())))
+        continue;
+      const details = { link: 'possible-duplicate', distance: link.distance, algorithm: link.algorithm };
+      const other = await this.items.item(trx, link.itemId);
+      await this.custody.append(
+        trx,
+        item.id,
+        'linked',
+        PROCESSING_ACTOR,
+        { ...details, itemId: link.itemId },
+        day,
+      );
+      await this.custody.append(
+        trx,
+        link.itemId,
+        'linked',
+        PROCESSING_ACTOR,
+        { ...details, itemId: item.id },
+        processingDay(other?.channel ?? ''),
+      );
+    }
+    await this.items.setProcessingState(item.id, 'done', trx);
   }
 }

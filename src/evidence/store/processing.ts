@@ -2,7 +2,7 @@
  * SQL of what processing writes about an item: processing events, metadata records, working copies
  * (derivatives), perceptual hashes and near-duplicate links.
  */
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import {
   EvidenceStoreBase,
   type EvidenceTables,
@@ -13,10 +13,21 @@ import {
 } from './tables.js';
 
 export class ProcessingStore extends EvidenceStoreBase {
-  async insertMetadata(row: Omit<EvidenceTables['evidence_metadata'], 'created_at'>, ex: Executor = this.db) {
-    await ex
+  async insertMetadata(
+    trx: EvidenceTransaction,
+    rows: Array<Insertable<EvidenceTables['evidence_metadata']>>,
+  ) {
+    if (rows.length === 0) return;
+    await trx
       .insertInto('evidence_metadata')
-      .values({ ...row, data: json(row.data), summary: json(row.summary), warnings: json(row.warnings) })
+      .values(
+        rows.map((row) => ({
+          ...row,
+          data: json(row.data),
+          summary: json(row.summary),
+          warnings: json(row.warnings),
+        })),
+      )
       .execute();
   }
 
@@ -30,8 +41,11 @@ export class ProcessingStore extends EvidenceStoreBase {
       .execute();
   }
 
-  async insertProcessing(row: Omit<EvidenceTables['evidence_processing'], 'at'>, ex: Executor = this.db) {
-    await ex.insertInto('evidence_processing').values(row).execute();
+  async insertProcessing(
+    trx: EvidenceTransaction,
+    rows: Array<Insertable<EvidenceTables['evidence_processing']>>,
+  ) {
+    if (rows.length) await trx.insertInto('evidence_processing').values(rows).execute();
   }
 
   processing(itemId: string) {
@@ -43,20 +57,21 @@ export class ProcessingStore extends EvidenceStoreBase {
       .execute();
   }
 
-  async hasProcessing(itemId: string, step: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('evidence_processing')
-      .select('id')
-      .where('item_id', '=', itemId)
-      .where('step', '=', step)
-      .executeTakeFirst();
-    return row !== undefined;
+  /** What earlier processing stored for an item: its steps, working copies and whether it has hashes. */
+  async doneSteps(itemId: string): Promise<{
+    steps: Set<string>;
+    derivatives: Set<string>;
+    phashes: boolean;
+  }> {
+    const rows = await sql<{ kind: string; name: string }>`
+      select 'step' as kind, step as name from evidence_processing where item_id = ${itemId}
+      union select 'derivative', purpose from evidence_derivatives where item_id = ${itemId}
+      union select 'phash', '' from evidence_phashes where item_id = ${itemId}`.execute(this.db);
+    const of = (kind: string) => new Set(rows.rows.filter((row) => row.kind === kind).map((row) => row.name));
+    return { steps: of('step'), derivatives: of('derivative'), phashes: of('phash').size > 0 };
   }
 
-  async insertDerivative(
-    trx: EvidenceTransaction,
-    row: Omit<EvidenceTables['evidence_derivatives'], 'created_at'>,
-  ) {
+  async insertDerivative(trx: EvidenceTransaction, row: Insertable<EvidenceTables['evidence_derivatives']>) {
     await trx
       .insertInto('evidence_derivatives')
       .values(row)
@@ -79,7 +94,7 @@ export class ProcessingStore extends EvidenceStoreBase {
     return new Set(rows.map((row) => row.item_id));
   }
 
-  async insertPhashes(rows: EvidenceTables['evidence_phashes'][], ex: Executor = this.db) {
+  async insertPhashes(rows: EvidenceTables['evidence_phashes'][], ex: Executor) {
     if (rows.length === 0) return;
     await ex
       .insertInto('evidence_phashes')
@@ -123,11 +138,17 @@ export class ProcessingStore extends EvidenceStoreBase {
     }
   }
 
-  async insertLink(trx: EvidenceTransaction, a: string, b: string, distance: number): Promise<boolean> {
+  async insertLink(
+    trx: EvidenceTransaction,
+    a: string,
+    b: string,
+    distance: number,
+    at: Date,
+  ): Promise<boolean> {
     const [itemA, itemB] = a < b ? [a, b] : [b, a];
     const row = await trx
       .insertInto('evidence_links')
-      .values({ item_a: itemA, item_b: itemB, kind: 'near-duplicate', distance })
+      .values({ item_a: itemA, item_b: itemB, kind: 'near-duplicate', distance, created_at: at })
       .onConflict((oc) => oc.doNothing())
       .returning('item_a')
       .executeTakeFirst();
