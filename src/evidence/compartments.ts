@@ -96,12 +96,21 @@ export class Compartments {
     await this.requireCollections(principal, found.values(), action);
   }
 
-  /** A collection by id (a UUID) or by name. */
+  /**
+   * A collection by id (a UUID) or by name. Found ones are remembered: collections are never renamed,
+   * deleted or made open or restricted after creation, and every intake looks its collection up.
+   */
   async find(idOrName: string): Promise<CollectionRow | undefined> {
-    return /^[0-9a-f-]{36}$/i.test(idOrName)
-      ? this.store.collection(this.store.db, idOrName.toLowerCase())
-      : this.store.collectionByName(this.store.db, idOrName);
+    const known = this.#known.get(idOrName);
+    if (known) return known;
+    const row = /^[0-9a-f-]{36}$/i.test(idOrName)
+      ? await this.store.collection(this.store.db, idOrName.toLowerCase())
+      : await this.store.collectionByName(this.store.db, idOrName);
+    if (row) this.#known.set(idOrName, row);
+    return row;
   }
+
+  readonly #known = new Map<string, CollectionRow>();
 
   /** Collections the principal may see, with item counts. */
   async listCollections(principal: Principal): Promise<Collection[]> {

@@ -26,23 +26,45 @@ export class CustodyLog {
     details: Record<string, unknown> = {},
     at?: Date,
   ): Promise<void> {
-    const event = await this.store.appendCustody(trx, {
+    await this.appendMany(trx, itemId, [{ action, actor, details, ...(at ? { at } : {}) }]);
+  }
+
+  /**
+   * Appends several events to one item's chain, in order, each mirrored in the audit log: one write
+   * for the chain and one for the log. `created`: the item was inserted in this transaction.
+   */
+  async appendMany(
+    trx: EvidenceTransaction,
+    itemId: string,
+    events: ReadonlyArray<{
+      action: CustodyAction;
+      actor: AuditActor;
+      details?: Record<string, unknown>;
+      at?: Date;
+    }>,
+    options: { created?: boolean } = {},
+  ): Promise<void> {
+    const written = await this.store.appendCustody(
+      trx,
       itemId,
-      action,
-      actorType: actor.type,
-      actorId: actor.id ?? null,
-      actorLabel: actor.label ?? null,
-      details,
-      ...(at ? { at } : {}),
-    });
-    await this.audit.record(
-      {
-        actor,
-        action: `evidence.custody.${action}`,
+      events.map((event) => ({
+        action: event.action,
+        actorType: event.actor.type,
+        actorId: event.actor.id ?? null,
+        actorLabel: event.actor.label ?? null,
+        details: event.details ?? {},
+        ...(event.at ? { at: event.at } : {}),
+      })),
+      options,
+    );
+    await this.audit.recordMany(
+      events.map((event, index) => ({
+        actor: event.actor,
+        action: `evidence.custody.${event.action}`,
         target: { type: 'evidence_item', id: itemId },
-        details: { seq: event.seq, hash: event.hash, ...details },
-        ...(at ? { at } : {}),
-      },
+        details: { seq: written[index]!.seq, hash: written[index]!.hash, ...(event.details ?? {}) },
+        ...(event.at ? { at: event.at } : {}),
+      })),
       trx,
     );
   }

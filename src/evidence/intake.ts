@@ -150,6 +150,7 @@ export class Intake {
       const collectionId = await this.#collection(input);
       if (input.incidentId && input.actor.type !== 'citizen' && input.actor.type !== 'bot')
         await this.incidents.require(input.actor, [input.incidentId], 'evidence.intake');
+      await staged.place();
       const result = await this.items.transaction(async (trx) => {
         await staged.commit(trx);
         // Citizens' submissions carry the day only: exact times can be matched against network logs.
@@ -219,21 +220,23 @@ export class Intake {
             collection_id: collectionId,
             captured_at: null,
           });
-          await this.custody.append(
+          await this.custody.appendMany(
             trx,
             itemId,
-            'received',
-            actor,
-            { ...how, size: staged.size, mediaType },
-            at,
-          );
-          await this.custody.append(
-            trx,
-            itemId,
-            'stored',
-            actor,
-            { sha256: staged.sha256, algorithm: 'SHA-256', encryption: 'secretstream-xchacha20poly1305' },
-            at,
+            [
+              { action: 'received', actor, details: { ...how, size: staged.size, mediaType }, at },
+              {
+                action: 'stored',
+                actor,
+                details: {
+                  sha256: staged.sha256,
+                  algorithm: 'SHA-256',
+                  encryption: 'secretstream-xchacha20poly1305',
+                },
+                at,
+              },
+            ],
+            { created: true },
           );
           await this.options.enqueueProcessing(itemId, trx);
         }

@@ -115,10 +115,10 @@ export class Pipeline {
    * Safe to run again: an item already done is left alone, and steps an older run stored are skipped.
    */
   async process(itemId: string): Promise<void> {
-    const item = await this.items.item(this.items.db, itemId);
-    if (!item || item.processing_state === 'done') return;
+    const found = await this.processing.itemToProcess(itemId);
+    if (!found || found.item.processing_state === 'done') return;
+    const { item, done } = found;
     const index = await this.#phashIndex();
-    const done = await this.processing.doneSteps(itemId);
     const work = await this.#plainCopy(item);
     const records = new ProcessingRecords(processingDay(item.channel));
     const context: StepContext = {
@@ -130,7 +130,14 @@ export class Pipeline {
       tools: this.tools,
       kind: item.kind as MediaKind,
       extension: 'bin',
-      stage: (file) => this.blobs.stage(createReadStream(file)),
+      stage: async (file) => {
+        const staged = await this.blobs.stage(createReadStream(file));
+        await staged.place().catch(async (error) => {
+          await staged.abort();
+          throw error;
+        });
+        return staged;
+      },
       nearDuplicates: (hashes) => {
         const best = new Map<string, number>();
         for (const hash of hashes)
@@ -158,11 +165,10 @@ export class Pipeline {
 
   async #write(trx: EvidenceTransaction, item: ItemRow, records: ProcessingRecords): Promise<void> {
     const day = records.day;
-    if (records.mediaType)
-      await this.items.updateMediaType(item.id, records.mediaType.mediaType, records.mediaType.kind, trx);
-    for (const copy of records.derivatives) {
-      await copy.staged.commit(trx);
-      await this.processing.insertDerivative(trx, {
+    for (const copy of records.derivatives) await copy.staged.commit(trx);
+    await this.processing.insertDerivatives(
+      trx,
+      records.derivatives.map((copy) => ({
         id: randomUUID(),
         item_id: item.id,
         purpose: copy.purpose,
@@ -175,8 +181,8 @@ export class Pipeline {
         width: copy.width,
         height: copy.height,
         created_at: records.nextTime(),
-      });
-    }
+      })),
+    );
     await this.processing.insertMetadata(
       trx,
       records.metadata.map((record) => ({
@@ -190,7 +196,6 @@ export class Pipeline {
         created_at: records.nextTime(),
       })),
     );
-    if (records.capturedAt) await this.items.setCapturedAt(item.id, records.capturedAt, trx);
     if (records.phashes) {
       const { frames, algorithm, tool, toolVersion } = records.phashes;
       await this.processing.insertPhashes(
@@ -219,8 +224,16 @@ export class Pipeline {
         at,
       })),
     );
-    for (const event of records.custody)
-      await this.custody.append(trx, item.id, event.action, PROCESSING_ACTOR, event.details, day);
+    await this.custody.appendMany(
+      trx,
+      item.id,
+      records.custody.map((event) => ({
+        action: event.action,
+        actor: PROCESSING_ACTOR,
+        details: event.details,
+        ...(day ? { at: day } : {}),
+      })),
+    );
     for (const link of records.links) {
       if (!(await this.processing.insertLink(trx, item.id, link.itemId, link.distance, records.nextTime())))
         continue;
@@ -243,6 +256,9 @@ export class Pipeline {
         processingDay(other?.channel ?? ''),
       );
     }
-    await this.items.setProcessingState(item.id, 'done', trx);
+    await this.items.finishProcessing(trx, item.id, {
+      ...(records.mediaType ?? {}),
+      ...(records.capturedAt ? { capturedAt: records.capturedAt } : {}),
+    });
   }
 }

@@ -52,24 +52,25 @@ export class ItemStore extends EvidenceStoreBase {
       .execute();
   }
 
-  async setProcessingState(
+  /** Marks an item processed, with what processing learnt: its media type and capture time. */
+  async finishProcessing(
+    trx: EvidenceTransaction,
     id: string,
-    state: 'pending' | 'done' | 'failed',
-    ex: Executor = this.db,
+    learnt: { mediaType?: string; kind?: string; capturedAt?: Date },
   ): Promise<void> {
-    await ex.updateTable('evidence_items').set({ processing_state: state }).where('id', '=', id).execute();
+    await trx
+      .updateTable('evidence_items')
+      .set({
+        processing_state: 'done',
+        ...(learnt.mediaType && learnt.kind ? { media_type: learnt.mediaType, kind: learnt.kind } : {}),
+        ...(learnt.capturedAt ? { captured_at: learnt.capturedAt } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
   }
 
   async setVerificationState(trx: EvidenceTransaction, id: string, state: string): Promise<void> {
     await trx.updateTable('evidence_items').set({ verification_state: state }).where('id', '=', id).execute();
-  }
-
-  async updateMediaType(id: string, mediaType: string, kind: string, ex: Executor = this.db): Promise<void> {
-    await ex
-      .updateTable('evidence_items')
-      .set({ media_type: mediaType, kind })
-      .where('id', '=', id)
-      .execute();
   }
 
   #itemQuery(filter: ItemFilter, visible: Visible) {

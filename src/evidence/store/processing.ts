@@ -8,6 +8,7 @@ import {
   type EvidenceTables,
   type EvidenceTransaction,
   type Executor,
+  type ItemRow,
   json,
   type Visible,
 } from './tables.js';
@@ -57,24 +58,42 @@ export class ProcessingStore extends EvidenceStoreBase {
       .execute();
   }
 
-  /** What earlier processing stored for an item: its steps, working copies and whether it has hashes. */
-  async doneSteps(itemId: string): Promise<{
-    steps: Set<string>;
-    derivatives: Set<string>;
-    phashes: boolean;
-  }> {
-    const rows = await sql<{ kind: string; name: string }>`
-      select 'step' as kind, step as name from evidence_processing where item_id = ${itemId}
-      union select 'derivative', purpose from evidence_derivatives where item_id = ${itemId}
-      union select 'phash', '' from evidence_phashes where item_id = ${itemId}`.execute(this.db);
-    const of = (kind: string) => new Set(rows.rows.filter((row) => row.kind === kind).map((row) => row.name));
-    return { steps: of('step'), derivatives: of('derivative'), phashes: of('phash').size > 0 };
+  /**
+   * An item to process, with what earlier processing stored for it (its steps, working copies and
+   * whether it has hashes), in one query.
+   */
+  async itemToProcess(itemId: string): Promise<
+    | {
+        item: ItemRow;
+        done: { steps: Set<string>; derivatives: Set<string>; phashes: boolean };
+      }
+    | undefined
+  > {
+    const { rows } = await sql<
+      ItemRow & { done_steps: string[]; done_derivatives: string[]; done_phashes: boolean }
+    >`
+      select i.*,
+             array(select distinct step from evidence_processing where item_id = i.id) as done_steps,
+             array(select purpose from evidence_derivatives where item_id = i.id) as done_derivatives,
+             exists(select 1 from evidence_phashes where item_id = i.id) as done_phashes
+        from evidence_items i where i.id = ${itemId}`.execute(this.db);
+    const row = rows[0];
+    if (!row) return undefined;
+    const { done_steps, done_derivatives, done_phashes, ...item } = row;
+    return {
+      item: item as ItemRow,
+      done: { steps: new Set(done_steps), derivatives: new Set(done_derivatives), phashes: done_phashes },
+    };
   }
 
-  async insertDerivative(trx: EvidenceTransaction, row: Insertable<EvidenceTables['evidence_derivatives']>) {
+  async insertDerivatives(
+    trx: EvidenceTransaction,
+    rows: Array<Insertable<EvidenceTables['evidence_derivatives']>>,
+  ) {
+    if (rows.length === 0) return;
     await trx
       .insertInto('evidence_derivatives')
-      .values(row)
+      .values(rows)
       .onConflict((oc) => oc.columns(['item_id', 'purpose']).doNothing())
       .execute();
   }

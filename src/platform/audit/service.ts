@@ -62,7 +62,31 @@ export class AuditService {
   }
 
   async #append(trx: Transaction<AuditTables>, event: AuditEvent): Promise<AuditRow> {
-    const head = await this.#store.lockHead(trx);
+    const row = this.#link(event, await this.#store.lockHead(trx));
+    await this.#store.insert(trx, row, row.hash);
+    return row;
+  }
+
+  /**
+   * Appends several events in this order, in the caller's transaction, with one lock of the chain head
+   * and one insert: the same rows as recording them one by one, in fewer round trips.
+   */
+  async recordMany(events: readonly AuditEvent[], trx: AnyTransaction): Promise<AuditRow[]> {
+    if (events.length === 0) return [];
+    const inner = trx as Transaction<AuditTables>;
+    let head = await this.#store.lockHead(inner);
+    const rows: AuditRow[] = [];
+    for (const event of events) {
+      const row = this.#link(event, head);
+      rows.push(row);
+      head = row;
+    }
+    await this.#store.insertMany(inner, rows);
+    return rows;
+  }
+
+  /** The row an event becomes after `head`, with its hash. */
+  #link(event: AuditEvent, head: { seq: number; hash: string } | undefined): AuditRow {
     const text = (value: string | null | undefined, max = 500) =>
       value === null || value === undefined ? null : storableText(truncateCodePoints(value, max));
     const record = {
@@ -79,9 +103,7 @@ export class AuditService {
       details: sanitizeDetails(event.details ?? {}) as Record<string, unknown>,
       prevHash: head?.hash ?? GENESIS_HASH,
     };
-    const hash = hashAuditRecord(record, this.#key);
-    await this.#store.insert(trx, record, hash);
-    return { ...record, hash };
+    return { ...record, hash: hashAuditRecord(record, this.#key) };
   }
 
   /** The newest row's sequence number and hash (to record outside the database). */

@@ -78,23 +78,31 @@ export class AuditStore {
   }
 
   async insert(trx: Transaction<AuditTables>, record: AuditRecord, hash: string): Promise<void> {
+    await this.insertMany(trx, [{ ...record, hash }]);
+  }
+
+  /** Inserts rows already chained (each with its hash), in one statement. */
+  async insertMany(trx: Transaction<AuditTables>, rows: ReadonlyArray<AuditRecord & { hash: string }>) {
+    if (rows.length === 0) return;
     await trx
       .insertInto('audit_log')
-      .values({
-        seq: record.seq,
-        at: record.at,
-        actor_type: record.actorType,
-        actor_id: record.actorId,
-        actor_label: record.actorLabel,
-        action: record.action,
-        target_type: record.targetType,
-        target_id: record.targetId,
-        outcome: record.outcome,
-        purpose: record.purpose,
-        details: JSON.stringify(record.details) as unknown as Record<string, unknown>,
-        prev_hash: record.prevHash,
-        hash,
-      })
+      .values(
+        rows.map((record) => ({
+          seq: record.seq,
+          at: record.at,
+          actor_type: record.actorType,
+          actor_id: record.actorId,
+          actor_label: record.actorLabel,
+          action: record.action,
+          target_type: record.targetType,
+          target_id: record.targetId,
+          outcome: record.outcome,
+          purpose: record.purpose,
+          details: JSON.stringify(record.details) as unknown as Record<string, unknown>,
+          prev_hash: record.prevHash,
+          hash: record.hash,
+        })),
+      )
       .execute();
   }
 

@@ -17,7 +17,9 @@
  *   2. rename it to `tmp/<sha256>.<random>.staged` (now the hash is known);
  *   3. inside the caller's transaction: insert the row (the unique key decides duplicates); if it is new,
  *      hard-link the staged file to its final path and fsync the directory; the caller inserts its own
- *      rows in the same transaction;
+ *      rows in the same transaction. (`place()` does the link and fsync just before the transaction
+ *      instead, so the database is not held while the disk syncs; the states a crash can leave are
+ *      the same as a crash inside 3.);
  *   4. after COMMIT, unlink the staged name. After a ROLLBACK, unlink the final link if it is still our
  *      inode, then the staged name.
  * A crash before 3 leaves only files in tmp/. A crash inside 3 (after the link, before COMMIT) leaves
@@ -30,7 +32,17 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { type FileHandle, link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import {
+  type FileHandle,
+  link as linkFile,
+  mkdir,
+  open,
+  readdir,
+  rename,
+  rm,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Kysely, Transaction } from 'kysely';
@@ -80,6 +92,12 @@ export interface StagedBlob {
   readonly size: number;
   /** The first bytes of the plaintext (for content type detection), up to `headBytes`. */
   readonly head: Buffer;
+  /**
+   * Links the file to its final path (and syncs the directory) before the transaction, so the
+   * transaction does not wait for the disk. Optional: `commit` does it when it was not done. Until the
+   * row commits, the final file is an orphan the sweep removes after a crash (its staged twin says so).
+   */
+  place(): Promise<void>;
   /** Inserts the row and links the file into place; `created` is false when the bytes were already stored. */
   commit(trx: AnyTransaction): Promise<{ created: boolean }>;
   /** Call after the transaction committed. */
@@ -256,11 +274,31 @@ export class FsBlobStore implements BlobStore {
     const finalPath = this.pathOf(sha256);
     const wrapped = this.#keys.encryptField(dataKey, `blobs.data_key:${sha256}`);
     let linked: number | undefined;
-    const store = this;
+    /** Whether this write's file is at the final path (placed before the transaction, or in it). */
+    const link = async (replaceOrphan: boolean): Promise<boolean> => {
+      await mkdir(path.dirname(finalPath), { recursive: true, mode: 0o700 });
+      try {
+        await linkFile(stagedPath, finalPath);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (!replaceOrphan) return false;
+        // A file with no row (the row insert succeeded): an orphan from a crash. Replace it.
+        await unlink(finalPath);
+        await linkFile(stagedPath, finalPath);
+      }
+      linked = await inode(stagedPath);
+      await fsyncDir(path.dirname(finalPath));
+      return true;
+    };
+    let placed = false;
+    let created = false;
     return {
       sha256,
       size,
       head: Buffer.concat(head),
+      async place() {
+        placed = await link(false);
+      },
       async commit(trx) {
         const inserted = await (trx as Transaction<BlobTables>)
           .insertInto('blobs')
@@ -274,27 +312,18 @@ export class FsBlobStore implements BlobStore {
           .onConflict((oc) => oc.column('sha256').doNothing())
           .returning('sha256')
           .executeTakeFirst();
-        if (!inserted) return { created: false };
-        await mkdir(path.dirname(finalPath), { recursive: true, mode: 0o700 });
-        try {
-          await link(stagedPath, finalPath);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-          // A file with no row (the row insert above succeeded): an orphan from a crash. Replace it.
-          await unlink(finalPath);
-          await link(stagedPath, finalPath);
-        }
-        linked = await inode(stagedPath);
-        await fsyncDir(path.dirname(finalPath));
-        return { created: true };
+        created = inserted !== undefined;
+        if (created && !placed) await link(true);
+        return { created };
       },
       async finish() {
+        // Placed before the transaction but the bytes were already stored: the file is not this row's.
+        if (placed && !created && (await inode(finalPath)) === linked) await rm(finalPath, { force: true });
         await rm(stagedPath, { force: true });
       },
       async abort() {
         if (linked !== undefined && (await inode(finalPath)) === linked) await rm(finalPath, { force: true });
         await rm(stagedPath, { force: true });
-        void store;
       },
     };
   }
