@@ -15,6 +15,7 @@ import {
   type EntitySummary,
   type Judgement,
   judgementSchema,
+  type MergedEntity,
 } from './model.js';
 import type { XrefRegistry } from './ports.js';
 import { type Decision, type DecisionOutcome, edgeUser, type ResolverService } from './resolver.js';
@@ -192,6 +193,49 @@ export class DecisionService {
         principal,
         edges.sort((a, b) => b.id - a.id),
       ),
+    };
+  }
+
+  /**
+   * One person across datasets: the cluster of an entity with every fact of every member the principal
+   * may see, each value with the records it came from. Reading it is audited with the member ids.
+   */
+  async merged(principal: Principal, entityId: string): Promise<MergedEntity> {
+    await this.requireVisible(principal, [entityId], 'xref.merged.read');
+    const cluster = await this.resolver.clusterOf(entityId);
+    const summaries = await this.summaries(principal, cluster.members);
+    const members = cluster.members.flatMap((m) => summaries.get(m) ?? []);
+    const entities = await this.registry.getEntitiesByIds(members.map((m) => m.id));
+    const byProperty = new Map<string, Map<string, Array<{ entityId: string; dataset: string }>>>();
+    for (const member of members) {
+      const entity = entities.get(member.id);
+      if (!entity) continue;
+      for (const [property, values] of Object.entries(entity.properties)) {
+        let map = byProperty.get(property);
+        if (!map) {
+          map = new Map();
+          byProperty.set(property, map);
+        }
+        for (const value of values) {
+          const sources = map.get(value) ?? [];
+          sources.push({ entityId: member.id, dataset: member.dataset });
+          map.set(value, sources);
+        }
+      }
+    }
+    if (members.length > 1)
+      await this.audit.record({
+        actor: actorOf(principal),
+        action: 'xref.merged.read',
+        target: { type: 'xref_cluster', id: cluster.id },
+        details: { members: members.map((m) => m.id) },
+      });
+    return {
+      cluster: { id: members.length > 1 ? cluster.id : entityId, members },
+      properties: [...byProperty.entries()].map(([property, values]) => ({
+        property,
+        values: [...values.entries()].map(([value, sources]) => ({ value, sources })),
+      })),
     };
   }
 

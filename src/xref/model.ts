@@ -273,3 +273,20 @@ export const startRunRequestSchema = z
   .strict();
 
 export const settingsRequestSchema = z.object({ autoRules: z.boolean() }).strict();
+
+export const mergedEntitySchema = z.object({
+  cluster: z.object({ id: z.string(), members: z.array(entitySummarySchema) }),
+  /** Every value of every visible member, with the records (and datasets) it came from. */
+  properties: z.array(
+    z.object({
+      property: z.string(),
+      values: z.array(
+        z.object({
+          value: z.string(),
+          sources: z.array(z.object({ entityId: z.string(), dataset: z.string() })),
+        }),
+      ),
+    }),
+  ),
+});
+export type MergedEntity = z.infer<typeof mergedEntitySchema>;

@@ -78,4 +78,23 @@ describeEachDatabase('one entity everywhere', (ctx) => {
     const onlyB = await analyst.request('GET', '/api/search?q=Naumov%20Vladimir&dataset=one-b');
     expect(onlyB.json.results[0]).toMatchObject({ id: 'one-2', referents: ['one-2'] });
   });
+
+  it('the merged entity lists every fact of every visible member with its dataset', async () => {
+    const merged = await analyst.request('GET', '/api/xref/entities/one-2/merged');
+    expect(merged.status).toBe(200);
+    expect(merged.json.cluster.id).toBe(cluster);
+    expect(merged.json.cluster.members.map((m: { id: string }) => m.id)).toEqual(['one-1', 'one-2']);
+    const names = merged.json.properties.find((p: { property: string }) => p.property === 'name');
+    expect(names.values).toEqual(
+      expect.arrayContaining([
+        { value: 'Навумаў Уладзімір Уладзіміравіч', sources: [{ entityId: 'one-1', dataset: 'one-a' }] },
+        { value: 'Naumov Vladimir Vladimirovich', sources: [{ entityId: 'one-2', dataset: 'one-b' }] },
+      ]),
+    );
+    const dates = merged.json.properties.find((p: { property: string }) => p.property === 'birthDate');
+    expect(dates.values).toEqual([
+      { value: '1956-02-07', sources: expect.arrayContaining([expect.anything(), expect.anything()]) },
+    ]);
+    expect((await analyst.request('GET', '/api/xref/entities/one-3/merged')).status).toBe(404);
+  });
 });

@@ -10,6 +10,7 @@ import {
   decideRequestSchema,
   decideResponseSchema,
   decisionViewSchema,
+  mergedEntitySchema,
   queueQuerySchema,
   queueResponseSchema,
   runViewSchema,
@@ -222,6 +223,21 @@ export function xrefRoutes(services: {
         },
       },
       async (request) => ({ cluster: await decisions.clusterView(request.principal!, request.params.id) }),
+    );
+
+    app.get(
+      '/api/xref/entities/:id/merged',
+      {
+        config: { access: { roles: STAFF, scopes: ['registry:read'], personalData: true } },
+        schema: {
+          tags: ['xref'],
+          description:
+            'One person across datasets: the cluster of an entity and every fact of every member you may see, each value with the records it came from.',
+          params: idParams,
+          response: { 200: mergedEntitySchema },
+        },
+      },
+      async (request) => decisions.merged(request.principal!, request.params.id),
     );
 
     app.post(

@@ -31,6 +31,7 @@ import { EntityProvenance } from '../datasets/provenance.js';
 import { evidenceApi } from '../evidence/api.js';
 import { useFormat } from '../i18n/format.js';
 import { OccurredAt } from '../incidents/occurred-at.js';
+import { ClusterFacts } from '../xref/cluster-facts.js';
 import { registryApi } from './api.js';
 import { AccessBadge } from './datasets-page.js';
 import { useSchemaLabel } from './entities-page.js';
@@ -347,6 +348,7 @@ export function EntityPage() {
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="md">
+            <ClusterFacts entityId={entity.id} />
             {data.names.length > 0 ? (
               <Section title={t('registry.entity.names')} testId="names">
                 <Names groups={data.names} />

@@ -5,6 +5,7 @@ import type {
   Comparison,
   DecisionView,
   Judgement,
+  MergedEntity,
   Pair,
   QueueFilters,
   RunView,
@@ -39,6 +40,7 @@ export const xrefApi = {
     request<{ restored: number }>('POST', `/api/xref/decisions/${id(edgeId)}/undo`, {}),
   recent: (mine = true, limit = 10) =>
     request<{ items: DecisionView[] }>('GET', `/api/xref/decisions${query({ mine: String(mine), limit })}`),
+  merged: (entityId: string) => request<MergedEntity>('GET', `/api/xref/entities/${id(entityId)}/merged`),
   cluster: (clusterId: string) =>
     request<{ cluster: ClusterView }>('GET', `/api/xref/clusters/${id(clusterId)}`),
   split: (clusterId: string, entityId: string, reason: string) =>

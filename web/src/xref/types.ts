@@ -9,12 +9,23 @@ import type {
   DecisionView,
   EntitySummary,
   Judgement,
+  MergedEntity,
   NameForm,
   Pair,
   RunViewDto,
 } from '../../../src/xref/model.js';
 
-export type { ClusterView, CompareSide, Comparison, DecisionView, EntitySummary, Judgement, NameForm, Pair };
+export type {
+  ClusterView,
+  CompareSide,
+  Comparison,
+  DecisionView,
+  EntitySummary,
+  Judgement,
+  MergedEntity,
+  NameForm,
+  Pair,
+};
 export type RunView = RunViewDto;
 
 export interface QueueFilters {
