@@ -269,6 +269,7 @@ export class BotService {
       step,
       joined_month: monthOf(new Date()),
     });
+    this.#statsCache = undefined;
     return { ref, language, step, version, answers: {} };
   }
 
@@ -301,11 +302,13 @@ export class BotService {
       step,
       questionnaire_version: version,
     });
+    this.#statsCache = undefined;
     return { ...current, answers, step, version };
   }
 
   async setStep(ref: string, step: string): Promise<void> {
     await this.#store.updateSubscriber(ref, { step });
+    this.#statsCache = undefined;
   }
 
   /**
@@ -329,7 +332,7 @@ export class BotService {
     return erased;
   }
 
-  /** Counts per language, segment and region; never a list. Cached for 30 seconds. */
+  /** Counts per language, segment and region; never a list. Cached for 30 seconds or until a subscriber changes. */
   async stats(): Promise<SubscriberStats> {
     if (this.#statsCache && Date.now() - this.#statsCache.at < 30_000) return this.#statsCache.stats;
     const { total, confirmed } = await this.#store.countSubscribers();

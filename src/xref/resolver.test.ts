@@ -163,6 +163,16 @@ describeEachDatabase('resolver', (ctx) => {
     await expect(resolver.undo(alice, positive.edge.id)).rejects.toMatchObject({ code: 'SVD_XREF_UNDO' });
   });
 
+  it('an automatic merge never turns a person\'s "unsure" into an inferred "negative"', async () => {
+    await human('m-5', 'm-0', 'negative');
+    await human('m-3', 'm-5', 'unsure');
+    const outcome = await auto('m-3', 'm-0', 'positive');
+    expect(outcome.applied).toBe(false);
+    expect(await resolver.judgementsFor([['m-3', 'm-5']])).toEqual(['unsure']);
+    expect((await human('m-3', 'm-0', 'positive')).applied).toBe(true);
+    expect(await resolver.judgementsFor([['m-3', 'm-5']])).toEqual(['negative']);
+  });
+
   it('refuses a self-pair', async () => {
     await expect(human('same', 'same', 'positive')).rejects.toMatchObject({ code: 'SVD_XREF_SELF_PAIR' });
   });

@@ -270,6 +270,38 @@ export class ResolverService {
     for (const listener of this.#listeners) await listener(trx, touched);
   }
 
+  /**
+   * Whether merging the two clusters would change a pair already decided: a third cluster held "unsure" from
+   * one side and "negative" from the other would become "negative" from both. Only a person may do that.
+   */
+  async #mergeChangesDecided(trx: ResolverTrx, left: string[], right: string[]): Promise<boolean> {
+    const sides = new Map<string, 0 | 1>([
+      ...left.map((id) => [id, 0] as const),
+      ...right.map((id) => [id, 1] as const),
+    ]);
+    const edges = (await this.store.liveEdgesTouching(trx, [...sides.keys()])).filter(
+      (e) => e.judgement !== 'positive' && !(sides.has(e.source) && sides.has(e.target)),
+    );
+    if (edges.length === 0) return false;
+    const outside = edges.map((e) => (sides.has(e.source) ? e.target : e.source));
+    const clusterIds = await this.store.clusterIdsOf(trx, outside);
+    const seen = new Map<string, [Judgement[], Judgement[]]>();
+    edges.forEach((edge, i) => {
+      const other = outside[i]!;
+      const key = clusterIds.get(other) ?? other;
+      const side = sides.get(sides.has(edge.source) ? edge.source : edge.target)!;
+      const entry = seen.get(key) ?? [[], []];
+      entry[side].push(edge.judgement);
+      seen.set(key, entry);
+    });
+    for (const [a, b] of seen.values()) {
+      const ja = combineBlockers(a);
+      const jb = combineBlockers(b);
+      if (ja !== 'no_judgement' && jb !== 'no_judgement' && ja !== jb) return true;
+    }
+    return false;
+  }
+
   /** Applies a decision inside the caller's locked transaction. `force` gives human semantics to any method. */
   async apply(
     trx: ResolverTrx,
@@ -298,6 +330,8 @@ export class ResolverService {
             (await this.store.blockersBetween(trx, membersT, membersS)).map((e) => e.judgement),
           );
       if (existing !== 'no_judgement') return { applied: false, reason: 'decided', existing };
+      if (decision.judgement === 'positive' && (await this.#mergeChangesDecided(trx, membersT, membersS)))
+        return { applied: false, reason: 'decided', existing: 'unsure' };
     }
     if (
       live &&
