@@ -1,7 +1,8 @@
 /**
  * The evidence vault area. Other areas (the Telegram bot, imports) hand files in through ONE call,
  * `evidence.intake(input)` (see intake.ts for the contract): the same bytes again give the same item
- * (`duplicate: true`) with a "received-again" custody event; a citizen submission returns a
+ * (`duplicate: true`) with a "received-again" custody event when the uploader may see that item, and an
+ * item of their own otherwise (answered like a fresh intake); a citizen submission returns a
  * `receiptCode` for adding more later; nothing is stored unless all succeeded.
  *
  * Where things are:
@@ -127,6 +128,7 @@ export async function createEvidence(platform: Platform) {
     compartments,
     custody,
     incidents.port,
+    platform.audit,
     {
       maxBytes: blobs.maxBytes,
       enqueueProcessing: (itemId, trx: EvidenceTransaction) =>

@@ -1,13 +1,14 @@
 /**
  * Intake: every channel (web, citizen page, CLI, import, Telegram bot) hands files in through
  * `intake`. One streaming pass hashes and encrypts into the blob store; then, in one transaction, the
- * item (or a "received again" event for bytes already held), its custody events, a citizen's receipt,
+ * item (or a "received again" event for bytes already held in an item the uploader may see; anyone
+ * else gets an item of their own), its custody events, a citizen's receipt,
  * an incident link and the processing job are written. Nothing is committed unless all of it is.
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
-import type { AuditActor } from '../platform/audit/service.js';
+import type { AuditActor, AuditService } from '../platform/audit/service.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
 import type { FsBlobStore } from '../platform/blobs/index.js';
@@ -22,7 +23,7 @@ import type { EvidenceIncidents } from './ports.js';
 import { newReceiptCode, receiptLookupText, startOfToday, today } from './receipts.js';
 import type { ItemStore } from './store/items.js';
 import type { SubmissionStore } from './store/submissions.js';
-import type { EvidenceTransaction } from './store/tables.js';
+import type { EvidenceTransaction, Visible } from './store/tables.js';
 
 registerEncryptedColumn({
   table: 'evidence_submissions',
@@ -98,6 +99,7 @@ export class Intake {
     private readonly compartments: Compartments,
     private readonly custody: CustodyLog,
     private readonly incidents: EvidenceIncidents,
+    private readonly audit: AuditService,
     readonly options: IntakeOptions,
   ) {}
 
@@ -127,6 +129,39 @@ export class Intake {
     return row.id;
   }
 
+  /** The collections an uploader may see: none for citizens and the bot. */
+  async #visibleTo(actor: EvidenceActor): Promise<Visible> {
+    if (actor.type === 'citizen' || actor.type === 'bot') return [];
+    return this.compartments.visibleCollections(actor);
+  }
+
+  /**
+   * An upload matched an item its uploader may not see: a custody note on the hidden item (read only by
+   * those who may see it; the new item's id is redacted for readers who may not see that one) and a
+   * denial in the audit log. Neither carries the uploader's note, file name or source.
+   */
+  async #recordHiddenMatch(
+    trx: EvidenceTransaction,
+    hiddenId: string,
+    itemId: string,
+    input: IntakeInput,
+    actor: AuditActor,
+    at: Date,
+  ): Promise<void> {
+    await this.custody.append(trx, hiddenId, 'copy-received', actor, { itemId, channel: input.channel }, at);
+    await this.audit.record(
+      {
+        actor,
+        action: 'evidence.intake.hidden-duplicate',
+        outcome: 'denied',
+        target: { type: 'evidence_item', id: hiddenId },
+        details: { itemId, channel: input.channel },
+        at,
+      },
+      trx,
+    );
+  }
+
   /** Whether a citizen's receipt code is known: checked before a resumable upload starts. */
   async receiptKnown(code: string): Promise<boolean> {
     const hash = this.keys.lookupHash('lookup', receiptLookupText(code));
@@ -150,6 +185,12 @@ export class Intake {
       const collectionId = await this.#collection(input);
       if (input.incidentId && input.actor.type !== 'citizen' && input.actor.type !== 'bot')
         await this.incidents.require(input.actor, [input.incidentId], 'evidence.intake');
+      // Which collections the uploader may see decides what bytes already held mean (read before the
+      // transaction, which holds the embedded database's only connection); only asked when they are held.
+      const visible =
+        (await this.items.itemsBySha(this.items.db, staged.sha256)).length > 0
+          ? await this.#visibleTo(input.actor)
+          : undefined;
       await staged.place();
       const result = await this.items.transaction(async (trx) => {
         await staged.commit(trx);
@@ -191,7 +232,14 @@ export class Intake {
           ...(input.note ? { note: input.note } : {}),
           ...(input.acquisition ? { acquisition: input.acquisition } : {}),
         };
-        const existing = await this.items.itemBySha(trx, staged.sha256);
+        // Bytes already held are "received again" only by someone who may see the item holding them.
+        // Anyone else gets an item of their own, answered exactly like a fresh intake: the hidden item's
+        // custody and links stay as they were, and the match is recorded for those who may see it.
+        const held = await this.items.itemsBySha(trx, staged.sha256);
+        const existing = held.find(
+          (row) => visible === 'all' || visible?.includes(row.collection_id) === true,
+        );
+        const hidden = existing ? undefined : held[0];
         let itemId: string;
         if (existing) {
           itemId = existing.id;
@@ -239,6 +287,7 @@ export class Intake {
             { created: true },
           );
           await this.options.enqueueProcessing(itemId, trx);
+          if (hidden) await this.#recordHiddenMatch(trx, hidden.id, itemId, input, actor, at);
         }
         if (submissionId) await this.submissions.addSubmissionItem(trx, submissionId, itemId, today());
         if (input.tusUpload)

@@ -37,6 +37,8 @@ export const custodyActions = [
   'received',
   'stored',
   'received-again',
+  /** The same bytes reached another item from someone who may not see this one (an admin's note). */
+  'copy-received',
   'metadata-extracted',
   'derived',
   'viewed',

@@ -235,10 +235,13 @@ export class Pipeline {
       })),
     );
     for (const link of records.links) {
+      const other = await this.items.item(trx, link.itemId);
+      // Items holding the very same bytes were matched at intake (and recorded there for those who may
+      // see both): a "possible duplicate" between them would tell an uploader a hidden copy exists.
+      if (other?.sha256 === item.sha256) continue;
       if (!(await this.processing.insertLink(trx, item.id, link.itemId, link.distance, records.nextTime())))
         continue;
       const details = { link: 'possible-duplicate', distance: link.distance, algorithm: link.algorithm };
-      const other = await this.items.item(trx, link.itemId);
       await this.custody.append(
         trx,
         item.id,

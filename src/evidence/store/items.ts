@@ -28,12 +28,18 @@ export interface ItemFilter {
 }
 
 export class ItemStore extends EvidenceStoreBase {
-  itemBySha(ex: Executor, sha256: string): Promise<ItemRow | undefined> {
+  /** The items holding these bytes, oldest first (several when uploaders could not see each other's). */
+  itemsBySha(
+    ex: Executor,
+    sha256: string,
+  ): Promise<Array<Pick<ItemRow, 'id' | 'collection_id' | 'media_type'>>> {
     return ex
       .selectFrom('evidence_items')
-      .selectAll()
+      .select(['id', 'collection_id', 'media_type'])
       .where('sha256', '=', sha256)
-      .executeTakeFirst() as Promise<ItemRow | undefined>;
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
   }
 
   item(ex: Executor, id: string): Promise<ItemRow | undefined> {
