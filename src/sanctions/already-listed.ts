@@ -6,7 +6,7 @@
 import type { Principal } from '../platform/auth/model.js';
 import type { Identity } from './model.js';
 import type { ProposalService } from './proposals.js';
-import type { SanctionsStore } from './store.js';
+import type { ListingRow, SanctionsStore } from './store.js';
 
 /** What this needs from screening (the screening service satisfies it). */
 export interface ListingScreening {
@@ -96,6 +96,53 @@ export class AlreadyListedService {
   /** The official listings that match the proposal's person, with the identifiers that differ. */
   async forProposal(principal: Principal, proposalId: string): Promise<OfficialListing[]> {
     const proposal = await this.proposals.get(principal, proposalId);
+    return this.#screen(principal, proposal.content.identity, proposal.schema, proposal.entityId);
+  }
+
+  /**
+   * The official listings of a registry entity: its own, when it is a record of an imported list, and
+   * those whose person matches the identifying information the registry holds about it.
+   */
+  async forEntity(principal: Principal, entityId: string): Promise<OfficialListing[]> {
+    const entity = await this.proposals.subject(principal, entityId, 'sanctions.listings.read');
+    const own = await this.store.listingsOfEntities([entityId]);
+    const matched = await this.#screen(principal, entity.identity, entity.schema, entityId);
+    if (own.length === 0) return matched;
+    const [lists, all] = await Promise.all([this.store.lists(), this.datasets.listDatasets()]);
+    const nameOf = new Map(all.map((d) => [d.id, d.name]));
+    const authorityOf = new Map(lists.map((l) => [l.dataset_id, l.authority]));
+    const self = own.map((listing) =>
+      this.#listing(listing, { caption: entity.caption, score: 1, differences: [] }, nameOf, authorityOf),
+    );
+    return [...self, ...matched.filter((m) => m.entityId !== entityId)];
+  }
+
+  #listing(
+    listing: ListingRow,
+    found: { caption: string; score: number; differences: IdentifierDifference[] },
+    nameOf: Map<string, string>,
+    authorityOf: Map<string, string>,
+  ): OfficialListing {
+    return {
+      entityId: listing.entity_id,
+      caption: found.caption,
+      score: found.score,
+      authority: authorityOf.get(listing.dataset_id) ?? '',
+      dataset: nameOf.get(listing.dataset_id) ?? listing.dataset_id,
+      listId: listing.list_id,
+      listingDate: listing.listing_date,
+      firstSeen: new Date(listing.first_seen).toISOString(),
+      endedAt: listing.ended_at ? new Date(listing.ended_at).toISOString() : null,
+      differences: found.differences,
+    };
+  }
+
+  async #screen(
+    principal: Principal,
+    identity: Identity,
+    schema: string,
+    excludeEntityId: string,
+  ): Promise<OfficialListing[]> {
     const [lists, all, visible] = await Promise.all([
       this.store.lists(),
       this.datasets.listDatasets(),
@@ -105,7 +152,6 @@ export class AlreadyListedService {
       lists.map((l) => l.dataset_id).filter((id) => visible === 'all' || visible.includes(id)),
     );
     const names = all.filter((d) => listIds.has(d.id));
-    const identity = proposal.content.identity;
     const queryNames = [
       identity.nameLatin,
       identity.nameBelarusian,
@@ -117,7 +163,7 @@ export class AlreadyListedService {
       principal,
       {
         q: {
-          schema: proposal.schema === 'Person' ? 'Person' : 'Organization',
+          schema: schema === 'Person' ? 'Person' : 'Organization',
           properties: {
             name: queryNames,
             ...(identity.birthDate ? { birthDate: [identity.birthDate] } : {}),
@@ -128,7 +174,7 @@ export class AlreadyListedService {
         datasets: names.map((d) => d.name),
         threshold: 0.7,
         limit: 10,
-        excludeEntityIds: [proposal.entityId],
+        excludeEntityIds: [excludeEntityId],
       },
     );
     const results = (answer.responses.q?.results ?? []).filter((r) => r.match);
@@ -137,18 +183,16 @@ export class AlreadyListedService {
     const authorityOf = new Map(lists.map((l) => [l.dataset_id, l.authority]));
     return listings.map((listing) => {
       const result = results.find((r) => r.id === listing.entity_id)!;
-      return {
-        entityId: listing.entity_id,
-        caption: result.caption,
-        score: result.score,
-        authority: authorityOf.get(listing.dataset_id) ?? '',
-        dataset: nameOf.get(listing.dataset_id) ?? listing.dataset_id,
-        listId: listing.list_id,
-        listingDate: listing.listing_date,
-        firstSeen: new Date(listing.first_seen).toISOString(),
-        endedAt: listing.ended_at ? new Date(listing.ended_at).toISOString() : null,
-        differences: compareIdentifiers(identity, result.properties),
-      };
+      return this.#listing(
+        listing,
+        {
+          caption: result.caption,
+          score: result.score,
+          differences: compareIdentifiers(identity, result.properties),
+        },
+        nameOf,
+        authorityOf,
+      );
     });
   }
 }

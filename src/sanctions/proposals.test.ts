@@ -253,5 +253,18 @@ describeEachDatabase('sanctions proposals', (ctx) => {
       ours: [],
       theirs: ['MP9001001'],
     });
+
+    // The entity page asks the same about a registry entity, and a list record answers with its own listing.
+    const ofEntity = await analyst.request('GET', `/api/sanctions/entities/${entityId}/listings`);
+    expect(ofEntity.status).toBe(200);
+    expect(ofEntity.json.items).toMatchObject([{ authority: 'EU', listId: 'EU.9001.01' }]);
+    const record = ofEntity.json.items[0].entityId;
+    const own = (
+      await reviewer.request('GET', `/api/sanctions/entities/${encodeURIComponent(record)}/listings`)
+    ).json.items;
+    expect(own[0]).toMatchObject({ entityId: record, score: 1, listId: 'EU.9001.01', differences: [] });
+    expect((await analyst.request('GET', '/api/sanctions/entities/no-such-entity/listings')).status).toBe(
+      404,
+    );
   });
 });

@@ -148,6 +148,12 @@ export class ProposalService {
     return entity;
   }
 
+  /** A registry entity the principal may see, with its identifying information (not found otherwise). */
+  async subject(principal: Principal, entityId: string, action: string) {
+    const entity = await this.#subject(principal, entityId, action, entityId);
+    return { ...entity, identity: identityFromEntity(entity.properties) };
+  }
+
   async #row(principal: Principal, id: string, action: string): Promise<ProposalRow> {
     const row = await this.store.proposal(this.store.db, id);
     if (!row) return this.#denied(principal, action, id);

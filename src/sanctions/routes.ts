@@ -191,6 +191,19 @@ export function sanctionsRoutes(services: {
     );
 
     app.get(
+      '/api/sanctions/entities/:id/listings',
+      {
+        config: { access: STAFF_READ },
+        schema: {
+          tags: ['sanctions'],
+          params: z.object({ id: z.string().min(1).max(200) }).strict(),
+          response: { 200: z.object({ items: z.array(officialListingSchema) }) },
+        },
+      },
+      async (request) => ({ items: await listed.forEntity(request.principal!, request.params.id) }),
+    );
+
+    app.get(
       '/api/sanctions/exports',
       {
         config: { access: STAFF_READ },
