@@ -25,6 +25,7 @@ import type nav from './be/nav.json';
 import type notFound from './be/notFound.json';
 import type registry from './be/registry.json';
 import type roles from './be/roles.json';
+import type sanctions from './be/sanctions.json';
 import type screening from './be/screening.json';
 import type search from './be/search.json';
 import type table from './be/table.json';
@@ -60,4 +61,5 @@ export interface Translation {
   cases: typeof cases;
   datasets: typeof datasets;
   xref: typeof xref;
+  sanctions: typeof sanctions;
 }

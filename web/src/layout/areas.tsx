@@ -11,13 +11,16 @@ import {
   IconChartPie,
   IconClipboardCheck,
   IconDatabase,
+  IconFileExport,
   IconFolder,
   IconForms,
+  IconGavel,
   IconGitMerge,
   IconHome,
   IconKey,
   IconListCheck,
   IconListDetails,
+  IconListSearch,
   IconRobot,
   IconSend,
   IconSettings,
@@ -54,6 +57,11 @@ import { DatasetsPage } from '../registry/datasets-page.js';
 import { EntitiesPage } from '../registry/entities-page.js';
 import { EntityEditPage } from '../registry/entity-edit-page.js';
 import { EntityPage } from '../registry/entity-page.js';
+import { ExportsPage } from '../sanctions/exports-page.js';
+import { OfficialListsPage } from '../sanctions/lists-page.js';
+import { ProposalPage } from '../sanctions/proposal-page.js';
+import { ProposalsListPage } from '../sanctions/proposals-list-page.js';
+import { ProposalReviewPage } from '../sanctions/review-page.js';
 import { BulkScreeningPage } from '../screening/bulk-page.js';
 import { ScreeningPage } from '../screening/screening-page.js';
 import { ClusterPage } from '../xref/cluster-page.js';
@@ -196,6 +204,40 @@ export const areas: Area[] = [
       { path: '/cases', label: 'cases', icon: IconClipboardCheck, component: CasesListPage },
       { path: '/cases/new', label: 'cases', icon: IconClipboardCheck, component: CaseFormPage, hidden: true },
       { path: '/cases/:caseId', label: 'cases', icon: IconClipboardCheck, component: CasePage, hidden: true },
+    ],
+  },
+  {
+    key: 'sanctions',
+    icon: IconGavel,
+    roles: ['admin', 'analyst', 'reviewer'],
+    pages: [
+      {
+        path: '/sanctions/proposals',
+        label: 'sanctionsProposals',
+        icon: IconGavel,
+        component: ProposalsListPage,
+      },
+      {
+        path: '/sanctions/lists',
+        label: 'sanctionsLists',
+        icon: IconListSearch,
+        component: OfficialListsPage,
+      },
+      { path: '/sanctions/exports', label: 'sanctionsExports', icon: IconFileExport, component: ExportsPage },
+      {
+        path: '/sanctions/proposals/:proposalId',
+        label: 'sanctionsProposals',
+        icon: IconGavel,
+        component: ProposalPage,
+        hidden: true,
+      },
+      {
+        path: '/sanctions/proposals/:proposalId/review',
+        label: 'sanctionsProposals',
+        icon: IconGavel,
+        component: ProposalReviewPage,
+        hidden: true,
+      },
     ],
   },
   {

@@ -31,6 +31,7 @@ import { EntityProvenance } from '../datasets/provenance.js';
 import { evidenceApi } from '../evidence/api.js';
 import { useFormat } from '../i18n/format.js';
 import { OccurredAt } from '../incidents/occurred-at.js';
+import { EntitySanctions } from '../sanctions/entity-sanctions.js';
 import { ClusterFacts } from '../xref/cluster-facts.js';
 import { registryApi } from './api.js';
 import { AccessBadge } from './datasets-page.js';
@@ -379,6 +380,9 @@ export function EntityPage() {
               <Section title={t('registry.entity.sanctions')} testId="sanctions">
                 <Links items={data.sanctions} empty={t('registry.entity.noSanctions')} />
               </Section>
+            ) : null}
+            {entity.schema === 'Person' || entity.schema === 'Organization' ? (
+              <EntitySanctions entity={entity} />
             ) : null}
             <Incidents entityId={entity.id} alwaysShow={entity.schema === 'Person'} />
             {identifiers.length > 0 ? (
