@@ -6,8 +6,10 @@
 import { botErrors } from './bot/model.js';
 import { caseErrors } from './cases/model.js';
 import { datasetsErrors } from './datasets/model.js';
+import { citizenUploadErrors } from './evidence/citizen/upload-allowance.js';
 import { evidenceErrors } from './evidence/model.js';
 import { tusStoreErrors } from './evidence/uploads/tus-encrypted-store.js';
+import { tusErrors } from './evidence/uploads/tus-errors.js';
 import { blobErrors } from './platform/blobs/fs-blob-store.js';
 import { platformErrors } from './platform/errors.js';
 import { reportErrors } from './platform/reports/model.js';
@@ -28,6 +30,8 @@ export const errorCatalogue = {
   ...datasetsErrors,
   ...evidenceErrors,
   ...tusStoreErrors,
+  ...tusErrors,
+  ...citizenUploadErrors,
   ...botErrors,
   ...sanctionsErrors,
   ...caseErrors,

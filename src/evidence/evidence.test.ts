@@ -411,7 +411,7 @@ describeEachDatabase('evidence vault', (ctx) => {
       });
       expect(page.statusCode).toBe(200);
       // No inline script or style; the only script is the optional /submit.js from this origin.
-      expect(page.body).not.toMatch(/<script(?! src="\/submit\.js")|style=/);
+      expect(page.body).not.toMatch(/<script(?! src="\/submit\.js\?v=[0-9a-f]+")|style=/);
       expect(page.headers['set-cookie']).toBeUndefined();
       expect(String(page.headers['content-security-policy'])).toMatch(/default-src 'self'/);
       const token = /name="t" value="([^"]+)"/.exec(page.body)![1]!;

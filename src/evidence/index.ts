@@ -31,6 +31,7 @@ import type { AnyTransaction } from '../platform/db/database.js';
 import type { App } from '../platform/http/app.js';
 import { defineJob } from '../platform/jobs/queue.js';
 import type { Platform } from '../platform/platform.js';
+import { CitizenUploads, citizenUploadLimits } from './citizen/upload-allowance.js';
 import { Compartments, submissionsCollectionName } from './compartments.js';
 import { CustodyLog } from './custody-log.js';
 import type { ExportVault } from './export/package.js';
@@ -159,6 +160,7 @@ export async function createEvidence(platform: Platform) {
   await taxonomy.seedTaxonomy();
   await compartments.ensureDefaultCollections();
   await pipeline.backfillCaptureTimes();
+  const citizenLimits = citizenUploadLimits(process.env);
   // Partial resumable uploads, encrypted at rest: analysts' and citizens' in separate directories.
   const uploads = {
     staff: new EncryptedTusStore({
@@ -171,8 +173,10 @@ export async function createEvidence(platform: Platform) {
       keys: platform.keys,
       label: 'citizen',
       exposeMetadata: false,
+      expiryMs: citizenLimits.idleMs,
     }),
   };
+  const citizenUploads = new CitizenUploads(uploads.citizen, citizenLimits);
   const sweepUploads = () =>
     Promise.all([uploads.staff.deleteExpired(), uploads.citizen.deleteExpired()]).catch((error) =>
       platform.logger.warn({ err: error }, 'sweeping expired partial uploads failed'),
@@ -190,6 +194,7 @@ export async function createEvidence(platform: Platform) {
     exportVault,
     blobs,
     uploads,
+    citizenUploads,
     /** The vault as the incidents area needs it (its port IncidentsEvidence, checked where it is plugged). */
     forIncidents: {
       visibleCollections: (principal: Principal) => compartments.visibleCollections(principal),
@@ -228,7 +233,7 @@ export async function createEvidence(platform: Platform) {
           import('./routes/export.js'),
         ]);
       await uploadRoutes(intake, uploads.staff)(app);
-      await citizenRoutes(intake, uploads.citizen, platform.logger)(app);
+      await citizenRoutes(intake, uploads.citizen, citizenUploads, platform.logger)(app);
       await itemRoutes(items, compartments, verifier)(app);
       await catalogueRoutes(compartments, taxonomy)(app);
       await exportRoutes(exportVault, platform.audit)(app);

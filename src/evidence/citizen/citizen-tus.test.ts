@@ -18,6 +18,8 @@ import type { Runtime } from '../../runtime.js';
 import { createApp } from '../../server.js';
 import type { EvidenceArea } from '../index.js';
 import { FormTokens } from './form-tokens.js';
+import { SHA256_FIRST_JS } from './script.js';
+import { proofHolds, solveProof } from './upload-allowance.js';
 
 const USER_AGENT = 'Mozilla/5.0 (TestPhone; UA-MARKER-4412)';
 const FILE_NAME = 'VID_20240809_my-own-name.mp4';
@@ -117,7 +119,7 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
   it('the page loads its script from this origin; the script is served and keeps nothing on the device', async () => {
     const page = await t.app.inject({ method: 'GET', url: '/submit?lang=ru' });
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<script src="/submit.js" defer></script>');
+    expect(page.body).toMatch(/<script src="\/submit\.js\?v=[0-9a-f]{12}" defer><\/script>/);
     // No inline script or style: the only script element is the external one.
     expect(page.body.match(/<script/g)).toHaveLength(1);
     expect(page.body).not.toMatch(/style=|\son[a-z]+=/);
@@ -153,6 +155,7 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
         'upload-length': String(data.length),
         'upload-metadata': metadata({
           t: token,
+          p: solveProof(token, evidenceOf(t.runtime).citizenUploads.limits.proofBits),
           note: 'Затрыманне каля рынку',
           contact: CONTACT,
           filename: FILE_NAME,
@@ -354,6 +357,7 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
     expect(noToken.json().error.code).toBe('SVD_EVIDENCE_FORM_EXPIRED');
     // An unknown receipt code is refused before any byte of the file is sent.
     const fresh = await t.app.inject({ method: 'GET', url: '/submit' });
+    const freshToken = /name="t" value="([^"]+)"/.exec(fresh.body)![1]!;
     const unknownReceipt = await t.app.inject({
       method: 'POST',
       url: '/submit/tus',
@@ -361,7 +365,8 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
         ...tus,
         'upload-length': '10',
         'upload-metadata': metadata({
-          t: /name="t" value="([^"]+)"/.exec(fresh.body)![1]!,
+          t: freshToken,
+          p: solveProof(freshToken, evidenceOf(t.runtime).citizenUploads.limits.proofBits),
           receipt: 'AAAAA-BBBBB-CCCCC-DDDDD',
         }),
       },
@@ -370,6 +375,7 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
 
     const page = await t.app.inject({ method: 'GET', url: '/submit' });
     const token = /name="t" value="([^"]+)"/.exec(page.body)![1]!;
+    const p = solveProof(token, evidenceOf(t.runtime).citizenUploads.limits.proofBits);
     const service = evidenceOf(t.runtime).intakeService;
     const saved = service.options.maxBytes;
     (service.options as { maxBytes: number }).maxBytes = 1000;
@@ -377,7 +383,7 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
       const tooLarge = await t.app.inject({
         method: 'POST',
         url: '/submit/tus',
-        headers: { ...tus, 'upload-length': '5000', 'upload-metadata': metadata({ t: token }) },
+        headers: { ...tus, 'upload-length': '5000', 'upload-metadata': metadata({ t: token, p }) },
       });
       expect(tooLarge.statusCode).toBe(413);
       expect(tooLarge.json().error.code).toBe('SVD_BLOB_TOO_LARGE');
@@ -385,7 +391,7 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
       const deferred = await t.app.inject({
         method: 'POST',
         url: '/submit/tus',
-        headers: { ...tus, 'upload-defer-length': '1', 'upload-metadata': metadata({ t: token }) },
+        headers: { ...tus, 'upload-defer-length': '1', 'upload-metadata': metadata({ t: token, p }) },
       });
       expect(deferred.statusCode).toBe(201);
       const over = await t.app.inject({
@@ -416,4 +422,20 @@ it('a form token used by the script starts one submission and can no longer be p
   expect(tokens.checkBatch(limited, 2)).toBe('again');
   expect(tokens.checkBatch(limited, 2)).toBe(false);
   expect(tokens.checkBatch('1.2.3')).toBe(false);
+});
+
+it("the page script's SHA-256 agrees with Node's, so its proofs of work are accepted", () => {
+  const sha256First = new Function(`${SHA256_FIRST_JS}; return sha256First;`)() as (
+    bytes: Uint8Array,
+  ) => number;
+  for (const length of [0, 1, 55, 56, 63, 64, 65, 119, 200]) {
+    const bytes = randomBytes(length);
+    expect(sha256First(bytes)).toBe(createHash('sha256').update(bytes).digest().readUInt32BE(0));
+  }
+  const token = new FormTokens().issue();
+  const proof = solveProof(token, 12);
+  const message = Buffer.from(`${token}.${proof}`);
+  expect(sha256First(message) >>> 20).toBe(0);
+  expect(proofHolds(token, proof, 12)).toBe(true);
+  expect(proofHolds(token, 'x', 12)).toBe(false);
 });

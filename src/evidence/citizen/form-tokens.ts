@@ -65,6 +65,17 @@ export class FormTokens {
         this.#batches.delete(key);
       }
   }
+  /**
+   * Where a token stands for the page's script: its nonce and whether its submission has started
+   * (a started one already paid its proof of work), or false when it is invalid, old or posted.
+   */
+  batchState(token: string | undefined): { nonce: string; started: boolean } | false {
+    const parsed = this.#parse(token);
+    if (!parsed) return false;
+    const started = this.#batches.has(parsed.nonce);
+    if (!started && this.#used.has(parsed.nonce)) return false;
+    return { nonce: parsed.nonce, started };
+  }
   /** Checks a token; with `consume`, it cannot be used again. */
   check(token: string | undefined, consume: boolean): boolean {
     const parsed = this.#parse(token);

@@ -5,6 +5,9 @@
  * its texts come from the form's data-i18n attribute.
  */
 
+import { createHash } from 'node:crypto';
+import { SUBMIT_JS } from './script.js';
+
 type Lang = 'be' | 'ru' | 'en';
 
 const TEXT: Record<Lang, Record<string, string>> = {
@@ -35,6 +38,11 @@ const TEXT: Record<Lang, Record<string, string>> = {
     failed: 'Не атрымалася: {reason}',
     network: 'Сувязь не аднавілася. Паспрабуйце пазней.',
     notAll: 'Не ўсе файлы атрыманы. Дашліце астатнія з гэтым кодам.',
+    preparing: 'Падрыхтоўка адпраўкі…',
+    SVD_EVIDENCE_PROOF_REQUIRED:
+      'Старонка не паспела падрыхтаваць адпраўку. Абнавіце старонку і адпраўце яшчэ раз.',
+    SVD_EVIDENCE_FORM_BUSY: 'З гэтай формы ўжо ідуць іншыя адпраўкі. Дачакайцеся іх або абнавіце старонку.',
+    SVD_EVIDENCE_UPLOADS_FULL: 'Зараз сервер прымае шмат файлаў. Адпраўка працягнецца праз некалькі хвілін.',
   },
   ru: {
     title: 'Передать доказательства',
@@ -63,6 +71,12 @@ const TEXT: Record<Lang, Record<string, string>> = {
     failed: 'Не удалось: {reason}',
     network: 'Связь не восстановилась. Попробуйте позже.',
     notAll: 'Не все файлы получены. Отправьте остальные с этим кодом.',
+    preparing: 'Подготовка отправки…',
+    SVD_EVIDENCE_PROOF_REQUIRED:
+      'Страница не успела подготовить отправку. Обновите страницу и отправьте ещё раз.',
+    SVD_EVIDENCE_FORM_BUSY: 'С этой формы уже идут другие отправки. Дождитесь их или обновите страницу.',
+    SVD_EVIDENCE_UPLOADS_FULL:
+      'Сейчас сервер принимает много файлов. Отправка продолжится через несколько минут.',
   },
   en: {
     title: 'Send evidence',
@@ -91,6 +105,12 @@ const TEXT: Record<Lang, Record<string, string>> = {
     failed: 'Failed: {reason}',
     network: 'The connection did not come back. Try again later.',
     notAll: 'Not all files were received. Send the others with this code.',
+    preparing: 'Preparing to send…',
+    SVD_EVIDENCE_PROOF_REQUIRED:
+      'The page did not finish preparing the upload. Reload the page and send again.',
+    SVD_EVIDENCE_FORM_BUSY: 'This form already has unfinished uploads. Wait for them or reload the page.',
+    SVD_EVIDENCE_UPLOADS_FULL:
+      'The server is receiving many files right now. The upload continues in a few minutes.',
   },
 };
 
@@ -122,7 +142,14 @@ const SCRIPT_TEXTS = [
   'SVD_EVIDENCE_RECEIPT_UNKNOWN',
   'SVD_EVIDENCE_NO_FILE',
   'SVD_BLOB_TOO_LARGE',
+  'SVD_EVIDENCE_PROOF_REQUIRED',
+  'SVD_EVIDENCE_FORM_BUSY',
+  'SVD_EVIDENCE_UPLOADS_FULL',
+  'preparing',
 ];
+
+/** The script's address carries a digest of its text, so a browser never runs a cached older script. */
+const SCRIPT_URL = `/submit.js?v=${createHash('sha256').update(SUBMIT_JS).digest('hex').slice(0, 12)}`;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -133,13 +160,21 @@ function layout(lang: Lang, body: string): string {
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${escapeHtml(t.title!)}</title><link rel="stylesheet" href="/submit.css">
-<script src="/submit.js" defer></script></head>
+<script src="${SCRIPT_URL}" defer></script></head>
 <body><nav><a href="/submit?lang=be">Беларуская</a><a href="/submit?lang=ru">Русский</a><a href="/submit?lang=en">English</a></nav>
 ${body}</body></html>`;
 }
 
-/** The form; `error` is an error code to explain, `receiptCode` a code already issued in this request. */
-export function citizenPage(lang: Lang, token: string, error?: string, receiptCode?: string): string {
+/**
+ * The form; `form` is its anti-forgery token and the proof-of-work difficulty the script solves on it,
+ * `error` an error code to explain, `receiptCode` a code already issued in this request.
+ */
+export function citizenPage(
+  lang: Lang,
+  form: { token: string; proofBits: number },
+  error?: string,
+  receiptCode?: string,
+): string {
   const t = TEXT[lang];
   const problem = error ? (t[error] ?? t.other!) : undefined;
   return layout(
@@ -151,8 +186,8 @@ ${problem ? `<p class="err" role="alert">${escapeHtml(problem)}</p>` : ''}
 ${receiptCode ? `<p class="err">${escapeHtml(t.partial!.replace('{code}', receiptCode))}</p>` : ''}
 <form method="post" action="/submit" enctype="multipart/form-data" id="submit-form" data-i18n="${escapeHtml(
       JSON.stringify(Object.fromEntries(SCRIPT_TEXTS.map((key) => [key, t[key]]))),
-    )}">
-<input type="hidden" name="t" value="${escapeHtml(token)}">
+    )}" data-proof-bits="${form.proofBits}">
+<input type="hidden" name="t" value="${escapeHtml(form.token)}">
 <input type="hidden" name="lang" value="${lang}">
 <label for="note">${escapeHtml(t.note!)}</label><textarea id="note" name="note" maxlength="2000"></textarea>
 <label for="contact">${escapeHtml(t.contact!)}</label><input type="text" id="contact" name="contact" maxlength="500" autocomplete="off">

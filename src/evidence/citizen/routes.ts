@@ -4,6 +4,7 @@
  * it is outside /api: no session, no cookie, no file name kept, logged without addresses.
  */
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fastifyMultipart from '@fastify/multipart';
 import { Server as TusServer } from '@tus/server';
 import type pino from 'pino';
@@ -11,24 +12,35 @@ import { AppError, isAppError } from '../../platform/errors.js';
 import type { App } from '../../platform/http/app.js';
 import type { Intake } from '../intake.js';
 import type { EncryptedTusStore } from '../uploads/tus-encrypted-store.js';
-import { tusErrorResponse, UPLOAD_HEADERS } from '../uploads/tus-errors.js';
+import { codeTusAnswers, sendTusError, tusErrorResponse, UPLOAD_HEADERS } from '../uploads/tus-errors.js';
 import { FormTokens, TokenBucket } from './form-tokens.js';
 import { citizenPage, receiptPage, SUBMIT_CSS } from './page.js';
 import { SUBMIT_JS } from './script.js';
+import { type CitizenUploads, proofHolds, type Transfer } from './upload-allowance.js';
 
 function locale(value: unknown): 'be' | 'ru' | 'en' {
   return value === 'ru' || value === 'en' ? value : 'be';
 }
 
-export function citizenRoutes(intake: Intake, uploads: EncryptedTusStore, logger: pino.Logger) {
+export function citizenRoutes(
+  intake: Intake,
+  uploads: EncryptedTusStore,
+  allowance: CitizenUploads,
+  logger: pino.Logger,
+) {
   return async (app: App) => {
     const forms = new FormTokens();
+    const page = (lang: 'be' | 'ru' | 'en', error?: string, receipt?: string) =>
+      citizenPage(lang, { token: forms.issue(), proofBits: allowance.limits.proofBits }, error, receipt);
+    // The form posted without JavaScript: the slower path, one global bucket (see upload-allowance.ts).
     const bucket = new TokenBucket(30, 60 / 3600);
+    /** The upload a create made, for the request that made it (creation-with-upload). */
+    const creating = new AsyncLocalStorage<{ uploadId?: string }>();
 
     // Citizens' resumable uploads, used by the page's script (/submit.js): anonymous, outside /api, no
-    // session or cookie, the same form token and token bucket as the form, no file name kept. The
-    // answer to the last PATCH carries the receipt code. If that answer is lost, a HEAD within 15
-    // minutes still gives it: upload id → receipt is held in memory only, never stored or logged.
+    // session or cookie, the form's token (with its proof of work) and its own allowance, no file name
+    // kept. The answer to the last PATCH carries the receipt code. If that answer is lost, a HEAD within
+    // 15 minutes still gives it: upload id → receipt is held in memory only, never stored or logged.
     const finishedUploads = new Map<string, { receipt: string; size: number; at: number }>();
     const tus = new TusServer({
       path: '/submit/tus',
@@ -40,9 +52,13 @@ export function citizenRoutes(intake: Intake, uploads: EncryptedTusStore, logger
       allowedOrigins: [],
       async onUploadCreate(_request, upload) {
         const given = upload.metadata ?? {};
-        const use = forms.checkBatch(given.t ?? undefined);
-        if (!use) throw new AppError('SVD_EVIDENCE_FORM_EXPIRED');
-        if (use === 'first' && !bucket.take()) throw new AppError('SVD_EVIDENCE_BUSY');
+        const token = given.t ?? undefined;
+        const state = forms.batchState(token);
+        if (!state) throw new AppError('SVD_EVIDENCE_FORM_EXPIRED');
+        // A token pays its proof of work once, when its submission starts.
+        if (!state.started && !proofHolds(token!, given.p ?? undefined, allowance.limits.proofBits))
+          throw new AppError('SVD_EVIDENCE_PROOF_REQUIRED');
+        allowance.checkCreate(state.nonce);
         // Only the form's fields; the file's name and type (and anything else sent) are not kept.
         const metadata: Record<string, string> = {};
         for (const [name, limit] of [
@@ -56,6 +72,10 @@ export function citizenRoutes(intake: Intake, uploads: EncryptedTusStore, logger
         // An unknown receipt code is refused now, not after the whole file has been sent.
         if (metadata.receipt && !(await intake.receiptKnown(metadata.receipt)))
           throw new AppError('SVD_EVIDENCE_RECEIPT_UNKNOWN');
+        if (!forms.checkBatch(token)) throw new AppError('SVD_EVIDENCE_FORM_EXPIRED');
+        allowance.addUpload(state.nonce, upload.id);
+        const request = creating.getStore();
+        if (request) request.uploadId = upload.id;
         return { metadata };
       },
       async onUploadFinish(_request, upload) {
@@ -81,6 +101,7 @@ export function citizenRoutes(intake: Intake, uploads: EncryptedTusStore, logger
           throw new AppError('SVD_HTTP_INTERNAL');
         } finally {
           // Nothing of a citizen's upload stays on disk, whether it was received or refused.
+          allowance.forget(upload.id);
           await uploads.remove(upload.id).catch(() => {});
         }
       },
@@ -103,10 +124,7 @@ export function citizenRoutes(intake: Intake, uploads: EncryptedTusStore, logger
       // logLevel caps plugin debug output (multipart traces request headers) on the citizen path.
       scope.get('/submit', { schema: { hide: true }, logLevel: 'info' }, async (request, reply) => {
         const lang = locale((request.query as Record<string, unknown>)?.lang);
-        return reply
-          .header('cache-control', 'no-store')
-          .type('text/html; charset=utf-8')
-          .send(citizenPage(lang, forms.issue()));
+        return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page(lang));
       });
       scope.get('/submit.css', { schema: { hide: true }, logLevel: 'info' }, async (_request, reply) =>
         reply
@@ -129,7 +147,7 @@ export function citizenRoutes(intake: Intake, uploads: EncryptedTusStore, logger
             .type('text/html; charset=utf-8')
             .send(html);
         let lang: 'be' | 'ru' | 'en' = 'be';
-        if (!request.isMultipart()) return send(415, citizenPage(lang, forms.issue(), 'form'));
+        if (!request.isMultipart()) return send(415, page(lang, 'form'));
         const fields: Record<string, string> = {};
         const results: Array<{ duplicate: boolean }> = [];
         let receiptCode: string | undefined;
@@ -168,9 +186,9 @@ export function citizenRoutes(intake: Intake, uploads: EncryptedTusStore, logger
           const code = isAppError(error) ? error.code : 'SVD_HTTP_INTERNAL';
           if (!isAppError(error)) request.log.error({ err: error }, 'citizen submission failed');
           const status = isAppError(error) ? error.status : 500;
-          return send(status, citizenPage(lang, forms.issue(), code, receiptCode));
+          return send(status, page(lang, code, receiptCode));
         }
-        if (results.length === 0) return send(400, citizenPage(lang, forms.issue(), 'SVD_EVIDENCE_NO_FILE'));
+        if (results.length === 0) return send(400, page(lang, 'SVD_EVIDENCE_NO_FILE'));
         return send(200, receiptPage(lang, receiptCode ?? '', results.length));
       });
     });
@@ -191,6 +209,7 @@ export function citizenRoutes(intake: Intake, uploads: EncryptedTusStore, logger
           'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
         };
         for (const [name, value] of Object.entries(headers)) reply.raw.setHeader(name, value);
+        codeTusAnswers(reply.raw);
         const uploadId = (request.params as { uploadId?: string }).uploadId;
         const finished = uploadId ? finishedUploads.get(uploadId) : undefined;
         if (finished && request.method === 'HEAD') {
@@ -203,8 +222,52 @@ export function citizenRoutes(intake: Intake, uploads: EncryptedTusStore, logger
           reply.raw.end();
           return;
         }
-        await tus.handle(request.raw, reply.raw);
+        // Bytes about to arrive (a PATCH, or a create carrying the first ones) are admitted against the
+        // storage bound first; the upload's true offset is read back once they are written.
+        const carriesBytes =
+          request.method === 'PATCH' ||
+          (request.method === 'POST' &&
+            request.headers['content-type'] === 'application/offset+octet-stream');
+        let transfer: Transfer | undefined;
+        if (carriesBytes) {
+          try {
+            transfer = allowance.beginTransfer(uploadId, await announcedBytes(request.headers, uploadId));
+          } catch (error) {
+            sendTusError(reply.raw, error);
+            return;
+          }
+        }
+        const context: { uploadId?: string } = {};
+        try {
+          await creating.run(context, () => tus.handle(request.raw, reply.raw));
+        } finally {
+          await transfer?.end(context.uploadId);
+        }
       };
+      /** What a transfer may bring: its Content-Length, else what the upload still lacks, else the maximum. */
+      const announcedBytes = async (
+        headers: import('node:http').IncomingHttpHeaders,
+        uploadId: string | undefined,
+      ): Promise<number> => {
+        const length = Number(headers['content-length']);
+        if (headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0)
+          return Math.min(length, intake.options.maxBytes);
+        const declared = Number(headers['upload-length']);
+        if (!uploadId)
+          return Number.isSafeInteger(declared) && declared >= 0 ? declared : intake.options.maxBytes;
+        const known = await uploads.getUpload(uploadId).catch(() => undefined);
+        return known?.size !== undefined ? known.size - (known.offset ?? 0) : intake.options.maxBytes;
+      };
+      // Uploads that receive nothing for a while are removed, freeing their share of the storage bound.
+      const sweep = setInterval(
+        () =>
+          void allowance
+            .sweep()
+            .catch((error) => logger.warn({ err: error }, 'sweeping idle citizen uploads failed')),
+        Math.min(60_000, allowance.limits.idleMs),
+      );
+      sweep.unref();
+      scope.addHook('onClose', async () => clearInterval(sweep));
       for (const url of ['/submit/tus', '/submit/tus/:uploadId']) {
         scope.route({
           method: ['POST', 'PATCH', 'HEAD', 'DELETE', 'OPTIONS'],

@@ -8,8 +8,56 @@
  * the receipt code; the others are sent with it, so they join the same submission (as the form does).
  * Without JavaScript, or in a browser lacking what it needs, the form posts as before.
  *
+ * Before its first upload, a form token needs a small proof of work (see upload-allowance.ts): the
+ * script starts solving it when the page loads, with its own SHA-256 (WebCrypto is missing outside
+ * secure contexts, e.g. plain-HTTP onion addresses), in slices that keep the page responsive.
+ *
  * Plain ES2017 in a string (served as is, no build step): keep it small and self-contained.
  */
+
+/** `sha256First(bytes)`: the first 32-bit word of the SHA-256 of a byte array (all the proof needs). */
+export const SHA256_FIRST_JS = `var SHA256_K = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2];
+  var SHA256_W = new Int32Array(64);
+  function sha256First(bytes) {
+    var length = bytes.length;
+    var blocks = (length + 9 + 63) >> 6;
+    var words = new Int32Array(blocks * 16);
+    for (var i = 0; i < length; i++) words[i >> 2] |= bytes[i] << (24 - (i & 3) * 8);
+    words[length >> 2] |= 0x80 << (24 - (length & 3) * 8);
+    words[blocks * 16 - 1] = length * 8;
+    var h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    var w = SHA256_W;
+    for (var block = 0; block < blocks; block++) {
+      var t;
+      for (t = 0; t < 16; t++) w[t] = words[block * 16 + t];
+      for (t = 16; t < 64; t++) {
+        var x = w[t - 15], y = w[t - 2];
+        var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+        var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+        w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
+      }
+      var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+      for (t = 0; t < 64; t++) {
+        var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+        var t1 = (k + S1 + ((e & f) ^ (~e & g)) + SHA256_K[t] + w[t]) | 0;
+        var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+        var t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        k = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+      }
+      h[0] = (h[0] + a) | 0; h[1] = (h[1] + b) | 0; h[2] = (h[2] + c) | 0; h[3] = (h[3] + d) | 0;
+      h[4] = (h[4] + e) | 0; h[5] = (h[5] + f) | 0; h[6] = (h[6] + g) | 0; h[7] = (h[7] + k) | 0;
+    }
+    return h[0] >>> 0;
+  }`;
+
 export const SUBMIT_JS = `(function () {
   'use strict';
   var form = document.getElementById('submit-form');
@@ -20,6 +68,25 @@ export const SUBMIT_JS = `(function () {
   try { texts = JSON.parse(form.getAttribute('data-i18n') || '{}'); } catch (e) { return; }
   var CHUNK = 8 * 1024 * 1024;
   var DELAYS = [1000, 2000, 4000, 8000, 15000, 30000, 30000, 60000, 60000, 60000, 60000, 60000];
+  ${SHA256_FIRST_JS}
+
+  /** The form token's proof of work: a counter whose SHA-256(token.counter) starts with enough zero bits. */
+  function solve(token, bits) {
+    return new Promise(function (resolve) {
+      var counter = 0;
+      function slice() {
+        for (var end = counter + 5000; counter < end; counter++) {
+          var message = token + '.' + counter;
+          var bytes = new Uint8Array(message.length);
+          for (var i = 0; i < message.length; i++) bytes[i] = message.charCodeAt(i) & 0xff;
+          if (bits <= 0 || (sha256First(bytes) >>> (32 - bits)) === 0) { resolve(String(counter)); return; }
+        }
+        setTimeout(slice, 0);
+      }
+      slice();
+    });
+  }
+  var proof = solve(form.elements.t.value, Number(form.getAttribute('data-proof-bits') || '0'));
 
   function text(key, values) {
     var value = texts[key] || texts.other || key;
@@ -206,10 +273,13 @@ export const SUBMIT_JS = `(function () {
     var failed = 0;
     var lastCode = 'other';
     var views = files.map(row);
+    views.forEach(function (view) { view.say(text('preparing')); });
+    var solved = await proof;
     for (var i = 0; i < files.length; i++) {
       try {
         var code = await upload(files[i], {
           t: token,
+          p: solved,
           note: note,
           // The contact goes with the first file of a new submission only, as the form does.
           contact: receipt ? '' : contact,
@@ -224,7 +294,8 @@ export const SUBMIT_JS = `(function () {
         lastCode = error instanceof Failure ? error.code : 'other';
         views[i].say(text('failed', { reason: text(lastCode) }), true);
         if (lastCode === 'SVD_EVIDENCE_FORM_EXPIRED' || lastCode === 'SVD_EVIDENCE_BUSY' ||
-            lastCode === 'SVD_EVIDENCE_RECEIPT_UNKNOWN') {
+            lastCode === 'SVD_EVIDENCE_RECEIPT_UNKNOWN' || lastCode === 'SVD_EVIDENCE_PROOF_REQUIRED' ||
+            lastCode === 'SVD_EVIDENCE_FORM_BUSY') {
           for (var j = i + 1; j < files.length; j++) { failed++; views[j].say(text('failed', { reason: text(lastCode) }), true); }
           break;
         }

@@ -13,7 +13,7 @@ import type { App } from '../../platform/http/app.js';
 import type { Intake } from '../intake.js';
 import { intakeResultSchema, tusResultSchema } from '../model.js';
 import type { EncryptedTusStore } from '../uploads/tus-encrypted-store.js';
-import { tusErrorResponse, UPLOAD_HEADERS } from '../uploads/tus-errors.js';
+import { codeTusAnswers, tusErrorResponse, UPLOAD_HEADERS } from '../uploads/tus-errors.js';
 
 const principalOf = (request: { principal: Principal | null }) => request.principal!;
 const submit = { access: { roles: STAFF, scopes: ['evidence:submit'] as const } };
@@ -34,15 +34,15 @@ export function uploadRoutes(intake: Intake, datastore: EncryptedTusStore) {
       respectForwardedHeaders: false,
       async onUploadCreate(_request, upload) {
         const principal = tusPrincipal.getStore();
-        if (!principal) throw { status_code: 401, body: 'not logged in' };
+        if (!principal) throw new AppError('SVD_AUTH_REQUIRED');
         return { metadata: { ...(upload.metadata ?? {}), owner: ownerOf(principal) } };
       },
       async onIncomingRequest(_request, uploadId) {
         const principal = tusPrincipal.getStore();
-        if (!principal) throw { status_code: 401, body: 'not logged in' };
+        if (!principal) throw new AppError('SVD_AUTH_REQUIRED');
         const metadata = await datastore.metadata(uploadId).catch(() => undefined);
         // Another user's upload answers like a missing one.
-        if (metadata && metadata.owner !== ownerOf(principal)) throw { status_code: 404, body: 'not found' };
+        if (metadata && metadata.owner !== ownerOf(principal)) throw new AppError('SVD_HTTP_NOT_FOUND');
       },
       async onUploadFinish(_request, upload) {
         const principal = tusPrincipal.getStore()!;
@@ -70,7 +70,7 @@ export function uploadRoutes(intake: Intake, datastore: EncryptedTusStore) {
           };
         } catch (error) {
           if (isAppError(error)) throw error;
-          throw { status_code: 500, body: 'the upload could not be stored' };
+          throw new AppError('SVD_HTTP_INTERNAL');
         }
       },
       onResponseError: (_request, error) => tusErrorResponse(error),
@@ -133,6 +133,7 @@ export function uploadRoutes(intake: Intake, datastore: EncryptedTusStore) {
       ) => {
         reply.hijack();
         for (const [name, value] of Object.entries(UPLOAD_HEADERS)) reply.raw.setHeader(name, value);
+        codeTusAnswers(reply.raw);
         await tusPrincipal.run(principalOf(request), () => tus.handle(request.raw, reply.raw));
       };
       for (const url of ['/api/evidence/tus', '/api/evidence/tus/:uploadId']) {
