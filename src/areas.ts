@@ -74,7 +74,15 @@ export async function createAreas(platform: Platform) {
     datasets,
     bot: await createBot(platform, { evidence }),
     sanctions,
-    cases: createCases(platform, { screening: subjectScreening(screening.service, xref.clusters) }),
+    cases: createCases(platform, {
+      screening: subjectScreening(screening.service, xref.clusters),
+      evidence: {
+        describe: async (principal, sha256s) => {
+          const found = await evidence.items.bySha256(principal, sha256s);
+          return new Map([...found].map(([sha256, { fileName: _, ...cited }]) => [sha256, cited] as const));
+        },
+      },
+    }),
   } satisfies Record<string, AreaHooks>;
 }
 

@@ -9,6 +9,7 @@
  * Ports (defined in ./ports.ts, implemented by the composition root): `screening` screens a subject within
  * what the officer may see; `evidence` describes cited vault items by SHA-256.
  */
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { App } from '../platform/http/app.js';
 import { defineJob } from '../platform/jobs/queue.js';
@@ -21,6 +22,7 @@ import { CaseRetention } from './retention.js';
 import type { CasesApi } from './routes.js';
 import { CaseService } from './service.js';
 import { CaseStore } from './store.js';
+import { casesSummary } from './summary.js';
 import { CaseWork } from './work.js';
 
 export type { CaseEvidence, CaseScreening, CitedEvidence, SubjectMatch, SubjectQuery } from './ports.js';
@@ -59,6 +61,7 @@ export function createCases(
   return {
     ...api,
     routes: async (app: App) => (await import('./routes.js')).casesRoutes(api)(app),
+    summary: casesSummary(platform.database.db as Kysely<unknown>),
     /** The serve process queues the retention purge hourly (the workers run it). */
     start: () => {
       const enqueue = () =>

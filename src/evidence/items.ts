@@ -109,6 +109,54 @@ export class Items {
     return { items, next, total };
   }
 
+  /**
+   * The item holding each of these SHA-256 sums that the principal may see (the oldest, when several
+   * do), with the length and head of its custody chain: how another area cites evidence by hash.
+   * Sums no visible item holds are absent. Records no custody event.
+   */
+  async bySha256(
+    principal: Principal,
+    sha256s: string[],
+  ): Promise<
+    Map<
+      string,
+      {
+        itemId: string;
+        sha256: string;
+        mediaType: string;
+        fileName: string | null;
+        receivedAt: string;
+        custodyEvents: number;
+        custodyHead: string;
+      }
+    >
+  > {
+    const found = new Map();
+    const wanted = [...new Set(sha256s.map((s) => s.toLowerCase()))].filter((s) => /^[0-9a-f]{64}$/.test(s));
+    if (wanted.length === 0) return found;
+    const visible = await this.compartments.visibleCollections(principal);
+    for (const sha256 of wanted) {
+      const holders = await this.store.itemsBySha(this.store.db, sha256);
+      const holder = holders.find((h) => visible === 'all' || visible.includes(h.collection_id));
+      if (!holder) continue;
+      const [item, custody] = await Promise.all([
+        this.store.item(this.store.db, holder.id),
+        this.custody.events(holder.id),
+      ]);
+      if (!item) continue;
+      found.set(sha256, {
+        itemId: item.id,
+        sha256,
+        mediaType: item.media_type,
+        fileName: item.file_name,
+        receivedAt: new Date(item.received_at).toISOString(),
+        custodyEvents: custody.length,
+        custodyHead: custody.at(-1)?.hash ?? '',
+      });
+    }
+    return found;
+  }
+
   /** One item, after authorizing the principal on it (else "not found"). */
   async require(principal: Principal, id: string, action: string): Promise<ItemRow> {
     await this.compartments.requireItems(principal, [id], action);
