@@ -1,9 +1,11 @@
 /** What the platform commands do (declared in `platform-commands.ts`; loaded when one of them runs). */
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { formatSignedHead, parseSignedHead } from '../platform/audit/anchor.js';
 import { createApiKeyRequestSchema, createUserRequestSchema } from '../platform/auth/model.js';
+import { initKeyFile } from '../platform/crypto.js';
 import { openDatabase } from '../platform/db/database.js';
 import { migrate as applyMigrations } from '../platform/db/migrate.js';
 import { AppError } from '../platform/errors.js';
@@ -229,6 +231,15 @@ export async function auditHead(opts: { json?: boolean }, command: Command): Pro
       opts.json ? `${JSON.stringify(state.head, null, 2)}\n` : `${formatSignedHead(state.head)}\n`,
     );
   });
+}
+
+/** `keys init --out FILE`: a new key file for a server; opens no database. */
+export async function initKeys(opts: { out: string }): Promise<void> {
+  const file = path.resolve(opts.out);
+  initKeyFile(file);
+  process.stdout.write(
+    `Wrote a new master key to ${file} (mode 0600).\nStart the server with SVIEDKA_MASTER_KEY_FILE=${file}. Keep a copy offline: without it encrypted data is lost.\n`,
+  );
 }
 
 export async function rotate(opts: { resumeOnly?: boolean }, command: Command): Promise<void> {

@@ -90,9 +90,15 @@ export function platformCommands(program: Command): void {
     .option('--json', 'JSON output')
     .action(lazyAction(async () => (await actions()).auditHead));
 
-  program
-    .command('keys')
-    .description('encryption keys')
+  const keys = program.command('keys').description('encryption keys');
+  keys
+    .command('init')
+    .description(
+      'write a new master key file (mode 0600) for SVIEDKA_MASTER_KEY_FILE; never overwrites an existing file',
+    )
+    .requiredOption('--out <file>', 'where to write the key file (keep it outside the data directory)')
+    .action(lazyAction(async () => (await actions()).initKeys));
+  keys
     .command('rotate')
     .description('add a new master key version and re-encrypt everything under older ones (resumable)')
     .option('--resume-only', 'only finish an interrupted rotation, do not add a key version')

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import {
   constantTimeEqual,
   cryptoReady,
   generateSealKeyPair,
+  initKeyFile,
   KeyRing,
   openSealed,
   sealFor,
@@ -22,6 +23,23 @@ describe('key ring', () => {
     const sealed = ring.encryptField('secret value', 'row-1');
     expect(KeyRing.load({ dataDir }).decryptFieldText(sealed, 'row-1')).toBe('secret value');
     expect(readFileSync(file, 'utf8')).toMatch(/^v1 /m);
+  });
+
+  it('keys init writes a new 0600 key file that loads, and never overwrites one', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'svd-keys-'));
+    const file = path.join(dir, 'etc', 'master.key');
+    initKeyFile(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const before = readFileSync(file, 'utf8');
+    const ring = KeyRing.load({ dataDir: path.join(dir, 'data'), masterKeyFile: file });
+    expect(ring.versions()).toEqual([1]);
+    expect(() => initKeyFile(file)).toThrow(expect.objectContaining({ code: 'SVD_CRYPTO_KEY_FILE_EXISTS' }));
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(readdirSync(path.dirname(file))).toEqual(['master.key']);
+    writeFileSync(path.join(dir, 'plain-file'), '');
+    expect(() => initKeyFile(path.join(dir, 'plain-file', 'master.key'))).toThrow(
+      expect.objectContaining({ code: 'SVD_CRYPTO_KEY_FILE_WRITE' }),
+    );
   });
 
   it('binds a field to its row id and detects tampering', () => {
@@ -50,7 +68,7 @@ describe('key ring', () => {
     expect(KeyRing.load({ dataDir: '/nonexistent', masterKey: `v2:${key},v1:${key}` }).current).toBe(2);
     expect(() => KeyRing.load({ dataDir: '/nonexistent', masterKey: 'short' })).toThrow(/malformed|32 bytes/);
     expect(() => KeyRing.load({ dataDir: '/x', masterKeyFile: '/nonexistent/key' })).toThrow(
-      /does not exist/,
+      /does not exist \(make a new one with `sviedka keys init --out \/nonexistent\/key`/,
     );
   });
 

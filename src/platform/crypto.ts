@@ -5,8 +5,21 @@
  * ciphertext copied into another row does not decrypt. Ciphertexts start with the key version byte,
  * which lets `sviedka keys rotate` find and re-encrypt values under old keys, resumably.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes as systemRandomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import sodium from 'libsodium-wrappers';
 import { AppError } from './errors.js';
@@ -76,7 +89,9 @@ export class KeyRing {
     const file = source.masterKeyFile ?? path.join(source.dataDir, 'keys', 'master.key');
     if (!existsSync(file)) {
       if (source.masterKeyFile) {
-        throw new AppError('SVD_CRYPTO_KEY', { message: `master key file ${file} does not exist` });
+        throw new AppError('SVD_CRYPTO_KEY', {
+          message: `master key file ${file} does not exist (make a new one with \`sviedka keys init --out ${file}\`, or give the path of the existing one)`,
+        });
       }
       mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       writeKeyFile(file, new Map([[1, sodium.randombytes_buf(32)]]));
@@ -177,11 +192,55 @@ export class KeyRing {
   }
 }
 
-function writeKeyFile(file: string, keys: Map<number, Uint8Array>): void {
+function keyFileText(keys: Map<number, Uint8Array>): string {
   const lines = [...keys.entries()]
     .sort(([a], [b]) => b - a)
     .map(([version, key]) => `v${version} ${Buffer.from(key).toString('base64')}`);
-  const text = `# Sviedka master keys, newest first. Keep a copy offline; without it encrypted data is lost.\n${lines.join('\n')}\n`;
+  return `# Sviedka master keys, newest first. Keep a copy offline; without it encrypted data is lost.\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Writes a new master key file holding one fresh key (v1), mode 0600, for a server whose key lives
+ * outside the data directory (`sviedka keys init --out FILE`). Never replaces a file: an existing key
+ * may be the only way to read a database. The key is written and synced under a temporary name, then
+ * hard-linked to `file` (which fails if the name exists), so the file is either complete or absent.
+ */
+export function initKeyFile(file: string): void {
+  if (existsSync(file))
+    throw new AppError('SVD_CRYPTO_KEY_FILE_EXISTS', {
+      message: `${file} already exists; a master key file is never overwritten (move it away first if it is really unused)`,
+    });
+  const temporary = `${file}.tmp-${process.pid}`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const descriptor = openSync(temporary, 'wx', 0o600);
+    try {
+      writeSync(descriptor, keyFileText(new Map([[1, new Uint8Array(systemRandomBytes(32))]])));
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    chmodSync(temporary, 0o600);
+    linkSync(temporary, file);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && existsSync(file))
+      throw new AppError('SVD_CRYPTO_KEY_FILE_EXISTS', {
+        message: `${file} already exists; a master key file is never overwritten`,
+      });
+    throw new AppError('SVD_CRYPTO_KEY_FILE_WRITE', {
+      message: `cannot write the master key file ${file}: ${(cause as Error).message}`,
+      cause,
+    });
+  } finally {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {}
+  }
+}
+
+function writeKeyFile(file: string, keys: Map<number, Uint8Array>): void {
+  const text = keyFileText(keys);
   const temporary = `${file}.tmp-${process.pid}`;
   writeFileSync(temporary, text, { mode: 0o600 });
   renameSync(temporary, file);

@@ -92,6 +92,11 @@ export const platformErrors = defineErrors({
   SVD_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
   SVD_DB_LOCKED: { status: 500, message: 'The data directory is in use by another Sviedka process.' },
   SVD_CRYPTO_KEY: { status: 500, message: 'The encryption key is missing or invalid.' },
+  SVD_CRYPTO_KEY_FILE_EXISTS: {
+    status: 409,
+    message: 'The master key file already exists; it is never overwritten.',
+  },
+  SVD_CRYPTO_KEY_FILE_WRITE: { status: 500, message: 'The master key file could not be written.' },
   SVD_CRYPTO_DECRYPT: { status: 500, message: 'A protected value could not be decrypted.' },
   SVD_JOBS_UNKNOWN_TYPE: { status: 400, message: 'Unknown job type.' },
   SVD_AUDIT_BROKEN: { status: 500, message: 'The audit chain is broken.' },
