@@ -25,6 +25,8 @@ import { createApp } from '../server.js';
 import { decryptPackage, exportToPath } from './export/package.js';
 import type { EvidenceArea } from './index.js';
 import { exiftoolDirect } from './media/test-helpers.js';
+import { TaxonomyStore } from './store/taxonomy.js';
+import { TAXONOMY_VERSIONS } from './taxonomy-data.js';
 
 const system = { type: 'system' as const, label: 'test' };
 
@@ -284,6 +286,18 @@ describeEachDatabase('evidence vault', (ctx) => {
     const listed = await service.list(system, { code: 'BY.V.FORCE', limit: 10 });
     expect(listed.items.map((i) => i.id)).toEqual([ids.mp4]);
     expect(await codes.seedTaxonomy()).toEqual([]);
+
+    // A database seeded before a shipped relabel gets the corrected labels; an administrator's codes keep theirs.
+    const db = ctx.database.db;
+    await sql`update taxonomy_codes set labels = ${JSON.stringify({ en: 'Imprisonment', be: 'Пазбаўленне волі', ru: 'Лишение свободы' })}::jsonb
+      where code = 'CAH.E'`.execute(db);
+    const relabel = { version: 999, note: 'relabel (test)', codes: [], relabel: ['CAH.E', 'BY.V.TESTCODE'] };
+    expect(await new TaxonomyStore(db).seedTaxonomy([...TAXONOMY_VERSIONS, relabel])).toEqual([999]);
+    const relabelled = await codes.taxonomy();
+    expect(relabelled.find((c) => c.code === 'CAH.E')!.labels.ru).toBe(
+      'Заключение в тюрьму или иное жестокое лишение физической свободы',
+    );
+    expect(relabelled.find((c) => c.code === 'BY.V.TESTCODE')!.labels.be).toBe('Тэст');
   });
 
   it('HTTP: analysts upload many files in one multipart request; tus uploads resume', async () => {

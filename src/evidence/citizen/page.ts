@@ -14,16 +14,17 @@ const TEXT: Record<Lang, Record<string, string>> = {
   be: {
     title: 'Перадаць доказы',
     intro:
-      'Тут можна ананімна перадаць фота, відэа і дакументы пра парушэнні правоў чалавека. Уліковы запіс не патрэбны. Мы не захоўваем ваш IP-адрас, звесткі пра прыладу і назвы файлаў.',
+      'Тут можна перадаць фота, відэа і дакументы пра парушэнні правоў чалавека. Уліковы запіс не патрэбны. Мы не захоўваем вашага IP-адраса, звестак пра прыладу і назваў файлаў. Але ваш правайдар можа бачыць, што вы зайшлі на гэты сайт: калі гэта небяспечна, карыстайцеся VPN або Tor Browser.',
     warning:
-      'Фота і відэа могуць утрымліваць месца і час здымкі, а таксама мадэль тэлефона. Калі гэта можа вас выдаць, напішыце пра гэта ў каментары.',
+      'Фота і відэа могуць змяшчаць месца і час здымкі і мадэль тэлефона; мы захоўваем файлы без змен. Калі гэта можа вас выдаць, дашліце здымак экрана замест арыгінала або напішыце пра гэта ў каментары.',
     files: 'Файлы',
     note: 'Каментар (што, дзе, калі)',
-    contact: 'Кантакт для сувязі (неабавязкова; захоўваецца ў зашыфраваным выглядзе)',
+    contact:
+      'Кантакт для сувязі (неабавязкова). Ён захоўваецца зашыфраваным, але звязвае гэтыя файлы з вамі.',
     receipt: 'Код квітанцыі (калі дасылаеце дадатковыя файлы)',
     send: 'Адправіць',
     done: 'Дзякуй. Атрымана файлаў: {n}.',
-    keep: 'Захавайце гэты код, каб дадаць файлы пазней. Мы не можам аднавіць яго.',
+    keep: 'Каб дадаць файлы пазней, запішыце гэты код у бяспечным месцы, не ў гэтым тэлефоне. Аднавіць яго мы не можам.',
     again: 'Даслаць яшчэ',
     SVD_EVIDENCE_FORM_EXPIRED: 'Форма састарэла. Калі ласка, выберыце файлы і адпраўце яшчэ раз.',
     SVD_EVIDENCE_BUSY: 'Зараз занадта шмат адправак. Паспрабуйце праз некалькі хвілін.',
@@ -37,7 +38,7 @@ const TEXT: Record<Lang, Record<string, string>> = {
     received: 'Атрымана',
     failed: 'Не атрымалася: {reason}',
     network: 'Сувязь не аднавілася. Паспрабуйце пазней.',
-    notAll: 'Не ўсе файлы атрыманы. Дашліце астатнія з гэтым кодам.',
+    notAll: 'Не ўсе файлы атрыманыя. Дашліце астатнія з гэтым кодам.',
     preparing: 'Падрыхтоўка адпраўкі…',
     SVD_EVIDENCE_PROOF_REQUIRED:
       'Старонка не паспела падрыхтаваць адпраўку. Абнавіце старонку і адпраўце яшчэ раз.',
@@ -47,16 +48,17 @@ const TEXT: Record<Lang, Record<string, string>> = {
   ru: {
     title: 'Передать доказательства',
     intro:
-      'Здесь можно анонимно передать фото, видео и документы о нарушениях прав человека. Учётная запись не нужна. Мы не храним ваш IP-адрес, данные об устройстве и названия файлов.',
+      'Здесь можно передать фото, видео и документы о нарушениях прав человека. Учётная запись не нужна. Мы не храним ваш IP-адрес, данные об устройстве и названия файлов. Но ваш провайдер может видеть, что вы зашли на этот сайт: если это опасно, пользуйтесь VPN или Tor Browser.',
     warning:
-      'Фото и видео могут содержать место и время съёмки, а также модель телефона. Если это может вас выдать, напишите об этом в комментарии.',
+      'Фото и видео могут содержать место и время съёмки и модель телефона; мы храним файлы без изменений. Если это может вас выдать, пришлите снимок экрана вместо оригинала или напишите об этом в комментарии.',
     files: 'Файлы',
     note: 'Комментарий (что, где, когда)',
-    contact: 'Контакт для связи (необязательно; хранится в зашифрованном виде)',
+    contact:
+      'Контакт для связи (необязательно). Он хранится в зашифрованном виде, но связывает эти файлы с вами.',
     receipt: 'Код квитанции (если досылаете файлы)',
     send: 'Отправить',
     done: 'Спасибо. Получено файлов: {n}.',
-    keep: 'Сохраните этот код, чтобы добавить файлы позже. Восстановить его мы не можем.',
+    keep: 'Чтобы добавить файлы позже, запишите этот код в безопасном месте, не в этом телефоне. Восстановить его мы не можем.',
     again: 'Отправить ещё',
     SVD_EVIDENCE_FORM_EXPIRED: 'Форма устарела. Пожалуйста, выберите файлы и отправьте ещё раз.',
     SVD_EVIDENCE_BUSY: 'Сейчас слишком много отправок. Попробуйте через несколько минут.',
@@ -81,16 +83,16 @@ const TEXT: Record<Lang, Record<string, string>> = {
   en: {
     title: 'Send evidence',
     intro:
-      'Send photos, videos and documents about human-rights violations anonymously. No account is needed. We keep no IP address, no device details and no file names.',
+      'Send photos, videos and documents about human-rights violations here. No account is needed. We keep no IP address, no device details and no file names. But your internet provider can see that you visited this site: where that is dangerous, use a VPN or Tor Browser.',
     warning:
-      'Photos and videos can contain the place and time they were taken and the phone model. If that could identify you, say so in the comment.',
+      'Photos and videos can contain the place and time they were taken and the phone model; we keep the files unchanged. If that could identify you, send a screenshot instead of the original or say so in the comment.',
     files: 'Files',
     note: 'Comment (what, where, when)',
-    contact: 'Contact for follow-up (optional; stored encrypted)',
+    contact: 'Contact for follow-up (optional). It is stored encrypted, but it links these files to you.',
     receipt: 'Receipt code (when adding files)',
     send: 'Send',
     done: 'Thank you. Files received: {n}.',
-    keep: 'Keep this code to add files later. We cannot recover it.',
+    keep: 'To add files later, write this code down somewhere safe, not on this phone. We cannot recover it.',
     again: 'Send more',
     SVD_EVIDENCE_FORM_EXPIRED: 'The form expired. Choose the files and send again.',
     SVD_EVIDENCE_BUSY: 'Too many submissions right now. Try again in a few minutes.',

@@ -43,6 +43,21 @@ export class TaxonomyStore extends EvidenceStoreBase {
             .onConflict((oc) => oc.column('code').doNothing())
             .execute();
         }
+        if (version.relabel?.length) {
+          const current = new Map(
+            versions.flatMap((v) => v.codes).map((code) => [code.code, code.labels] as const),
+          );
+          for (const code of version.relabel) {
+            const labels = current.get(code);
+            if (!labels) continue;
+            await trx
+              .updateTable('taxonomy_codes')
+              .set({ labels: json(labels) })
+              .where('code', '=', code)
+              .where('custom', '=', false)
+              .execute();
+          }
+        }
         if (version.deprecate?.length) {
           await trx
             .updateTable('taxonomy_codes')
