@@ -2,6 +2,9 @@
  * Every area's error codes in one catalogue. Codes are registered when the module that defines them
  * loads; the runtime imports this file so that every code can be thrown from the first moment, even by
  * code whose area module (routes, say) has not been loaded yet. Adding an area adds one line here.
+ *
+ * The same object gives the codes their type: `ErrorCode` (platform/errors.ts) is its keys, so a code
+ * that no catalogue defines fails to compile. `npm run docs:errors` writes docs/errors.md from it.
  */
 import { botErrors } from './bot/model.js';
 import { caseErrors } from './cases/model.js';
@@ -36,3 +39,9 @@ export const errorCatalogue = {
   ...sanctionsErrors,
   ...caseErrors,
 };
+
+type Catalogue = typeof errorCatalogue;
+
+declare module './platform/errors.js' {
+  interface ErrorCatalogue extends Catalogue {}
+}

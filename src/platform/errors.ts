@@ -9,6 +9,20 @@ export interface ErrorDefinition {
   message: string;
 }
 
+/**
+ * Every code of every area, as a type: `src/error-catalogue.ts` adds the areas' catalogues to this
+ * interface (declaration merging), so `new AppError('SVD_TYPO')` fails to compile while this file
+ * imports no area. Nothing else may extend it.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by src/error-catalogue.ts
+export interface ErrorCatalogue {}
+
+/**
+ * A code of the catalogue. A compilation that leaves src/error-catalogue.ts out (the web app's, which
+ * only reads codes from responses) sees an empty catalogue and any string.
+ */
+export type ErrorCode = [keyof ErrorCatalogue] extends [never] ? string : keyof ErrorCatalogue & string;
+
 const catalogue = new Map<string, ErrorDefinition>();
 
 /** Registers an area's error codes. Throws on a duplicate code so a reused code fails at start-up. */
@@ -31,12 +45,12 @@ export function errorCatalogue(): ReadonlyMap<string, ErrorDefinition> {
 
 /** An error that is safe to show: it carries a catalogue code and optional structured details. */
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     options: { message?: string; details?: Record<string, unknown>; cause?: unknown } = {},
   ) {
     const definition = catalogue.get(code);
@@ -49,7 +63,7 @@ export class AppError extends Error {
 }
 
 /** True when `error` is an AppError with the given code. */
-export function isAppError(error: unknown, code?: string): error is AppError {
+export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
   return error instanceof AppError && (code === undefined || error.code === code);
 }
 

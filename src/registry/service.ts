@@ -9,7 +9,7 @@ import type { AccessService } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf, purposeOf } from '../platform/auth/service.js';
 import type { AnyTransaction } from '../platform/db/database.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, type ErrorCode } from '../platform/errors.js';
 import { type Line, splitLines } from '../platform/lines.js';
 import { getSchema, propertiesOfType } from './ftm-schema.js';
 import type {
@@ -108,7 +108,7 @@ function toWrite(entity: FtmEntity): EntityWrite {
   };
 }
 
-function problemError(problem: { code: string; reason: string; property?: string }): AppError {
+function problemError(problem: { code: ErrorCode; reason: string; property?: string }): AppError {
   return new AppError(problem.code, {
     message: problem.reason,
     ...(problem.property ? { details: { property: problem.property } } : {}),

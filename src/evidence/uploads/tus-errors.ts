@@ -4,7 +4,7 @@
  * `codeTusAnswers` turns every error answer into the JSON envelope `{ error: { code, message } }`.
  */
 import type { ServerResponse } from 'node:http';
-import { AppError, defineErrors, isAppError } from '../../platform/errors.js';
+import { AppError, defineErrors, type ErrorCode, isAppError } from '../../platform/errors.js';
 
 export const tusErrors = defineErrors({
   SVD_EVIDENCE_UPLOAD_PROTOCOL: {
@@ -24,8 +24,8 @@ export const tusErrors = defineErrors({
 });
 
 /** The catalogue code for a status the tus library answered with. */
-function codeForStatus(status: number): string {
-  const known: Record<number, string> = {
+function codeForStatus(status: number): ErrorCode {
+  const known: Record<number, ErrorCode> = {
     400: 'SVD_HTTP_BAD_REQUEST',
     401: 'SVD_AUTH_REQUIRED',
     403: 'SVD_EVIDENCE_UPLOAD_HEADERS',

@@ -1,3 +1,4 @@
+import { platformErrors } from '@platform/errors.js';
 import { describe, expect, it } from 'vitest';
 import { createFormatters } from './format.js';
 import { translationsOf } from './index.js';
@@ -59,30 +60,14 @@ describe('translations', () => {
     expect(all).toMatch(/ў/);
   });
 
-  it('translate every SVD_AUTH and SVD_HTTP error code the server defines', () => {
-    const codes = [
-      'SVD_HTTP_BAD_JSON',
-      'SVD_HTTP_VALIDATION',
-      'SVD_HTTP_TOO_LARGE',
-      'SVD_HTTP_UNSUPPORTED_MEDIA',
-      'SVD_HTTP_NOT_FOUND',
-      'SVD_HTTP_METHOD',
-      'SVD_HTTP_RATE_LIMITED',
-      'SVD_HTTP_INTERNAL',
-      'SVD_AUTH_REQUIRED',
-      'SVD_AUTH_BAD_CREDENTIALS',
-      'SVD_AUTH_LOCKED',
-      'SVD_AUTH_TOTP_INVALID',
-      'SVD_AUTH_STAGE',
-      'SVD_AUTH_CSRF',
-      'SVD_AUTH_WEAK_PASSWORD',
-      'SVD_AUTH_SAME_PASSWORD',
-      'SVD_AUTH_USER_EXISTS',
-      'SVD_AUTH_PURPOSE_REQUIRED',
-      'SVD_AUTH_API_KEY_INVALID',
-      'SVD_AUTH_NOT_ENROLLED',
-    ];
-    for (const code of codes) expect(files.be.has(`errors.${code}`), code).toBe(true);
+  it('translate every SVD_AUTH and SVD_HTTP error code the server defines, in every language', () => {
+    // The server's own catalogue, not a copy: a code added there without a translation fails here.
+    const codes = Object.keys(platformErrors).filter((code) => /^SVD_(AUTH|HTTP)_/.test(code));
+    expect(codes.length).toBeGreaterThan(20);
+    for (const language of ['be', 'ru', 'en'] as const) {
+      const missing = codes.filter((code) => !files[language].has(`errors.${code}`));
+      expect(missing, `${language}: untranslated error codes`).toEqual([]);
+    }
   });
 });
 
