@@ -29,6 +29,7 @@ export interface BotDeps {
 /** Builds the bot area. */
 export async function createBot(platform: Platform, deps: BotDeps = {}) {
   const settings: BotSettings = loadBotSettings(platform.config.dataDir, deps.env ?? process.env);
+  if (platform.config.publicUrl) settings.submitUrl = new URL('/submit', platform.config.publicUrl).href;
   const store = new BotStore(platform.database.db);
   let publicKey: Uint8Array | undefined;
   const service = new BotService({

@@ -35,6 +35,8 @@ export interface BotSettings {
   inboxDir: string;
   /** Run polling and the broadcast worker inside `sviedka serve`. */
   inServe: boolean;
+  /** The citizen submission page (from the server's public URL), offered for files too large for the bot. */
+  submitUrl?: string;
 }
 
 /** The bot settings with their variables and defaults, for the README table. */

@@ -308,7 +308,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     try {
       if (fileId) {
         if (!settings.localServer && size !== undefined && size > PUBLIC_DOWNLOAD_LIMIT) {
-          await ctx.reply(t.evidenceTooBig);
+          await ctx.reply(t.evidenceTooBig(settings.submitUrl));
           return;
         }
         const file = await ctx.api.getFile(fileId);
@@ -331,7 +331,7 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       }
     } catch (error) {
       if (error instanceof GrammyError && /too big/i.test(error.description)) {
-        await ctx.reply(t.evidenceTooBig);
+        await ctx.reply(t.evidenceTooBig(settings.submitUrl));
         return;
       }
       logger.warn({ err: scrubError(error) }, 'evidence from the bot was not stored');

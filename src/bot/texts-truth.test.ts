@@ -48,7 +48,7 @@ const textsNotStored = /не захоўваем[^.]*тэкст|не храним
 const receiptPattern = /\w{4}-\w{4}-\w{4}/;
 
 describeEachDatabase('what the bot says about data is what it does', (ctx) => {
-  const t = useTestApp(ctx);
+  const t = useTestApp(ctx, { publicUrl: 'http://sviedka.test' });
   let h: BotHarness;
   let keep: BotHarness;
   beforeAll(async () => {
@@ -101,6 +101,18 @@ describeEachDatabase('what the bot says about data is what it does', (ctx) => {
         expect(text).toContain(claims.photoAsFileKeepsPlace[language]);
       }
     }
+  });
+
+  it('a file too large for the bot is refused with the submission page offered instead', async () => {
+    const id = 712_000_006;
+    h.emu.addUser({ id, firstName: 'Citizen', languageCode: 'ru' });
+    const sent = h.emu.sendVideo(id, { size: 25 * 1024 * 1024 });
+    const reply = await h.emu.waitForMessage(id, { afterMessageId: sent.message_id });
+    expect(reply.text).toBe(texts.ru.evidenceTooBig('http://sviedka.test/submit'));
+    for (const language of botLanguages)
+      expect(texts[language].evidenceTooBig('http://sviedka.test/submit')).toContain(
+        'http://sviedka.test/submit',
+      );
   });
 
   it('/delete removes the subscription and answers but not the files, and says so', async () => {

@@ -21,7 +21,8 @@ export interface BotTexts {
   done: string;
   /** The receipt for stored evidence; `messageDeleted` when the bot removed the citizen's message. */
   evidenceStored: (receipt: string, messageDeleted: boolean) => string;
-  evidenceTooBig: string;
+  /** `submitUrl`: the citizen submission page, when the server has a public address. */
+  evidenceTooBig: (submitUrl?: string) => string;
   evidenceFailed: string;
   startFirst: string;
 }
@@ -60,8 +61,10 @@ export const texts: Record<BotLanguage, BotTexts> = {
       (messageDeleted
         ? '\n\nВаша паведамленне выдалена з гэтага чата. Каб на тэлефоне не заставалася і астатняя перапіска, уключыце ў гэтым чаце аўтавыдаленне паведамленняў.'
         : ''),
-    evidenceTooBig:
-      'Файл завялікі, каб атрымаць яго праз бота (больш за 20 МБ). Паспрабуйце скараціць ці падзяліць яго.',
+    evidenceTooBig: (submitUrl) =>
+      submitUrl
+        ? `Файл завялікі, каб атрымаць яго праз бота (больш за 20 МБ). Паспрабуйце скараціць ці падзяліць яго або дашліце праз старонку ${submitUrl}`
+        : 'Файл завялікі, каб атрымаць яго праз бота (больш за 20 МБ). Паспрабуйце скараціць ці падзяліць яго.',
     evidenceFailed: 'Не ўдалося захаваць файл. Паспрабуйце яшчэ раз пазней.',
     startFirst: 'Каб атрымліваць інструкцыі, пачніце з /start.',
   },
@@ -86,8 +89,10 @@ export const texts: Record<BotLanguage, BotTexts> = {
       (messageDeleted
         ? '\n\nВаше сообщение удалено из этого чата. Чтобы на телефоне не оставалась и остальная переписка, включите в этом чате автоудаление сообщений.'
         : ''),
-    evidenceTooBig:
-      'Файл слишком большой, чтобы получить его через бота (больше 20 МБ). Попробуйте сократить или разделить его.',
+    evidenceTooBig: (submitUrl) =>
+      submitUrl
+        ? `Файл слишком большой, чтобы получить его через бота (больше 20 МБ). Попробуйте сократить или разделить его или пришлите через страницу ${submitUrl}`
+        : 'Файл слишком большой, чтобы получить его через бота (больше 20 МБ). Попробуйте сократить или разделить его.',
     evidenceFailed: 'Не удалось сохранить файл. Попробуйте ещё раз позже.',
     startFirst: 'Чтобы получать инструкции, начните с /start.',
   },
@@ -113,8 +118,10 @@ export const texts: Record<BotLanguage, BotTexts> = {
       (messageDeleted
         ? '\n\nYour message has been deleted from this chat. So that the rest of the conversation does not stay on your phone either, turn on auto-delete for this chat.'
         : ''),
-    evidenceTooBig:
-      'The file is too large to receive through the bot (over 20 MB). Try shortening or splitting it.',
+    evidenceTooBig: (submitUrl) =>
+      submitUrl
+        ? `The file is too large to receive through the bot (over 20 MB). Try shortening or splitting it, or send it through the page ${submitUrl}`
+        : 'The file is too large to receive through the bot (over 20 MB). Try shortening or splitting it.',
     evidenceFailed: 'The file could not be stored. Please try again later.',
     startFirst: 'To receive instructions, begin with /start.',
   },

@@ -20,7 +20,7 @@ export function PasswordChangePage() {
       currentPassword: (value) => (value ? null : t('auth.passwordRequired')),
       newPassword: (value, values) =>
         value.length < minimumPasswordLength
-          ? t('auth.passwordTooShort', { min: minimumPasswordLength })
+          ? t('auth.passwordTooShort', { count: minimumPasswordLength })
           : value === values.currentPassword
             ? t('errors.SVD_AUTH_SAME_PASSWORD')
             : null,
@@ -50,7 +50,7 @@ export function PasswordChangePage() {
           />
           <PasswordInput
             label={t('auth.newPassword')}
-            description={t('auth.passwordRule', { min: minimumPasswordLength })}
+            description={t('auth.passwordRule', { count: minimumPasswordLength })}
             autoComplete="new-password"
             required
             name="newPassword"
