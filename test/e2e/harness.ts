@@ -303,3 +303,33 @@ export async function importDataset(
   expect(imported.status).toBe(200);
   return imported.json.summary;
 }
+
+/** Uploads a small text file to the vault as the page's user; returns the item id and SHA-256. */
+export async function uploadEvidence(page: Page, fileName: string, text: string) {
+  return page.evaluate(
+    async ({ fileName, text }) => {
+      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+      const form = new FormData();
+      form.append('source', 'synthetic e2e statement');
+      form.append('files', new Blob([text], { type: 'text/plain' }), fileName);
+      const response = await fetch('/api/evidence/upload', {
+        method: 'POST',
+        headers: { 'x-csrf-token': me.csrfToken },
+        body: form,
+      });
+      return ((await response.json()) as { items: Array<{ itemId: string; sha256: string }> }).items[0]!;
+    },
+    { fileName, text },
+  );
+}
+
+/** Creates a staff account as the page's administrator; returns its one-time password. */
+export async function createUser(page: Page, username: string, role: string): Promise<string> {
+  const created = await callApi<{ oneTimePassword: string }>(page, 'POST', '/api/users', {
+    username,
+    displayName: `E2E ${role}`,
+    role,
+  });
+  expect(created.status, JSON.stringify(created.json)).toBe(200);
+  return created.json.oneTimePassword;
+}

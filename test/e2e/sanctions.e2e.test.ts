@@ -7,11 +7,12 @@
  * file and the dossier with the approved proposal in them. The entity page lists the proposal.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callApi,
   closeNotifications,
+  createUser,
   firstLogin,
   importDataset,
   launchBrowser,
@@ -19,6 +20,7 @@ import {
   type RunningServer,
   screenshot,
   startServer,
+  uploadEvidence,
 } from './harness.js';
 
 let server: RunningServer;
@@ -35,35 +37,6 @@ afterAll(async () => {
 });
 
 const personId = 'e2e-official-1';
-
-/** Uploads a small text file to the vault as the page's user; returns the item id and SHA-256. */
-async function uploadEvidence(page: Page, fileName: string, text: string) {
-  return page.evaluate(
-    async ({ fileName, text }) => {
-      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-      const form = new FormData();
-      form.append('source', 'synthetic e2e statement');
-      form.append('files', new Blob([text], { type: 'text/plain' }), fileName);
-      const response = await fetch('/api/evidence/upload', {
-        method: 'POST',
-        headers: { 'x-csrf-token': me.csrfToken },
-        body: form,
-      });
-      return ((await response.json()) as { items: Array<{ itemId: string; sha256: string }> }).items[0]!;
-    },
-    { fileName, text },
-  );
-}
-
-async function createUser(page: Page, username: string, role: string): Promise<string> {
-  const created = await callApi<{ oneTimePassword: string }>(page, 'POST', '/api/users', {
-    username,
-    displayName: `E2E ${role}`,
-    role,
-  });
-  expect(created.status, JSON.stringify(created.json)).toBe(200);
-  return created.json.oneTimePassword;
-}
 
 describe('listing proposals', () => {
   it('goes from a proposal with evidence-linked reasons to an approved export, with four eyes', async () => {
