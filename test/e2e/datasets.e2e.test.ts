@@ -84,6 +84,12 @@ describe('mapped imports', () => {
       provenance: { source: 'personnel_2020.csv' },
     });
     await screenshot(page, 'datasets-mapping-imported-be');
+
+    // The entity page says where the person came from.
+    await page.goto(`${server.baseUrl}/registry/entities/${encodeURIComponent(persons.json.items[0]!.id)}`);
+    await expect
+      .poll(() => page.getByTestId('entity-provenance').textContent(), { timeout: 30_000 })
+      .toContain('personnel_2020.csv');
     watchdog.assertClean();
   });
 });

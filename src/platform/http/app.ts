@@ -407,10 +407,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     });
     app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
     app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+      // A page of the app (a browser navigating asks for HTML; registry ids may contain a dot, so a path
+      // with an extension is a page too when HTML is wanted); anything else not found is a missing file.
+      const pathName = request.url.split('?')[0]!;
+      const wantsHtml = String(request.headers.accept ?? '').includes('text/html');
       if (
         request.method === 'GET' &&
-        !safeDecode(request.url.split('?')[0]!).startsWith('/api/') &&
-        !path.extname(request.url.split('?')[0]!)
+        !safeDecode(pathName).startsWith('/api/') &&
+        (wantsHtml || !path.extname(pathName))
       ) {
         return sendIndex(reply);
       }
