@@ -31,6 +31,7 @@ import type { AnyTransaction } from '../platform/db/database.js';
 import type { App } from '../platform/http/app.js';
 import { defineJob } from '../platform/jobs/queue.js';
 import type { Platform } from '../platform/platform.js';
+import { CitizenDailyBatch, citizenBatchJob } from './citizen/daily-batch.js';
 import { CitizenUploads, citizenUploadLimits } from './citizen/upload-allowance.js';
 import { Compartments, submissionsCollectionName } from './compartments.js';
 import { CustodyLog } from './custody-log.js';
@@ -39,6 +40,7 @@ import { Intake, type IntakeInput, type IntakeResult } from './intake.js';
 import { Items } from './items.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import type { EvidenceIncidents } from './ports.js';
+import { CitizenBatchStore } from './store/citizen-batch.js';
 import { CollectionStore } from './store/collections.js';
 import { CustodyStore } from './store/custody.js';
 import { ItemStore } from './store/items.js';
@@ -121,6 +123,18 @@ export async function createEvidence(platform: Platform) {
     submissionsCollectionName(),
   );
   const taxonomy = new Taxonomy(stores.taxonomy, platform.audit);
+  const enqueueProcessing = (itemId: string, trx: EvidenceTransaction) =>
+    platform.jobs.enqueue(processEvidenceJob, { itemId }, { trx });
+  const citizenBatch = new CitizenDailyBatch(
+    new CitizenBatchStore(db),
+    platform.audit,
+    platform.jobs,
+    enqueueProcessing,
+  );
+  platform.jobs.handle(citizenBatchJob, async () => {
+    await citizenBatch.run();
+    await citizenBatch.schedule();
+  });
   const intake = new Intake(
     stores.items,
     stores.submissions,
@@ -132,8 +146,8 @@ export async function createEvidence(platform: Platform) {
     platform.audit,
     {
       maxBytes: blobs.maxBytes,
-      enqueueProcessing: (itemId, trx: EvidenceTransaction) =>
-        platform.jobs.enqueue(processEvidenceJob, { itemId }, { trx }),
+      enqueueProcessing: (itemId, trx: EvidenceTransaction, citizen: boolean) =>
+        citizen ? citizenBatch.hold(trx, itemId) : enqueueProcessing(itemId, trx),
     },
   );
   const items = new Items(
@@ -195,6 +209,7 @@ export async function createEvidence(platform: Platform) {
     blobs,
     uploads,
     citizenUploads,
+    citizenBatch,
     /** The vault as the incidents area needs it (its port IncidentsEvidence, checked where it is plugged). */
     forIncidents: {
       visibleCollections: (principal: Principal) => compartments.visibleCollections(principal),
@@ -241,6 +256,7 @@ export async function createEvidence(platform: Platform) {
     start: async () => {
       await pipeline.loadIndex();
       await sweepUploads();
+      await citizenBatch.schedule();
       uploadSweep = setInterval(sweepUploads, 3_600_000);
       uploadSweep.unref();
     },

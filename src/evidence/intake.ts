@@ -87,7 +87,8 @@ async function mediaTypeOf(head: Buffer): Promise<string> {
 export interface IntakeOptions {
   /** Largest file accepted, in bytes. */
   maxBytes: number;
-  enqueueProcessing: (itemId: string, trx: EvidenceTransaction) => Promise<unknown>;
+  /** Queues an item's processing; a citizen's waits for the daily batch (see citizen/daily-batch.ts). */
+  enqueueProcessing: (itemId: string, trx: EvidenceTransaction, citizen: boolean) => Promise<unknown>;
 }
 
 export class Intake {
@@ -179,6 +180,8 @@ export class Intake {
     const staged = await this.blobs.stage(input.stream, {
       maxBytes: this.options.maxBytes,
       headBytes: 64 * 1024,
+      // Citizens' submissions carry the day only, on disk too.
+      ...(citizen ? { at: startOfToday() } : {}),
     });
     try {
       const mediaType = await mediaTypeOf(staged.head);
@@ -265,6 +268,7 @@ export class Intake {
             note: input.note ?? null,
             acquisition: input.acquisition ?? null,
             received_at: at,
+            ...(citizen ? { created_at: at } : {}),
             collection_id: collectionId,
             captured_at: null,
           });
@@ -286,7 +290,7 @@ export class Intake {
             ],
             { created: true },
           );
-          await this.options.enqueueProcessing(itemId, trx);
+          await this.options.enqueueProcessing(itemId, trx, citizen);
           if (hidden) await this.#recordHiddenMatch(trx, hidden.id, itemId, input, actor, at);
         }
         if (submissionId) await this.submissions.addSubmissionItem(trx, submissionId, itemId, today());

@@ -1,13 +1,13 @@
 /**
  * The citizen submission surface: the page (`/submit`, works without JavaScript), its stylesheet and
  * optional script, the form's POST, and the script's resumable upload endpoint (`/submit/tus`). All of
- * it is outside /api: no session, no cookie, no file name kept, logged without addresses.
+ * it is outside /api: no session, no cookie, no file name kept, no request logged (failures with the day only).
  */
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fastifyMultipart from '@fastify/multipart';
 import { Server as TusServer } from '@tus/server';
-import type pino from 'pino';
+import pino from 'pino';
 import { AppError, isAppError } from '../../platform/errors.js';
 import type { App } from '../../platform/http/app.js';
 import type { Intake } from '../intake.js';
@@ -18,6 +18,23 @@ import { citizenPage, receiptPage, SUBMIT_CSS } from './page.js';
 import { SUBMIT_JS } from './script.js';
 import { type CitizenUploads, proofHolds, type Transfer } from './upload-allowance.js';
 
+/**
+ * The citizen routes' own logger: its lines carry the day only (`"time":"2026-12-02"`), never the
+ * second, since a failure's time dates a submission as well as a request line would. Request lines of
+ * the citizen routes are not logged at all (logLevel 'silent').
+ */
+function dayStampedLogger(logger: pino.Logger): pino.Logger {
+  const stream = (logger as unknown as Record<symbol, pino.DestinationStream>)[pino.symbols.streamSym];
+  return pino(
+    {
+      level: logger.level,
+      base: undefined,
+      timestamp: () => `,"time":"${new Date().toISOString().slice(0, 10)}"`,
+    },
+    stream,
+  );
+}
+
 function locale(value: unknown): 'be' | 'ru' | 'en' {
   return value === 'ru' || value === 'en' ? value : 'be';
 }
@@ -26,8 +43,9 @@ export function citizenRoutes(
   intake: Intake,
   uploads: EncryptedTusStore,
   allowance: CitizenUploads,
-  logger: pino.Logger,
+  platformLogger: pino.Logger,
 ) {
+  const logger = dayStampedLogger(platformLogger);
   return async (app: App) => {
     const forms = new FormTokens();
     const page = (lang: 'be' | 'ru' | 'en', error?: string, receipt?: string) =>
@@ -121,25 +139,25 @@ export function citizenRoutes(
       });
 
       // The citizen page: outside /api, no session, no cookies, no JavaScript needed.
-      // logLevel caps plugin debug output (multipart traces request headers) on the citizen path.
-      scope.get('/submit', { schema: { hide: true }, logLevel: 'info' }, async (request, reply) => {
+      // Not logged: a request line's time would date a citizen's submission (see dayStampedLogger).
+      scope.get('/submit', { schema: { hide: true }, logLevel: 'silent' }, async (request, reply) => {
         const lang = locale((request.query as Record<string, unknown>)?.lang);
         return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page(lang));
       });
-      scope.get('/submit.css', { schema: { hide: true }, logLevel: 'info' }, async (_request, reply) =>
+      scope.get('/submit.css', { schema: { hide: true }, logLevel: 'silent' }, async (_request, reply) =>
         reply
           .header('cache-control', 'public, max-age=3600')
           .type('text/css; charset=utf-8')
           .send(SUBMIT_CSS),
       );
       // The page's optional script (resumable upload); script-src 'self' under the strict CSP.
-      scope.get('/submit.js', { schema: { hide: true }, logLevel: 'info' }, async (_request, reply) =>
+      scope.get('/submit.js', { schema: { hide: true }, logLevel: 'silent' }, async (_request, reply) =>
         reply
           .header('cache-control', 'public, max-age=3600')
           .type('text/javascript; charset=utf-8')
           .send(SUBMIT_JS),
       );
-      scope.post('/submit', { schema: { hide: true }, logLevel: 'info' }, async (request, reply) => {
+      scope.post('/submit', { schema: { hide: true }, logLevel: 'silent' }, async (request, reply) => {
         const send = (status: number, html: string) =>
           reply
             .status(status)
@@ -184,7 +202,7 @@ export function citizenRoutes(
           }
         } catch (error) {
           const code = isAppError(error) ? error.code : 'SVD_HTTP_INTERNAL';
-          if (!isAppError(error)) request.log.error({ err: error }, 'citizen submission failed');
+          if (!isAppError(error)) logger.error({ err: error }, 'citizen submission failed');
           const status = isAppError(error) ? error.status : 500;
           return send(status, page(lang, code, receiptCode));
         }
@@ -194,8 +212,7 @@ export function citizenRoutes(
     });
 
     // The resumable endpoint: Fastify hands the raw request to the tus server. No access rule (not an
-    // API route: no session, cookie or CSRF token is read), logged like /submit (method, route pattern
-    // and status only).
+    // API route: no session, cookie or CSRF token is read), not logged, like /submit.
     await app.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -272,7 +289,7 @@ export function citizenRoutes(
         scope.route({
           method: ['POST', 'PATCH', 'HEAD', 'DELETE', 'OPTIONS'],
           url,
-          logLevel: 'info',
+          logLevel: 'silent',
           schema: { hide: true },
           handler,
         });

@@ -33,13 +33,19 @@ export class ItemStore extends EvidenceStoreBase {
     ex: Executor,
     sha256: string,
   ): Promise<Array<Pick<ItemRow, 'id' | 'collection_id' | 'media_type'>>> {
-    return ex
-      .selectFrom('evidence_items')
-      .select(['id', 'collection_id', 'media_type'])
-      .where('sha256', '=', sha256)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
+    return (
+      ex
+        .selectFrom('evidence_items')
+        .select(['id', 'collection_id', 'media_type'])
+        .where('sha256', '=', sha256)
+        // A citizen's item is dated to its day only, so within a day it cannot be placed before another
+        // item: it comes after that day's other items.
+        .orderBy(sql`date_trunc('day', created_at at time zone 'UTC')`)
+        .orderBy(sql`channel = 'citizen'`)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute()
+    );
   }
 
   item(ex: Executor, id: string): Promise<ItemRow | undefined> {
@@ -50,7 +56,7 @@ export class ItemStore extends EvidenceStoreBase {
 
   async insertItem(
     trx: EvidenceTransaction,
-    row: Omit<ItemRow, 'created_at' | 'verification_state' | 'processing_state'>,
+    row: Omit<ItemRow, 'created_at' | 'verification_state' | 'processing_state'> & { created_at?: Date },
   ) {
     await trx
       .insertInto('evidence_items')

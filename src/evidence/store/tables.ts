@@ -5,6 +5,7 @@ import type { AnyDb } from '../../platform/db/database.js';
 
 export type EvidenceTables = {
   blobs: BlobsTable;
+  evidence_citizen_batch: { item_id: string; received_on: string };
   evidence_submissions: { id: string; receipt_hash: string; contact: Buffer | null; created_on: string };
   evidence_items: {
     id: string;

@@ -19,10 +19,10 @@ describeEachDatabase('audit log', (ctx) => {
       action: 'test.two',
       target: { type: 'thing', id: 't1' },
     });
-    expect(second.prevHash).toBe(first.hash);
-    expect(second.seq).toBe(first.seq + 1);
+    expect(second!.prevHash).toBe(first!.hash);
+    expect(second!.seq).toBe(first!.seq + 1);
     const result = await audit.verify();
-    expect(result).toMatchObject({ ok: true, checked: 2, head: { seq: 2, hash: second.hash } });
+    expect(result).toMatchObject({ ok: true, checked: 2, head: { seq: 2, hash: second!.hash } });
   });
 
   it('keeps order and links under concurrent appends', async () => {

@@ -3,6 +3,7 @@
  * hash-chained. The database rejects UPDATE/DELETE/TRUNCATE on the table (trigger), and `verify`
  * recomputes the chain and names the first broken row. No client IP address is ever recorded.
  */
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { AnyDb, AnyTransaction } from '../db/database.js';
 import { GENESIS_HASH, hashAuditRecord, sanitizeDetails, storableText, truncateCodePoints } from './chain.js';
@@ -53,25 +54,60 @@ export class AuditService {
    * Appends an event. Pass the caller's transaction so the write and its audit row commit together;
    * the chain head stays locked until that transaction ends, so audit last in a transaction.
    */
-  async record(event: AuditEvent, trx?: AnyTransaction): Promise<AuditRow> {
-    if (trx) return this.#append(trx as Transaction<AuditTables>, event);
-    return this.#db
-      .withTables<AuditTables>()
-      .transaction()
-      .execute((inner) => this.#append(inner, event));
-  }
-
-  async #append(trx: Transaction<AuditTables>, event: AuditEvent): Promise<AuditRow> {
-    const row = this.#link(event, await this.#store.lockHead(trx));
-    await this.#store.insert(trx, row, row.hash);
-    return row;
+  async record(event: AuditEvent, trx?: AnyTransaction): Promise<AuditRow | undefined> {
+    const rows = trx
+      ? await this.recordMany([event], trx)
+      : await this.#db
+          .withTables<AuditTables>()
+          .transaction()
+          .execute((inner) => this.recordMany([event], inner));
+    return rows[0];
   }
 
   /**
    * Appends several events in this order, in the caller's transaction, with one lock of the chain head
    * and one insert: the same rows as recording them one by one, in fewer round trips.
+   *
+   * A citizen's events are not appended now: their place in the chain, between rows of other activity
+   * with exact times, would date the citizen's submission to the second. They are kept (in the same
+   * transaction) without a time finer than their day, and `appendDeferred` appends them later, in
+   * random order, in one batch.
    */
   async recordMany(events: readonly AuditEvent[], trx: AnyTransaction): Promise<AuditRow[]> {
+    const now = events.filter((event) => event.actor.type !== 'citizen');
+    const later = events.filter((event) => event.actor.type === 'citizen');
+    if (later.length)
+      await this.#store.insertDeferred(
+        trx as Transaction<AuditTables>,
+        later.map((event) => {
+          const day = (event.at ?? new Date()).toISOString().slice(0, 10);
+          return { id: randomUUID(), day, event: { ...event, at: `${day}T00:00:00.000Z` } };
+        }),
+      );
+    return this.#append(now, trx);
+  }
+
+  /**
+   * Appends the citizens' events kept from days before `now`'s day (UTC), shuffled, in one batch; the
+   * evidence area's daily citizen batch calls it at a random time. Returns how many were appended.
+   */
+  async appendDeferred(trx: AnyTransaction, now = new Date()): Promise<number> {
+    const inner = trx as Transaction<AuditTables>;
+    const events = (await this.#store.takeDeferred(inner, now.toISOString().slice(0, 10))) as Array<
+      AuditEvent & { at: string }
+    >;
+    for (let i = events.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [events[i], events[j]] = [events[j]!, events[i]!];
+    }
+    await this.#append(
+      events.map((event) => ({ ...event, at: new Date(event.at) })),
+      inner,
+    );
+    return events.length;
+  }
+
+  async #append(events: readonly AuditEvent[], trx: AnyTransaction): Promise<AuditRow[]> {
     if (events.length === 0) return [];
     const inner = trx as Transaction<AuditTables>;
     let head = await this.#store.lockHead(inner);

@@ -20,6 +20,7 @@ export type AuditLogTable = {
 };
 export type AuditTables = {
   audit_log: AuditLogTable;
+  audit_deferred: { id: string; day: string; event: unknown };
 };
 
 const AUDIT_LOCK = 7_340_002;
@@ -79,6 +80,24 @@ export class AuditStore {
 
   async insert(trx: Transaction<AuditTables>, record: AuditRecord, hash: string): Promise<void> {
     await this.insertMany(trx, [{ ...record, hash }]);
+  }
+
+  /** Keeps events to append later (no time finer than `day`, no order): see AuditService.defer. */
+  async insertDeferred(
+    trx: Transaction<AuditTables>,
+    rows: ReadonlyArray<{ id: string; day: string; event: unknown }>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await trx
+      .insertInto('audit_deferred')
+      .values(rows.map((row) => ({ ...row, event: JSON.stringify(row.event) })))
+      .execute();
+  }
+
+  /** Takes (reads and deletes) the deferred events of days before `day`. */
+  async takeDeferred(trx: Transaction<AuditTables>, day: string): Promise<unknown[]> {
+    const rows = await trx.deleteFrom('audit_deferred').where('day', '<', day).returning('event').execute();
+    return rows.map((row) => (typeof row.event === 'string' ? JSON.parse(row.event) : row.event));
   }
 
   /** Inserts rows already chained (each with its hash), in one statement. */

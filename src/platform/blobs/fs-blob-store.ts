@@ -42,6 +42,7 @@ import {
   rm,
   stat,
   unlink,
+  utimes,
 } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -124,7 +125,7 @@ export interface BlobVerifyResult {
 export interface BlobStore {
   stage(
     input: AsyncIterable<Uint8Array> | Readable,
-    options?: { maxBytes?: number; headBytes?: number },
+    options?: { maxBytes?: number; headBytes?: number; at?: Date },
   ): Promise<StagedBlob>;
   put(input: AsyncIterable<Uint8Array> | Readable, options?: { maxBytes?: number }): Promise<PutResult>;
   /** The decrypted content; errors (missing, damaged) arrive as stream errors. */
@@ -184,7 +185,16 @@ export class FsBlobStore implements BlobStore {
 
   async stage(
     input: AsyncIterable<Uint8Array> | Readable,
-    options: { maxBytes?: number; headBytes?: number } = {},
+    options: {
+      maxBytes?: number;
+      headBytes?: number;
+      /**
+       * The time the blob's row and file carry instead of now (a citizen's submission: the start of its
+       * day), so neither the database nor the file system dates it more finely. The file's and its
+       * directories' modification and access times are set to it (the inode change time cannot be).
+       */
+      at?: Date;
+    } = {},
   ): Promise<StagedBlob> {
     const maxBytes = options.maxBytes ?? this.maxBytes;
     const headBytes = options.headBytes ?? 0;
@@ -271,7 +281,14 @@ export class FsBlobStore implements BlobStore {
     const sha256 = hash.digest('hex');
     const stagedPath = path.join(this.tmpDir, `${sha256}.${random}.staged`);
     await rename(partPath, stagedPath);
+    if (options.at) await utimes(stagedPath, options.at, options.at);
     const finalPath = this.pathOf(sha256);
+    const tmpDir = this.tmpDir;
+    /** Sets the directories this write changed back to `options.at`. */
+    const backdate = async (...directories: string[]) => {
+      if (options.at)
+        for (const directory of directories) await utimes(directory, options.at, options.at).catch(() => {});
+    };
     const wrapped = this.#keys.encryptField(dataKey, `blobs.data_key:${sha256}`);
     let linked: number | undefined;
     /** Whether this write's file is at the final path (placed before the transaction, or in it). */
@@ -287,6 +304,7 @@ export class FsBlobStore implements BlobStore {
         await linkFile(stagedPath, finalPath);
       }
       linked = await inode(stagedPath);
+      await backdate(path.dirname(finalPath), path.dirname(path.dirname(finalPath)), this.root);
       await fsyncDir(path.dirname(finalPath));
       return true;
     };
@@ -307,7 +325,7 @@ export class FsBlobStore implements BlobStore {
             size,
             data_key: wrapped,
             format: 'secretstream-xchacha20poly1305-64k-v1',
-            created_at: new Date(),
+            created_at: options.at ?? new Date(),
           })
           .onConflict((oc) => oc.column('sha256').doNothing())
           .returning('sha256')
@@ -320,6 +338,7 @@ export class FsBlobStore implements BlobStore {
         // Placed before the transaction but the bytes were already stored: the file is not this row's.
         if (placed && !created && (await inode(finalPath)) === linked) await rm(finalPath, { force: true });
         await rm(stagedPath, { force: true });
+        await backdate(tmpDir);
       },
       async abort() {
         if (linked !== undefined && (await inode(finalPath)) === linked) await rm(finalPath, { force: true });

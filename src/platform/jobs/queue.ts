@@ -286,6 +286,17 @@ export class JobQueue {
     await Promise.allSettled([...this.#active]);
   }
 
+  /** How many jobs of this type are queued (not yet running): to queue a recurring job only once. */
+  async pending(job: { type: string }): Promise<number> {
+    const row = await this.#db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('type', '=', job.type)
+      .where('state', '=', 'queued')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async list(state?: JobState, limit = 200): Promise<{ items: JobView[]; counts: Record<JobState, number> }> {
     let query = this.#db.selectFrom('jobs').selectAll().orderBy('updated_at', 'desc').limit(limit);
     if (state) query = query.where('state', '=', state);
