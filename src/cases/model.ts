@@ -206,6 +206,20 @@ export const caseSummarySchema = z.object({
 });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
 
+/** Evidence the findings cite by SHA-256, as the vault knows it (the item the reader may see, its custody). */
+export const citedEvidenceSchema = z.object({
+  sha256: z.string(),
+  inVault: z.boolean(),
+  itemId: z.string().optional(),
+  mediaType: z.string().optional(),
+  receivedAt: z.string().optional(),
+  custodyEvents: z.number().optional(),
+  custodyHead: z.string().optional(),
+  /** The numbers (from 1) of the finding items that cite it. */
+  findings: z.array(z.number()),
+});
+export type CitedEvidenceEntry = z.infer<typeof citedEvidenceSchema>;
+
 export const caseEventSchema = z.object({
   seq: z.number().int(),
   at: z.string(),

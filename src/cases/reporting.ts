@@ -9,6 +9,7 @@ import { AppError } from '../platform/errors.js';
 import type { IssuedReport, ReportVerification } from '../platform/reports/model.js';
 import { renderPdf } from '../platform/reports/pdf.js';
 import { CASE_SUBJECT, type CaseCore, isStaff } from './core.js';
+import type { CitedEvidenceEntry } from './model.js';
 import {
   type CaseReportInput,
   caseReportDocument,
@@ -111,6 +112,24 @@ export class CaseReporting {
       },
     );
     return { report, pdf: files!.pdf, json: files!.json };
+  }
+
+  /** The evidence the findings cite, each looked up in the vault by SHA-256 (staff only; not recorded as custody). */
+  async citedEvidence(principal: Principal, id: string): Promise<CitedEvidenceEntry[]> {
+    if (!isStaff(principal) || principal.type === 'apikey') throw new AppError('SVD_HTTP_NOT_FOUND');
+    const row = await this.core.load(principal, id, 'cases.evidence');
+    if (row.erased_at) return [];
+    const findings = this.core.findings(row);
+    const cited = citedSha256s(findings);
+    const described = (await this.core.deps.evidence?.describe(principal, cited)) ?? new Map();
+    return cited.map((sha256) => ({
+      sha256,
+      ...(described.get(sha256) ?? {}),
+      inVault: described.has(sha256),
+      findings: findings.items.flatMap((item, index) =>
+        item.links.some((link) => link.kind === 'evidence' && link.sha256 === sha256) ? [index + 1] : [],
+      ),
+    }));
   }
 
   /**

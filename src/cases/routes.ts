@@ -13,6 +13,7 @@ import type { ReviewService } from '../platform/review/service.js';
 import {
   caseDetailSchema,
   caseSummarySchema,
+  citedEvidenceSchema,
   createCaseRequestSchema,
   findingsSchema,
   listCasesQuerySchema,
@@ -85,6 +86,21 @@ export function casesRoutes(cases: CasesApi) {
         schema: { tags: ['cases'], params: idParams },
       },
       async (request) => cases.service.history(request.principal!, request.params.id),
+    );
+
+    root.get(
+      '/api/cases/:id/evidence',
+      {
+        config: { access: { roles: STAFF, personalData: true } },
+        schema: {
+          tags: ['cases'],
+          params: idParams,
+          response: { 200: z.object({ items: z.array(citedEvidenceSchema) }) },
+        },
+      },
+      async (request) => ({
+        items: await cases.reporting.citedEvidence(request.principal!, request.params.id),
+      }),
     );
 
     const step = <Body extends z.ZodTypeAny = z.ZodNever>(

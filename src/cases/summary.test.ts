@@ -105,6 +105,12 @@ describeEachDatabase('cases on the home page and cited evidence', (ctx) => {
     expect((cited.get(stored.sha256) as { custodyEvents: number }).custodyEvents).toBeGreaterThan(0);
     expect((cited.get(stored.sha256) as { custodyHead: string }).custodyHead).toMatch(/^[0-9a-f]{64}$/);
     expect(cited.get(unknown)).toEqual({ sha256: unknown, inVault: false });
+    const listed = await analyst.request('GET', `/api/cases/${created.id}/evidence`);
+    expect(listed.status).toBe(200);
+    expect(listed.json.items).toEqual([
+      expect.objectContaining({ sha256: stored.sha256, inVault: true, itemId: stored.itemId, findings: [1] }),
+      { sha256: unknown, inVault: false, findings: [1] },
+    ]);
     const pdfText = draft.pdf.toString('latin1');
     expect(pdfText.startsWith('%PDF-')).toBe(true);
   });

@@ -150,6 +150,8 @@ describe('verification cases', () => {
     await expect.poll(() => view.getByText('Нататкі з пасяджэння суда.').count()).toBeGreaterThan(0);
     await view.getByRole('button', { name: 'Зацвердзіць і выпусціць' }).click();
     await expect.poll(() => view.getByText('выпушчаны', { exact: true }).count()).toBeGreaterThan(0);
+    await view.getByRole('tab', { name: 'Доказы', exact: true }).click();
+    await expect.poll(() => view.getByTestId('case-evidence').textContent()).toContain('text/plain');
     await view.getByRole('tab', { name: /Справаздачы/ }).click();
     const released = view.locator('tbody tr').filter({ hasText: 'выпушчана' });
     await expect.poll(() => released.count()).toBe(1);

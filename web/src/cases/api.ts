@@ -5,6 +5,7 @@ import type {
   CaseEvent,
   CaseSummary,
   CasesQuery,
+  CitedEvidenceEntry,
   CreateCaseRequest,
   Findings,
   ReviewStatus,
@@ -33,6 +34,9 @@ export const casesApi = {
     ),
   get: (caseId: string) => request<CaseDetail>('GET', `/api/cases/${id(caseId)}`),
   create: (input: CreateCaseRequest) => request<CaseDetail>('POST', '/api/cases', input),
+  /** The evidence the findings cite, each looked up in the vault by SHA-256. */
+  evidence: (caseId: string) =>
+    request<{ items: CitedEvidenceEntry[] }>('GET', `/api/cases/${id(caseId)}/evidence`),
   history: (caseId: string) =>
     request<{ intact: boolean; events: CaseEvent[] }>('GET', `/api/cases/${id(caseId)}/history`),
   step: (caseId: string, step: 'accept' | 'screen' | 'submit' | 'close', body: object = {}) =>

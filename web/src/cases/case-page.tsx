@@ -26,7 +26,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { useSession } from '../auth/session.js';
 import { ErrorAlert, notifySuccess } from '../components/error-alert.js';
 import { PageHeader } from '../components/page-header.js';
@@ -189,7 +189,7 @@ export function CasePage() {
             <FindingsEditor c={c} onSaved={refresh} />
           </Tabs.Panel>
           <Tabs.Panel value="evidence" pt="sm">
-            <EvidencePanel findings={c.findings} />
+            <EvidencePanel caseId={c.id} findings={c.findings} />
           </Tabs.Panel>
           <Tabs.Panel value="review" pt="sm">
             <ReviewPanel c={c} me={me} onDone={refresh} />
@@ -518,30 +518,59 @@ function FindingsEditor({ c, onSaved }: { c: CaseDetail; onSaved: () => void }) 
   );
 }
 
-function EvidencePanel({ findings }: { findings: Findings | null }) {
+/** Cited evidence: the findings' links, and each SHA-256 looked up in the vault (item, type, custody). */
+function EvidencePanel({ caseId, findings }: { caseId: string; findings: Findings | null }) {
   const { t } = useTranslation();
+  const format = useFormat();
+  const vault = useQuery({
+    queryKey: ['cases', 'evidence', caseId, findings],
+    queryFn: () => casesApi.evidence(caseId),
+  });
+  const inVault = new Map((vault.data?.items ?? []).map((entry) => [entry.sha256, entry]));
   const links = (findings?.items ?? []).flatMap((item, index) => item.links.map((link) => ({ link, index })));
   if (links.length === 0) return <Text c="dimmed">{t('cases.noEvidence')}</Text>;
   return (
-    <Table aria-label={t('cases.tabs.evidence')}>
-      <Table.Tbody>
-        {links.map(({ link, index }) => (
-          <Table.Tr key={`${index}-${JSON.stringify(link)}`}>
-            <Table.Td w={60}>{index + 1}.</Table.Td>
-            <Table.Td>{t(`cases.linkKind.${link.kind}`)}</Table.Td>
-            <Table.Td>
-              <Code>
-                {link.kind === 'evidence'
-                  ? link.sha256
-                  : link.kind === 'record'
-                    ? `${link.dataset}: ${link.id}`
-                    : link.id}
-              </Code>
-            </Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <Stack gap="xs">
+      <ErrorAlert error={vault.error} />
+      <Table aria-label={t('cases.tabs.evidence')} data-testid="case-evidence">
+        <Table.Tbody>
+          {links.map(({ link, index }) => {
+            const entry = link.kind === 'evidence' ? inVault.get(link.sha256) : undefined;
+            return (
+              <Table.Tr key={`${index}-${JSON.stringify(link)}`}>
+                <Table.Td w={60}>{index + 1}.</Table.Td>
+                <Table.Td>{t(`cases.linkKind.${link.kind}`)}</Table.Td>
+                <Table.Td>
+                  <Code>
+                    {link.kind === 'evidence'
+                      ? link.sha256
+                      : link.kind === 'record'
+                        ? `${link.dataset}: ${link.id}`
+                        : link.id}
+                  </Code>
+                </Table.Td>
+                <Table.Td>
+                  {link.kind !== 'evidence' || !vault.data ? null : entry?.inVault && entry.itemId ? (
+                    <Stack gap={0}>
+                      <Anchor component={Link} to={`/evidence/${entry.itemId}`} size="sm">
+                        {entry.mediaType} · {format.dateTime(entry.receivedAt ?? null)}
+                      </Anchor>
+                      <Text size="xs" c="dimmed">
+                        {t('cases.custodyEvents', { count: entry.custodyEvents ?? 0 })}
+                      </Text>
+                    </Stack>
+                  ) : (
+                    <Badge color="orange" variant="light">
+                      {t('cases.notInVault')}
+                    </Badge>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Stack>
   );
 }
 
