@@ -13,6 +13,7 @@ import { TotpPage } from './auth/totp-page.js';
 import { ErrorAlert } from './components/error-alert.js';
 import { AppLayout } from './layout/app-layout.js';
 import { visibleAreas } from './layout/areas.js';
+import { VisibleAreasContext } from './layout/navigation.js';
 
 export function App() {
   const { t } = useTranslation();
@@ -40,16 +41,20 @@ export function App() {
   if (session.stage === 'totp_enrol') return <TotpEnrolPage />;
   if (session.stage === 'totp') return <TotpPage />;
 
-  const pages = visibleAreas(session.user.role).flatMap((area) => area.pages);
+  const areas = visibleAreas(session.user.role);
   return (
-    <AppLayout>
-      <Routes>
-        {pages.map((page) => (
-          <Route key={page.path} path={page.path} element={<page.component />} />
-        ))}
-        <Route path="*" element={<NotFound />} />
-      </Routes>
-    </AppLayout>
+    <VisibleAreasContext.Provider value={areas}>
+      <AppLayout>
+        <Routes>
+          {areas
+            .flatMap((area) => area.pages)
+            .map((page) => (
+              <Route key={page.path} path={page.path} element={<page.component />} />
+            ))}
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </AppLayout>
+    </VisibleAreasContext.Provider>
   );
 }
 

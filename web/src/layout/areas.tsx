@@ -3,7 +3,6 @@
  * built from this list, so a new area (Evidence, Incidents, Registry, Screening, Cases, Sanctions, Datasets,
  * Bot) is one line in `areas` plus its page component.
  */
-import type { Icon } from '@tabler/icons-react';
 import {
   IconAddressBook,
   IconAlertTriangle,
@@ -28,7 +27,6 @@ import {
   IconUserSearch,
   IconUsers,
 } from '@tabler/icons-react';
-import type { ComponentType } from 'react';
 import { ApiKeysPage } from '../admin/api-keys-page.js';
 import { AuditPage } from '../admin/audit-page.js';
 import { JobsPage } from '../admin/jobs-page.js';
@@ -48,7 +46,6 @@ import { CollectionsPage } from '../evidence/collections-page.js';
 import { EvidenceListPage } from '../evidence/evidence-list-page.js';
 import { ItemPage } from '../evidence/item-page.js';
 import { UploadPage } from '../evidence/upload-page.js';
-import type { Translation } from '../i18n/translation.js';
 import { IncidentFormPage } from '../incidents/incident-form-page.js';
 import { IncidentPage } from '../incidents/incident-page.js';
 import { IncidentsListPage } from '../incidents/incidents-list-page.js';
@@ -67,27 +64,7 @@ import { ScreeningPage } from '../screening/screening-page.js';
 import { ClusterPage } from '../xref/cluster-page.js';
 import { ReviewPage } from '../xref/review-page.js';
 import { RunsPage } from '../xref/runs-page.js';
-
-type NavKey = keyof Translation['nav'];
-
-export interface Page {
-  /** Route path, absolute. */
-  path: string;
-  label: NavKey;
-  icon: Icon;
-  component: ComponentType;
-  /** Roles that may see the page; absent means every logged-in user. */
-  roles?: readonly Role[];
-  /** A route without its own navigation entry (detail pages). */
-  hidden?: boolean;
-}
-
-export interface Area {
-  key: NavKey;
-  icon: Icon;
-  pages: Page[];
-  roles?: readonly Role[];
-}
+import type { Area } from './navigation.js';
 
 const admin = ['admin'] as const;
 

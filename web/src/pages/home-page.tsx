@@ -25,7 +25,7 @@ import { useSession } from '../auth/session.js';
 import { PageHeader } from '../components/page-header.js';
 import { RoleBadge } from '../components/status-badges.js';
 import { useFormat } from '../i18n/format.js';
-import { visibleAreas } from '../layout/areas.js';
+import { useVisibleAreas } from '../layout/navigation.js';
 
 type AreaSummary = HomeResponse['areas'][number];
 
@@ -133,6 +133,7 @@ function Recent({ areas }: { areas: AreaSummary[] }) {
 export function HomePage() {
   const { t } = useTranslation();
   const { user } = useSession();
+  const visibleAreas = useVisibleAreas();
   const health = useQuery({ queryKey: ['health'], queryFn: api.health, staleTime: 60_000 });
   const home = useQuery({
     queryKey: ['home'],
@@ -141,7 +142,7 @@ export function HomePage() {
     refetchInterval: (query) => (query.state.data?.demo === 'preparing' ? 3_000 : false),
   });
   if (!user) return null;
-  const links = visibleAreas(user.role)
+  const links = visibleAreas
     .flatMap((area) => area.pages)
     .filter((page) => page.path !== '/' && !page.hidden && !page.path.includes(':'));
   const areas = home.data?.areas ?? [];
