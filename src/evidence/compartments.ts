@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditService } from '../platform/audit/service.js';
-import type { AccessService } from '../platform/auth/access.js';
+import { type AccessService, isAdministrator } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
 import { AppError } from '../platform/errors.js';
@@ -23,15 +23,6 @@ export const GENERAL_COLLECTION = 'General';
  */
 export function submissionsCollectionName(env: NodeJS.ProcessEnv = process.env): string {
   return env.SVIEDKA_EVIDENCE_SUBMISSIONS_COLLECTION?.trim() || 'Citizen submissions';
-}
-
-export function isAdmin(principal: Principal): boolean {
-  return principal.type === 'system' || (principal.type === 'user' && principal.role === 'admin');
-}
-
-/** Analysts and reviewers see unrestricted collections without a grant; partners and API keys do not. */
-export function isStaff(principal: Principal): boolean {
-  return principal.type === 'user' && principal.role !== 'partner';
 }
 
 export class Compartments {
@@ -70,19 +61,17 @@ export class Compartments {
    * the unrestricted ones plus restricted ones granted to them; partners and API keys only granted ones.
    */
   async visibleCollections(principal: Principal): Promise<Visible> {
-    if (isAdmin(principal)) return 'all';
-    const granted = await this.access.visible(principal, 'evidence_collection');
-    const ids = new Set(granted === 'all' ? [] : granted);
-    if (isStaff(principal)) for (const id of await this.store.openCollectionIds()) ids.add(id);
-    return [...ids];
+    return this.access.visibleCompartments(principal, 'evidence_collection', () =>
+      this.store.collectionCompartments(),
+    );
   }
 
   /** Throws "not found" (audited by AccessService) unless every collection is visible. */
   async requireCollections(principal: Principal, ids: Iterable<string>, action: string): Promise<void> {
-    if (isAdmin(principal)) return;
-    const open = isStaff(principal) ? new Set(await this.store.openCollectionIds()) : new Set<string>();
-    const needed = [...new Set(ids)].filter((id) => !open.has(id));
-    if (needed.length) await this.access.require(principal, 'evidence_collection', needed, action);
+    if (isAdministrator(principal)) return;
+    const known = new Map((await this.store.collectionCompartments()).map((c) => [c.id, c]));
+    const touched = [...new Set(ids)].map((id) => known.get(id) ?? { id, restricted: true });
+    await this.access.requireCompartments(principal, 'evidence_collection', touched, action);
   }
 
   /**

@@ -5,12 +5,13 @@
  */
 import type { Readable } from 'node:stream';
 import type { AuditService } from '../platform/audit/service.js';
+import { isAdministrator } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
 import type { FsBlobStore } from '../platform/blobs/index.js';
 import { cursorOf, parseCursor } from '../platform/db/cursor.js';
 import { AppError } from '../platform/errors.js';
-import { type Compartments, isAdmin } from './compartments.js';
+import type { Compartments } from './compartments.js';
 import type { CustodyLog } from './custody-log.js';
 import type { MetadataSummary } from './media/index.js';
 import type { Channel, CustodyEvent, ItemDetail, ItemSummary, ListItemsQuery } from './model.js';
@@ -306,7 +307,7 @@ export class Items {
    * `redacted` (the stored chain is unchanged; `verify` checks it on the server).
    */
   async redactCustody(principal: Principal, events: CustodyEvent[]): Promise<CustodyEvent[]> {
-    if (isAdmin(principal)) return events;
+    if (isAdministrator(principal)) return events;
     const itemIds = new Set<string>();
     const incidentIds = new Set<string>();
     for (const event of events) {

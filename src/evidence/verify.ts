@@ -1,10 +1,11 @@
 /** Fixity check: re-hashes stored blobs (decrypt + SHA-256) and checks every custody chain. */
 import type { AuditService } from '../platform/audit/service.js';
+import { isAdministrator } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
 import type { FsBlobStore } from '../platform/blobs/index.js';
 import { AppError } from '../platform/errors.js';
-import { isAdmin } from './compartments.js';
+
 import { checkCustodyChain } from './custody-chain.js';
 import type { CustodyLog } from './custody-log.js';
 import type { Items } from './items.js';
@@ -50,7 +51,7 @@ export class VaultVerifier {
       await check(await this.items.require(principal, options.itemId, 'evidence.verify'));
     } else {
       // Verifying everything reads every compartment.
-      if (!isAdmin(principal)) throw new AppError('SVD_HTTP_NOT_FOUND');
+      if (!isAdministrator(principal)) throw new AppError('SVD_HTTP_NOT_FOUND');
       let after: string | null = null;
       for (;;) {
         const page = await this.itemStore.allItemIds(after, 500);

@@ -4,8 +4,8 @@
  * those who may see that collection see it. No HTTP and no SQL here.
  */
 import { randomUUID } from 'node:crypto';
-import { isAdmin, isStaff } from '../evidence/compartments.js';
 import type { AuditService } from '../platform/audit/service.js';
+import { maySeeCompartment } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
 import type { KeyRing } from '../platform/crypto.js';
@@ -39,14 +39,18 @@ export class IncidentsService {
     const unique = [...new Set(ids)];
     const found = await this.store.incidentCollections(unique);
     if (found.size !== unique.length) throw new AppError('SVD_HTTP_NOT_FOUND');
-    const open = [...found].filter(([, collection]) => collection === null).map(([id]) => id);
-    if (open.length && !isAdmin(principal) && !isStaff(principal)) {
+    // An incident in no collection is an open compartment of its own.
+    const hidden = [...found]
+      .filter(([, collection]) => collection === null)
+      .map(([id]) => id)
+      .filter((id) => !maySeeCompartment(principal, { id, restricted: false }));
+    if (hidden.length) {
       await this.audit.record({
         actor: actorOf(principal),
         action,
         outcome: 'denied',
-        target: { type: 'incident', id: open[0]! },
-        details: { denied: open },
+        target: { type: 'incident', id: hidden[0]! },
+        details: { denied: hidden },
       });
       throw new AppError('SVD_HTTP_NOT_FOUND');
     }

@@ -207,13 +207,7 @@ export class RegistryService {
    * unrestricted dataset plus restricted ones granted to them; API keys and partners only granted ones.
    */
   async visibleDatasetIds(principal: Principal): Promise<'all' | string[]> {
-    if (principal.type === 'system' || (principal.type === 'user' && principal.role === 'admin'))
-      return 'all';
-    const granted = await this.access.visible(principal, 'dataset');
-    const grantedSet = new Set(granted === 'all' ? [] : granted);
-    const datasets = await this.store.listDatasets();
-    const staff = principal.type === 'user' && principal.role !== 'partner';
-    return datasets.filter((d) => grantedSet.has(d.id) || (staff && !d.restricted)).map((d) => d.id);
+    return this.access.visibleCompartments(principal, 'dataset', () => this.store.listDatasets());
   }
 
   async #canSee(principal: Principal, datasetId: string): Promise<boolean> {

@@ -43,13 +43,8 @@ export class CollectionStore extends EvidenceStoreBase {
     return inserted !== undefined;
   }
 
-  /** Ids of the unrestricted collections. */
-  async openCollectionIds(): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('evidence_collections')
-      .select('id')
-      .where('restricted', '=', false)
-      .execute();
-    return rows.map((row) => row.id);
+  /** Every collection as a compartment (id, restricted). */
+  collectionCompartments(): Promise<Array<{ id: string; restricted: boolean }>> {
+    return this.db.selectFrom('evidence_collections').select(['id', 'restricted']).execute();
   }
 }
