@@ -34,7 +34,7 @@ export interface AreaHooks {
 export async function createAreas(platform: Platform) {
   const registry = createRegistry(platform);
   const evidence = await createEvidence(platform);
-  const incidents = createIncidents(platform, { evidence: evidence.forIncidents });
+  const incidents = await createIncidents(platform, { evidence: evidence.forIncidents });
   evidence.connectIncidents(incidents.forEvidence);
   // Screening answers one result per person through the resolver (xref is built on screening's matcher).
   const screening = createScreening(platform, {

@@ -48,7 +48,7 @@ export async function openRuntime(
     if (options.migrate !== false) await migrate(database.db);
     const keys = KeyRing.load(config);
     await checkKeys(database.db, keys);
-    const audit = new AuditService(database.db, keys.auditKey());
+    const audit = new AuditService(database.db, keys.auditKey(), keys);
     const authStore = new AuthStore(database.db);
     const auth = new AuthService(authStore, audit, keys, config, new SignInGuard());
     const access = new AccessService(authStore, audit);

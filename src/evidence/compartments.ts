@@ -7,12 +7,21 @@ import type { AuditService } from '../platform/audit/service.js';
 import { type AccessService, isAdministrator } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
+import type { KeyRing } from '../platform/crypto.js';
 import { AppError } from '../platform/errors.js';
+import { registerEncryptedColumn } from '../platform/keys.js';
 import type { CustodyLog } from './custody-log.js';
 import type { Collection } from './model.js';
 import type { CollectionStore } from './store/collections.js';
 import type { ItemStore } from './store/items.js';
 import type { CollectionRow, Visible } from './store/tables.js';
+
+registerEncryptedColumn({
+  table: 'evidence_collections',
+  idColumn: 'id',
+  column: 'name_sealed',
+  aad: (id) => `evidence_collections.name:${id}`,
+});
 
 /** The unrestricted collection new staff evidence goes to unless another is chosen. */
 export const GENERAL_COLLECTION = 'General';
@@ -34,21 +43,48 @@ export class Compartments {
     private readonly custody: CustodyLog,
     /** Name of the restricted collection for submissions (see submissionsCollectionName). */
     readonly submissionsName: string,
+    private readonly keys: KeyRing,
   ) {}
+
+  /** A collection's name columns: a restricted one's name is encrypted; every one is found by a keyed hash. */
+  #nameColumns(id: string, name: string, restricted: boolean) {
+    return {
+      name: restricted ? `restricted:${id}` : name,
+      name_sealed: restricted ? this.keys.encryptField(name, `evidence_collections.name:${id}`) : null,
+      name_hash: this.keys.lookupHash('lookup', `evidence_collections.name:${name}`),
+    };
+  }
+
+  /** A collection's name as people read it. */
+  nameOf(row: Pick<CollectionRow, 'id' | 'name' | 'name_sealed'>): string {
+    return row.name_sealed
+      ? this.keys.decryptFieldText(row.name_sealed, `evidence_collections.name:${row.id}`)
+      : row.name;
+  }
+
+  /** Hashes and seals the names of collections made before that was done (at start-up; resumable). */
+  async sealNames(): Promise<void> {
+    await this.store.transaction(async (trx) => {
+      for (const row of await this.store.unhashed(trx))
+        await this.store.setName(trx, row.id, this.#nameColumns(row.id, row.name, row.restricted));
+    });
+  }
 
   /** Creates "General" and the submissions collection when missing (a renamed one is made anew). */
   async ensureDefaultCollections(): Promise<void> {
     await this.store.transaction(async (trx) => {
+      const general = randomUUID();
       await this.store.insertCollection(trx, {
-        id: randomUUID(),
-        name: GENERAL_COLLECTION,
+        id: general,
+        ...this.#nameColumns(general, GENERAL_COLLECTION, false),
         description: "Evidence collected by the organization's staff.",
         restricted: false,
         created_by: 'system',
       });
+      const submissions = randomUUID();
       await this.store.insertCollection(trx, {
-        id: randomUUID(),
-        name: this.submissionsName,
+        id: submissions,
+        ...this.#nameColumns(submissions, this.submissionsName, true),
         description: 'Files sent by citizens, the Telegram bot and partners: restricted until reviewed.',
         restricted: true,
         created_by: 'system',
@@ -94,7 +130,10 @@ export class Compartments {
     if (known) return known;
     const row = /^[0-9a-f-]{36}$/i.test(idOrName)
       ? await this.store.collection(this.store.db, idOrName.toLowerCase())
-      : await this.store.collectionByName(this.store.db, idOrName);
+      : await this.store.collectionByNameHash(
+          this.store.db,
+          this.keys.lookupHash('lookup', `evidence_collections.name:${idOrName}`),
+        );
     if (row) this.#known.set(idOrName, row);
     return row;
   }
@@ -106,6 +145,8 @@ export class Compartments {
     const visible = await this.visibleCollections(principal);
     return (await this.store.collections())
       .filter((row) => visible === 'all' || visible.includes(row.id))
+      .map((row) => ({ ...row, name: this.nameOf(row) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((row) => ({
         id: row.id,
         name: row.name,
@@ -118,7 +159,7 @@ export class Compartments {
 
   /** Every collection's name by id. */
   async names(): Promise<Map<string, string>> {
-    return new Map((await this.store.collections()).map((row) => [row.id, row.name]));
+    return new Map((await this.store.collections()).map((row) => [row.id, this.nameOf(row)]));
   }
 
   /** A new collection (administrators; the route enforces it). */
@@ -130,7 +171,7 @@ export class Compartments {
     await this.store.transaction(async (trx) => {
       const inserted = await this.store.insertCollection(trx, {
         id,
-        name: input.name,
+        ...this.#nameColumns(id, input.name, input.restricted),
         description: input.description,
         restricted: input.restricted,
         created_by: actorOf(principal).label ?? null,
@@ -141,7 +182,9 @@ export class Compartments {
           actor: actorOf(principal),
           action: 'evidence.collection.create',
           target: { type: 'evidence_collection', id },
-          details: { name: input.name, restricted: input.restricted },
+          ...(input.restricted
+            ? { details: { restricted: true }, sealed: { name: input.name } }
+            : { details: { name: input.name, restricted: false } }),
         },
         trx,
       );
@@ -160,9 +203,11 @@ export class Compartments {
       if (!item || item.collection_id === collectionId) return;
       const from = await this.store.collection(trx, item.collection_id);
       await this.items.setItemCollection(trx, itemId, collectionId);
+      // A restricted collection is named by its id only: the chain is mirrored in the audit log.
+      const named = (row: CollectionRow | undefined) => (row && !row.restricted ? row.name : null);
       await this.custody.append(trx, itemId, 'transferred', actorOf(principal), {
-        fromCollection: { id: item.collection_id, name: from?.name ?? null },
-        toCollection: { id: collectionId, name: target.name },
+        fromCollection: { id: item.collection_id, name: named(from) },
+        toCollection: { id: collectionId, name: named(target) },
         ...(note ? { note } : {}),
       });
     });

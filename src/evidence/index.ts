@@ -30,13 +30,14 @@ import { FsBlobStore } from '../platform/blobs/index.js';
 import type { AnyTransaction } from '../platform/db/database.js';
 import type { App } from '../platform/http/app.js';
 import { defineJob } from '../platform/jobs/queue.js';
+import { sealPlaintextColumn } from '../platform/keys.js';
 import type { Platform } from '../platform/platform.js';
 import { CitizenDailyBatch, citizenBatchJob } from './citizen/daily-batch.js';
 import { CitizenUploads, citizenUploadLimits } from './citizen/upload-allowance.js';
 import { Compartments, submissionsCollectionName } from './compartments.js';
 import { CustodyLog } from './custody-log.js';
 import type { ExportVault } from './export/package.js';
-import { Intake, type IntakeInput, type IntakeResult } from './intake.js';
+import { Intake, type IntakeInput, type IntakeResult, plaintextNotes } from './intake.js';
 import { Items } from './items.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import type { EvidenceIncidents } from './ports.js';
@@ -121,6 +122,7 @@ export async function createEvidence(platform: Platform) {
     platform.audit,
     custody,
     submissionsCollectionName(),
+    platform.keys,
   );
   const taxonomy = new Taxonomy(stores.taxonomy, platform.audit);
   const enqueueProcessing = (itemId: string, trx: EvidenceTransaction) =>
@@ -159,6 +161,7 @@ export async function createEvidence(platform: Platform) {
     taxonomy,
     incidents.port,
     platform.audit,
+    platform.keys,
   );
   const pipeline = new Pipeline(stores.items, stores.processing, blobs, custody, platform.config.dataDir);
   const verifier = new VaultVerifier(items, stores.items, stores.processing, blobs, custody, platform.audit);
@@ -172,7 +175,9 @@ export async function createEvidence(platform: Platform) {
   };
   platform.jobs.handle(processEvidenceJob, async ({ itemId }) => pipeline.process(itemId));
   await taxonomy.seedTaxonomy();
+  await compartments.sealNames();
   await compartments.ensureDefaultCollections();
+  await sealPlaintextColumn(db, platform.keys, plaintextNotes);
   await pipeline.backfillCaptureTimes();
   const citizenLimits = citizenUploadLimits(process.env);
   // Partial resumable uploads, encrypted at rest: analysts' and citizens' in separate directories.

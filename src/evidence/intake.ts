@@ -14,7 +14,7 @@ import { actorOf } from '../platform/auth/service.js';
 import type { FsBlobStore } from '../platform/blobs/index.js';
 import type { KeyRing } from '../platform/crypto.js';
 import { AppError } from '../platform/errors.js';
-import { registerEncryptedColumn } from '../platform/keys.js';
+import { type PlaintextColumn, registerEncryptedColumn } from '../platform/keys.js';
 import { type Compartments, GENERAL_COLLECTION } from './compartments.js';
 import type { CustodyLog } from './custody-log.js';
 import { kindOf, looksLikeUtf8Text } from './media/index.js';
@@ -24,6 +24,23 @@ import { newReceiptCode, receiptLookupText, startOfToday, today } from './receip
 import type { ItemStore } from './store/items.js';
 import type { SubmissionStore } from './store/submissions.js';
 import type { EvidenceTransaction, Visible } from './store/tables.js';
+
+registerEncryptedColumn({
+  table: 'evidence_items',
+  idColumn: 'id',
+  column: 'note_sealed',
+  aad: (id) => `evidence_items.note:${id}`,
+});
+
+/** Notes written before they were encrypted: sealed at start-up (see sealPlaintextColumn). */
+export const plaintextNotes: PlaintextColumn = {
+  table: 'evidence_items',
+  idColumn: 'id',
+  plain: 'note',
+  sealed: 'note_sealed',
+  aad: (id) => `evidence_items.note:${id}`,
+  emptyValue: null,
+};
 
 registerEncryptedColumn({
   table: 'evidence_submissions',
@@ -177,6 +194,7 @@ export class Intake {
   async intake(input: IntakeInput): Promise<IntakeResult> {
     const actor = actorFor(input.actor);
     const citizen = input.actor.type === 'citizen' || input.channel === 'citizen';
+    const outside = citizen || input.actor.type === 'bot' || input.channel === 'bot';
     const staged = await this.blobs.stage(input.stream, {
       maxBytes: this.options.maxBytes,
       headBytes: 64 * 1024,
@@ -232,7 +250,9 @@ export class Intake {
           ...(input.sourceLabel ? { source: input.sourceLabel } : {}),
           ...(input.fileName ? { fileName: input.fileName } : {}),
           ...(input.declaredMediaType ? { declaredMediaType: input.declaredMediaType } : {}),
-          ...(input.note ? { note: input.note } : {}),
+          // A citizen's words are kept encrypted with the item, never copied into the custody chain and
+          // the append-only audit log: those record only that a note came.
+          ...(input.note ? (outside ? { noteGiven: true } : { note: input.note }) : {}),
           ...(input.acquisition ? { acquisition: input.acquisition } : {}),
         };
         // Bytes already held are "received again" only by someone who may see the item holding them.
@@ -265,7 +285,10 @@ export class Intake {
             file_name: input.fileName ?? null,
             channel: input.channel,
             source_label: input.sourceLabel ?? null,
-            note: input.note ?? null,
+            note: null,
+            note_sealed: input.note
+              ? this.keys.encryptField(input.note, `evidence_items.note:${itemId}`)
+              : null,
             acquisition: input.acquisition ?? null,
             received_at: at,
             ...(citizen ? { created_at: at } : {}),

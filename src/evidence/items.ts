@@ -7,8 +7,9 @@ import type { Readable } from 'node:stream';
 import type { AuditService } from '../platform/audit/service.js';
 import { isAdministrator } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
-import { actorOf } from '../platform/auth/service.js';
+import { actorOf, purposeOf } from '../platform/auth/service.js';
 import type { FsBlobStore } from '../platform/blobs/index.js';
+import type { KeyRing } from '../platform/crypto.js';
 import { cursorOf, parseCursor } from '../platform/db/cursor.js';
 import { AppError } from '../platform/errors.js';
 import type { Compartments } from './compartments.js';
@@ -33,6 +34,7 @@ export class Items {
     private readonly taxonomy: Taxonomy,
     private readonly incidents: EvidenceIncidents,
     private readonly audit: AuditService,
+    private readonly keys: KeyRing,
   ) {}
 
   #summaries(
@@ -98,13 +100,21 @@ export class Items {
       this.store.countItems(filter, visible),
     ]);
     const ids = rows.map((row) => row.id);
-    const names = new Map(rows.map((row) => [row.collection_id, row.collection_name]));
+    const names = await this.compartments.names();
     const items = this.#summaries(
       rows,
       await this.taxonomy.codes('item', ids),
       await this.processing.itemsWithThumbnail(ids),
       names,
     );
+    // What was looked for and what was shown are sensitive reads; an empty page without a search is not.
+    if (ids.length > 0 || query.q)
+      await this.audit.record({
+        actor: actorOf(principal),
+        action: 'evidence.item.list',
+        purpose: purposeOf(principal),
+        details: { query: { ...query, before: undefined }, items: ids },
+      });
     const last = rows[rows.length - 1];
     const next = last && rows.length === limit ? cursorOf(last.received_at, last.id) : null;
     return { items, next, total };
@@ -228,7 +238,9 @@ export class Items {
     );
     return {
       ...summary!,
-      note: item.note,
+      note: item.note_sealed
+        ? this.keys.decryptFieldText(item.note_sealed, `evidence_items.note:${item.id}`)
+        : item.note,
       acquisition: (parse(item.acquisition) as Record<string, unknown> | null) ?? null,
       latitude: located?.summary.latitude ?? null,
       longitude: located?.summary.longitude ?? null,
@@ -298,6 +310,12 @@ export class Items {
 
   async custodyLog(principal: Principal, id: string): Promise<CustodyEvent[]> {
     await this.require(principal, id, 'evidence.custody.read');
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'evidence.custody.read',
+      purpose: purposeOf(principal),
+      target: { type: 'evidence_item', id },
+    });
     return this.redactCustody(principal, await this.custody.events(id));
   }
 

@@ -6,19 +6,22 @@
  */
 import type { EvidenceIncidents } from '../evidence/ports.js';
 import type { App } from '../platform/http/app.js';
+import { sealPlaintextColumn } from '../platform/keys.js';
 import type { Platform } from '../platform/platform.js';
 import { IncidentLinks } from './links.js';
 import type { IncidentsEvidence } from './ports.js';
-import { IncidentsService } from './service.js';
+import { IncidentsService, plaintextIncidentTexts } from './service.js';
 import { IncidentStore, type IncidentTransaction } from './store.js';
 
 export type { IncidentsEvidence } from './ports.js';
 export { IncidentsService } from './service.js';
 
 /** Builds the incidents area on the evidence vault. */
-export function createIncidents(platform: Platform, deps: { evidence: IncidentsEvidence }) {
+export async function createIncidents(platform: Platform, deps: { evidence: IncidentsEvidence }) {
   const store = new IncidentStore(platform.database.db);
   const service = new IncidentsService(store, deps.evidence, platform.keys, platform.audit);
+  for (const column of plaintextIncidentTexts)
+    await sealPlaintextColumn(platform.database.db, platform.keys, column);
   const links = new IncidentLinks(store, service, deps.evidence, platform.keys, platform.audit);
   const forEvidence: EvidenceIncidents = {
     require: (principal, ids, action) => service.requireIncidents(principal, ids, action),
@@ -46,4 +49,4 @@ export function createIncidents(platform: Platform, deps: { evidence: IncidentsE
   };
 }
 
-export type IncidentsArea = ReturnType<typeof createIncidents>;
+export type IncidentsArea = Awaited<ReturnType<typeof createIncidents>>;

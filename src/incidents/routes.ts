@@ -56,7 +56,7 @@ export function incidentRoutes(service: IncidentsService, links: IncidentLinks) 
         config: staff,
         schema: { tags: ['evidence'], params: idParams, response: { 200: incidentSchema } },
       },
-      async (request) => service.incident(principalOf(request), request.params.id),
+      async (request) => service.readIncident(principalOf(request), request.params.id),
     );
     app.patch(
       '/api/evidence/incidents/:id',

@@ -7,15 +7,43 @@ import { randomUUID } from 'node:crypto';
 import type { AuditService } from '../platform/audit/service.js';
 import { maySeeCompartment } from '../platform/auth/access.js';
 import type { Principal } from '../platform/auth/model.js';
-import { actorOf } from '../platform/auth/service.js';
+import { actorOf, purposeOf } from '../platform/auth/service.js';
 import type { KeyRing } from '../platform/crypto.js';
 import { cursorOf, parseCursor } from '../platform/db/cursor.js';
 import type { AnyTransaction } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
-import { registerEncryptedColumn } from '../platform/keys.js';
+import { type PlaintextColumn, registerEncryptedColumn } from '../platform/keys.js';
 import type { Incident, IncidentInput, IncidentUpdate, ListIncidentsQuery } from './model.js';
 import type { IncidentsEvidence } from './ports.js';
 import type { IncidentRow, IncidentStore } from './store.js';
+
+for (const column of ['description', 'place'] as const)
+  registerEncryptedColumn({
+    table: 'incidents',
+    idColumn: 'id',
+    column: `${column}_sealed`,
+    aad: (id) => `incidents.${column}:${id}`,
+  });
+
+/** Descriptions and places written before they were encrypted: sealed at start-up. */
+export const plaintextIncidentTexts: PlaintextColumn[] = [
+  {
+    table: 'incidents',
+    idColumn: 'id',
+    plain: 'description',
+    sealed: 'description_sealed',
+    aad: (id) => `incidents.description:${id}`,
+    emptyValue: '',
+  },
+  {
+    table: 'incidents',
+    idColumn: 'id',
+    plain: 'place',
+    sealed: 'place_sealed',
+    aad: (id) => `incidents.place:${id}`,
+    emptyValue: null,
+  },
+];
 
 registerEncryptedColumn({
   table: 'incident_persons',
@@ -83,14 +111,16 @@ export class IncidentsService {
       await this.store.insertIncident(trx, {
         id,
         title: input.title,
-        description: input.description,
+        description: '',
+        description_sealed: this.#seal(id, 'description', input.description),
         occurred_from: input.occurredFrom ? new Date(input.occurredFrom) : null,
         occurred_to: input.occurredTo
           ? new Date(input.occurredTo)
           : input.occurredFrom
             ? new Date(input.occurredFrom)
             : null,
-        place: input.place ?? null,
+        place: null,
+        place_sealed: this.#seal(id, 'place', input.place),
         place_type: input.placeType ?? null,
         latitude: input.latitude ?? null,
         longitude: input.longitude ?? null,
@@ -124,10 +154,16 @@ export class IncidentsService {
       const set: Partial<IncidentRow> = {};
       const date = (value: string | null) => (value === null ? null : new Date(value));
       if (input.title !== undefined) set.title = input.title;
-      if (input.description !== undefined) set.description = input.description ?? '';
+      if (input.description !== undefined) {
+        set.description = '';
+        set.description_sealed = this.#seal(id, 'description', input.description);
+      }
       if (input.occurredFrom !== undefined) set.occurred_from = date(input.occurredFrom);
       if (input.occurredTo !== undefined) set.occurred_to = date(input.occurredTo);
-      if (input.place !== undefined) set.place = input.place;
+      if (input.place !== undefined) {
+        set.place = null;
+        set.place_sealed = this.#seal(id, 'place', input.place);
+      }
       if (input.placeType !== undefined) set.place_type = input.placeType;
       if (input.latitude !== undefined) set.latitude = input.latitude;
       if (input.longitude !== undefined) set.longitude = input.longitude;
@@ -146,7 +182,7 @@ export class IncidentsService {
           action: 'evidence.incident.update',
           target: { type: 'incident', id },
           details: {
-            fields: Object.keys(set),
+            fields: Object.keys(set).filter((key) => !key.endsWith('_sealed')),
             cleared: Object.entries(input)
               .filter(([, value]) => value === null)
               .map(([key]) => key),
@@ -158,14 +194,36 @@ export class IncidentsService {
     return this.incident(principal, id);
   }
 
+  /** Free text that may name people or sources, encrypted and bound to its incident and field. */
+  #seal(id: string, field: 'description' | 'place', text: string | null | undefined): Buffer | null {
+    return text ? this.keys.encryptField(text, `incidents.${field}:${id}`) : null;
+  }
+
+  #open(id: string, field: 'description' | 'place', sealed: Buffer | null): string | null {
+    return sealed ? this.keys.decryptFieldText(sealed, `incidents.${field}:${id}`) : null;
+  }
+
+  /** Incidents whose encrypted description or place contains the text, case-insensitively. */
+  async #matchingSealedText(text: string): Promise<string[]> {
+    const wanted = text.toLocaleLowerCase();
+    return (await this.store.sealedTexts())
+      .filter((row) =>
+        [
+          this.#open(row.id, 'description', row.description_sealed),
+          this.#open(row.id, 'place', row.place_sealed),
+        ].some((value) => value?.toLocaleLowerCase().includes(wanted)),
+      )
+      .map((row) => row.id);
+  }
+
   #incidentOf(row: IncidentRow, codes: Map<string, string[]>) {
     return {
       id: row.id,
       title: row.title,
-      description: row.description,
+      description: this.#open(row.id, 'description', row.description_sealed) ?? row.description,
       occurredFrom: row.occurred_from ? new Date(row.occurred_from).toISOString() : null,
       occurredTo: row.occurred_to ? new Date(row.occurred_to).toISOString() : null,
-      place: row.place,
+      place: this.#open(row.id, 'place', row.place_sealed) ?? row.place,
       placeType: row.place_type,
       latitude: row.latitude,
       longitude: row.longitude,
@@ -175,6 +233,22 @@ export class IncidentsService {
       collectionId: row.collection_id,
       codes: codes.get(row.id) ?? [],
     };
+  }
+
+  /** An incident as a reader opens it (the route's read): recorded with the people and items shown. */
+  async readIncident(principal: Principal, id: string): Promise<Incident> {
+    const incident = await this.incident(principal, id);
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'evidence.incident.read',
+      purpose: purposeOf(principal),
+      target: { type: 'incident', id },
+      details: {
+        persons: incident.persons.map((person) => person.entityId ?? person.id),
+        items: incident.items.map((item) => item.itemId),
+      },
+    });
+    return incident;
   }
 
   /** An incident with the linked items the principal may see, its persons and codes. */
@@ -219,6 +293,7 @@ export class IncidentsService {
     const rows = await this.store.listIncidents(
       {
         text: query.q || undefined,
+        textIds: query.q ? await this.#matchingSealedText(query.q) : undefined,
         code: query.code,
         placeType: query.placeType,
         responsibleInstitution: query.responsibleInstitution,
@@ -244,6 +319,13 @@ export class IncidentsService {
         if (!list.includes(role)) list.push(role);
         roles.set(row.incident_id, list);
       }
+    if (rows.length > 0 || query.q || query.entityId)
+      await this.audit.record({
+        actor: actorOf(principal),
+        action: 'evidence.incident.list',
+        purpose: purposeOf(principal),
+        details: { query: { ...query, before: undefined }, incidents: rows.map((row) => row.id) },
+      });
     const last = rows[rows.length - 1];
     return {
       items: rows.map((row) => ({

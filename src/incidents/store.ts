@@ -11,6 +11,9 @@ export type IncidentTables = {
     occurred_from: Date | null;
     occurred_to: Date | null;
     place: string | null;
+    /** Description and place encrypted (the text columns hold only values written before). */
+    description_sealed: Buffer | null;
+    place_sealed: Buffer | null;
     place_type: string | null;
     latitude: number | null;
     longitude: number | null;
@@ -47,6 +50,8 @@ export type Visible = 'all' | readonly string[];
 
 export interface IncidentFilter {
   text?: string | undefined;
+  /** Incidents whose encrypted description or place contains the text (matched by the service). */
+  textIds?: readonly string[] | undefined;
   code?: string | undefined;
   placeType?: string | undefined;
   responsibleInstitution?: string | undefined;
@@ -69,6 +74,17 @@ export class IncidentStore {
 
   async insertIncident(trx: IncidentTransaction, row: Omit<IncidentRow, 'created_at' | 'updated_at'>) {
     await trx.insertInto('incidents').values(row).execute();
+  }
+
+  /** Every incident's encrypted description and place, to search them after decryption. */
+  sealedTexts(): Promise<
+    Array<{ id: string; description_sealed: Buffer | null; place_sealed: Buffer | null }>
+  > {
+    return this.db
+      .selectFrom('incidents')
+      .select(['id', 'description_sealed', 'place_sealed'])
+      .where((eb) => eb.or([eb('description_sealed', 'is not', null), eb('place_sealed', 'is not', null)]))
+      .execute();
   }
 
   async updateIncident(trx: IncidentTransaction, id: string, row: Partial<IncidentRow>) {
@@ -146,6 +162,7 @@ export class IncidentStore {
           eb('n.description', 'ilike', pattern),
           eb('n.place', 'ilike', pattern),
           eb('n.responsible_unit', 'ilike', pattern),
+          ...(filter.textIds?.length ? [eb('n.id', 'in', [...filter.textIds])] : []),
         ]),
       );
     }

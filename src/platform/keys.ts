@@ -140,3 +140,47 @@ export async function rotateKeys(
   }
   return { ring: current, reencrypted, newVersion };
 }
+
+/** A text column whose values move, once, into an encrypted column (data written before it existed). */
+export interface PlaintextColumn {
+  table: string;
+  idColumn: string;
+  /** The old text column; emptied (`emptyValue`) once its value is sealed. */
+  plain: string;
+  /** The registered encrypted column the value moves to. */
+  sealed: string;
+  aad: (id: string) => string;
+  /** What the text column holds afterwards: null, or '' for a NOT NULL column. */
+  emptyValue: null | '';
+}
+
+/**
+ * Seals the values of a text column written before it was encrypted, in small committed batches: run
+ * again after an interruption and it continues where it stopped; with nothing left it costs one query
+ * (give the table a partial index on the rows still to do).
+ */
+export async function sealPlaintextColumn(
+  db: AnyDb,
+  ring: KeyRing,
+  column: PlaintextColumn,
+  batchSize = 500,
+): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const moved = await db.transaction().execute(async (trx) => {
+      const rows = await sql<{ id: string; value: string }>`
+        select ${sql.ref(column.idColumn)}::text as id, ${sql.ref(column.plain)} as value
+          from ${sql.table(column.table)}
+         where ${sql.ref(column.plain)} is not null and ${sql.ref(column.plain)} <> ''
+         limit ${batchSize} for update`.execute(trx);
+      for (const row of rows.rows)
+        await sql`update ${sql.table(column.table)}
+           set ${sql.ref(column.sealed)} = ${ring.encryptField(row.value, column.aad(row.id))},
+               ${sql.ref(column.plain)} = ${column.emptyValue}
+         where ${sql.ref(column.idColumn)}::text = ${row.id}`.execute(trx);
+      return rows.rows.length;
+    });
+    if (moved === 0) return sealed;
+    sealed += moved;
+  }
+}

@@ -279,12 +279,15 @@ export class ScreeningService {
     await this.audit.record({
       actor: actorOf(principal),
       action: 'screening.match',
-      purpose: purposeOf(principal),
-      details: {
-        params: { ...params },
+      // The names looked for and the purpose are encrypted: a copy of the log must not say who was checked.
+      sealed: {
+        purpose: purposeOf(principal),
         queries: Object.fromEntries(
           keys.map((key, i) => [key, screened[i]!.prepared?.echo ?? { error: screened[i]!.error?.code }]),
         ),
+      },
+      details: {
+        params: { ...params },
         results: Object.fromEntries(keys.map((key, i) => [key, results[i]!.map((r) => r.id)])),
       },
     });
@@ -340,7 +343,8 @@ export class ScreeningService {
     await this.audit.record({
       actor: actorOf(principal),
       action: 'screening.search',
-      details: { q: trimmed, datasets: requested, results: results!.map((r) => r.id) },
+      sealed: { q: trimmed },
+      details: { datasets: requested, results: results!.map((r) => r.id) },
     });
     return {
       results: results!.map(({ match: _match, ...rest }) => rest),
@@ -412,8 +416,8 @@ export async function screenBulk(
   await service.audit.record({
     actor: actorOf(principal),
     action: 'screening.bulk',
-    purpose: purposeOf(principal),
-    details: { label: options.label ?? null, params: { ...params }, ...summary, resultIds },
+    sealed: { purpose: purposeOf(principal), label: options.label ?? null },
+    details: { params: { ...params }, ...summary, resultIds },
   });
   return summary;
 }

@@ -1,11 +1,12 @@
 /**
  * Reads of personal or compartmented data leave an audit row, with the purpose when the caller gave
- * one (issue 15, item 4: registry and administration; the evidence and incident reads are tested with
- * their areas).
+ * one (issue 15, item 4): registry reads and lists, administration lists, incident pages (with the
+ * people in them), evidence and incident searches (with the query), custody-log reads.
  */
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import type { EvidenceArea } from '../../src/evidence/index.js';
 import { loggedInClient, useTestApp } from '../support/app.js';
 import { describeEachDatabase } from '../support/databases.js';
 
@@ -69,6 +70,67 @@ describeEachDatabase('sensitive reads are audited', (ctx) => {
     expect(await rows('user.list')).toHaveLength(1);
     expect(await rows('apikey.list')).toHaveLength(1);
     expect((await rows('access.list'))[0]!.details).toMatchObject({ resourceType: 'dataset' });
+  });
+
+  it('incident pages, evidence and incident searches, and custody logs, with the purpose given', async () => {
+    const analyst = await loggedInClient(t, 'analyst');
+    const purpose = { 'x-purpose': 'detention report 7' };
+    const incident = await analyst.request('POST', '/api/evidence/incidents', {
+      title: 'Synthetic arrest at the bus stop',
+      description: '',
+    });
+    await analyst.request('POST', `/api/evidence/incidents/${incident.json.id}/persons`, {
+      role: 'witness',
+      name: 'Invented Witness',
+    });
+    const evidence = (t.runtime.areas as unknown as { evidence: EvidenceArea }).evidence;
+    const item = await evidence.intake({
+      stream: Readable.from([Buffer.from('synthetic evidence text for the read audit\n')]),
+      fileName: 'bus-stop-notes.txt',
+      channel: 'cli',
+      actor: { type: 'system', label: 'test' },
+    });
+
+    expect(
+      (await analyst.request('GET', `/api/evidence/incidents/${incident.json.id}`, undefined, purpose))
+        .status,
+    ).toBe(200);
+    const read = (await rows('evidence.incident.read')).at(-1)!;
+    expect(read).toMatchObject({ target_id: incident.json.id, purpose: 'detention report 7' });
+    expect(read.details.persons).toHaveLength(1);
+    expect(JSON.stringify(read)).not.toContain('Invented Witness');
+
+    const incidents = await analyst.request(
+      'GET',
+      '/api/evidence/incidents?q=bus%20stop',
+      undefined,
+      purpose,
+    );
+    expect(incidents.json.items.map((i: { id: string }) => i.id)).toContain(incident.json.id);
+    expect((await rows('evidence.incident.list')).at(-1)).toMatchObject({
+      purpose: 'detention report 7',
+      details: { query: { q: 'bus stop' }, incidents: [incident.json.id] },
+    });
+
+    const items = await analyst.request('GET', '/api/evidence/items?q=bus-stop', undefined, purpose);
+    expect(items.json.items.map((i: { id: string }) => i.id)).toEqual([item.itemId]);
+    expect((await rows('evidence.item.list')).at(-1)).toMatchObject({
+      purpose: 'detention report 7',
+      details: { query: { q: 'bus-stop' }, items: [item.itemId] },
+    });
+    // A search that finds nothing still records what was looked for.
+    await analyst.request('GET', '/api/evidence/items?q=nothing-like-this');
+    expect((await rows('evidence.item.list')).at(-1)).toMatchObject({
+      details: { query: { q: 'nothing-like-this' }, items: [] },
+    });
+
+    expect(
+      (await analyst.request('GET', `/api/evidence/items/${item.itemId}/custody`, undefined, purpose)).status,
+    ).toBe(200);
+    expect((await rows('evidence.custody.read')).at(-1)).toMatchObject({
+      target_id: item.itemId,
+      purpose: 'detention report 7',
+    });
   });
 
   it('verification through the API advances the recorded audit head', async () => {

@@ -13,7 +13,6 @@ export class CollectionStore extends EvidenceStoreBase {
           .whereRef('i.collection_id', '=', 'k.id')
           .as('item_count'),
       )
-      .orderBy('k.name')
       .execute() as Promise<Array<CollectionRow & { item_count: number }>>;
   }
 
@@ -25,19 +24,37 @@ export class CollectionStore extends EvidenceStoreBase {
       .executeTakeFirst() as Promise<CollectionRow | undefined>;
   }
 
-  collectionByName(ex: Executor, name: string): Promise<CollectionRow | undefined> {
+  collectionByNameHash(ex: Executor, nameHash: string): Promise<CollectionRow | undefined> {
     return ex
       .selectFrom('evidence_collections')
       .selectAll()
-      .where('name', '=', name)
+      .where('name_hash', '=', nameHash)
       .executeTakeFirst() as Promise<CollectionRow | undefined>;
+  }
+
+  /** Collections created before names were hashed and sealed. */
+  unhashed(trx: EvidenceTransaction): Promise<CollectionRow[]> {
+    return trx
+      .selectFrom('evidence_collections')
+      .selectAll()
+      .where('name_hash', 'is', null)
+      .forUpdate()
+      .execute() as Promise<CollectionRow[]>;
+  }
+
+  async setName(
+    trx: EvidenceTransaction,
+    id: string,
+    name: Pick<CollectionRow, 'name' | 'name_sealed' | 'name_hash'>,
+  ): Promise<void> {
+    await trx.updateTable('evidence_collections').set(name).where('id', '=', id).execute();
   }
 
   async insertCollection(trx: EvidenceTransaction, row: Omit<CollectionRow, 'created_at'>): Promise<boolean> {
     const inserted = await trx
       .insertInto('evidence_collections')
       .values(row)
-      .onConflict((oc) => oc.column('name').doNothing())
+      .onConflict((oc) => oc.column('name_hash').doNothing())
       .returning('id')
       .executeTakeFirst();
     return inserted !== undefined;

@@ -140,11 +140,9 @@ export class ItemStore extends EvidenceStoreBase {
   async listItems(
     filter: ItemFilter & { before?: { at: Date; id: string } | undefined; limit: number },
     visible: Visible,
-  ): Promise<Array<ItemRow & { collection_name: string }>> {
+  ): Promise<ItemRow[]> {
     let query = this.#itemQuery(filter, visible)
-      .innerJoin('evidence_collections as k', 'k.id', 'i.collection_id')
       .selectAll('i')
-      .select('k.name as collection_name')
       .orderBy('i.received_at', 'desc')
       .orderBy('i.id', 'desc')
       .limit(filter.limit);
@@ -154,7 +152,7 @@ export class ItemStore extends EvidenceStoreBase {
         eb.or([eb('i.received_at', '<', at), eb.and([eb('i.received_at', '=', at), eb('i.id', '<', id)])]),
       );
     }
-    return (await query.execute()) as Array<ItemRow & { collection_name: string }>;
+    return (await query.execute()) as ItemRow[];
   }
 
   /** How many items match the filters (all pages). */

@@ -16,7 +16,9 @@ export type EvidenceTables = {
     file_name: string | null;
     channel: string;
     source_label: string | null;
+    /** Written before notes were encrypted; moved into note_sealed at start-up. */
     note: string | null;
+    note_sealed: Buffer | null;
     acquisition: unknown;
     received_at: Date;
     verification_state: Generated<string>;
@@ -27,7 +29,11 @@ export type EvidenceTables = {
   };
   evidence_collections: {
     id: string;
+    /** The name of an open collection; 'restricted:<id>' for a restricted one (see name_sealed). */
     name: string;
+    name_sealed: Buffer | null;
+    /** Keyed hash of the name (KeyRing.lookupHash), by which every collection is found. */
+    name_hash: string | null;
     description: Generated<string>;
     restricted: Generated<boolean>;
     created_by: string | null;

@@ -5,6 +5,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { KeyRing } from '../crypto.js';
 import type { AnyDb, AnyTransaction } from '../db/database.js';
 import { GENESIS_HASH, hashAuditRecord, sanitizeDetails, storableText, truncateCodePoints } from './chain.js';
 import { type AuditFilter, type AuditRow, AuditStore, type AuditTables } from './store.js';
@@ -23,6 +24,13 @@ export interface AuditEvent {
   outcome?: 'ok' | 'denied' | 'failed';
   purpose?: string | null;
   details?: Record<string, unknown>;
+  /**
+   * What identifies people and must not be legible in a copy of the database (names looked for, a
+   * purpose that names a case): stored encrypted in `details.sealed`, bound to the row's sequence
+   * number. `list` opens it (the purpose back into `purpose`). Not re-encrypted by key rotation (the
+   * log is append-only): a retired key version must stay in the ring for these to stay readable.
+   */
+  sealed?: { purpose?: string | null; [field: string]: unknown };
   /**
    * The time to record instead of now: a citizen's submission is recorded at the start of its day
    * (UTC), here as in the evidence rows, so the log cannot date a source's upload to the second.
@@ -43,10 +51,16 @@ export class AuditService {
 
   readonly #key: Uint8Array;
 
-  /** `key` is the audit HMAC key (KeyRing.auditKey()), kept outside the database. */
-  constructor(db: AnyDb, key: Uint8Array) {
+  readonly #sealer: Pick<KeyRing, 'encryptField' | 'decryptField'> | undefined;
+
+  /**
+   * `key` is the audit HMAC key (KeyRing.auditKey()), kept outside the database; `sealer` (the key
+   * ring) encrypts events' `sealed` fields.
+   */
+  constructor(db: AnyDb, key: Uint8Array, sealer?: Pick<KeyRing, 'encryptField' | 'decryptField'>) {
     this.#db = db;
     this.#key = key;
+    this.#sealer = sealer;
     this.#store = new AuditStore(db);
   }
 
@@ -136,7 +150,7 @@ export class AuditService {
       targetId: text(event.target?.id),
       outcome: event.outcome ?? 'ok',
       purpose: text(event.purpose, 1000),
-      details: sanitizeDetails(event.details ?? {}) as Record<string, unknown>,
+      details: sanitizeDetails(this.#sealedDetails(event, (head?.seq ?? 0) + 1)) as Record<string, unknown>,
       prevHash: head?.hash ?? GENESIS_HASH,
     };
     return { ...record, hash: hashAuditRecord(record, this.#key) };
@@ -148,8 +162,32 @@ export class AuditService {
     return row ? { seq: row.seq, hash: row.hash } : null;
   }
 
-  list(filter: AuditFilter): Promise<AuditRow[]> {
-    return this.#store.list(filter);
+  #sealedDetails(event: AuditEvent, seq: number): Record<string, unknown> {
+    if (!event.sealed) return event.details ?? {};
+    if (!this.#sealer) throw new Error('audit: sealed fields need the key ring');
+    const sealed = this.#sealer.encryptField(JSON.stringify(event.sealed), `audit_log.sealed:${seq}`);
+    return { ...(event.details ?? {}), sealed: sealed.toString('base64') };
+  }
+
+  /** Rows, newest first, with sealed fields opened (a key no longer in the ring leaves them sealed). */
+  async list(filter: AuditFilter): Promise<AuditRow[]> {
+    const rows = await this.#store.list(filter);
+    return rows.map((row) => {
+      const sealed = (row.details as { sealed?: unknown } | null)?.sealed;
+      if (typeof sealed !== 'string' || !this.#sealer) return row;
+      try {
+        const opened = JSON.parse(
+          this.#sealer
+            .decryptField(Buffer.from(sealed, 'base64'), `audit_log.sealed:${row.seq}`)
+            .toString('utf8'),
+        ) as { purpose?: string | null };
+        const { purpose, ...fields } = opened;
+        const { sealed: _sealed, ...details } = row.details as Record<string, unknown>;
+        return { ...row, purpose: purpose ?? row.purpose, details: { ...details, ...fields } };
+      } catch {
+        return row;
+      }
+    });
   }
 
   /**

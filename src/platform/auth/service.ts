@@ -5,7 +5,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Transaction, Updateable } from 'kysely';
-import { truncateCodePoints } from '../audit/chain.js';
 import type { AuditService } from '../audit/service.js';
 import type { Config } from '../config.js';
 import { constantTimeEqual, type KeyRing, randomToken } from '../crypto.js';
@@ -248,7 +247,9 @@ export class AuthService {
     const now = new Date();
     const lockUntil = new Date(now.getTime() + this.config.lockoutMinutes * 60_000);
     const user = username ? await this.store.userByName(username) : undefined;
-    const anonymousActor = { type: 'anonymous' as const, label: truncateCodePoints(username, 100) };
+    // A name that is no account is not written down: it may be a password typed into the wrong field,
+    // or the name of someone a copy of the log should not learn was looked for.
+    const anonymousActor = { type: 'anonymous' as const, label: null };
     const device = user ? this.#trustedDevice(user, context.deviceCookie) : undefined;
     if (!device) this.#throttle(context);
 
