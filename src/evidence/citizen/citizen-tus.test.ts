@@ -241,12 +241,12 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
           where i.sha256 = ${sha256}`.execute(db);
       expect(items.rows).toHaveLength(1);
       const item = items.rows[0]!;
-      expect(item).toMatchObject({
-        channel: 'citizen',
-        file_name: null,
-        note: 'Затрыманне каля рынку',
-        collection: 'Citizen submissions',
+      // The note and the restricted collection's name are encrypted at rest; the service reads them.
+      expect(item).toMatchObject({ channel: 'citizen', file_name: null, note: null });
+      const shown = await evidenceOf(t.runtime).items.show({ type: 'system', label: 'test' }, item.id, {
+        recordView: false,
       });
+      expect(shown).toMatchObject({ note: 'Затрыманне каля рынку', collectionName: 'Citizen submissions' });
       const members = await sql<{ n: number }>`
         select count(*)::int as n from evidence_submission_items
          where submission_id = (select submission_id from evidence_submission_items where item_id = ${item.id})`.execute(
