@@ -193,6 +193,14 @@ export function ProposalPage() {
   );
 }
 
+/** The columns of one position: its field, label key and width on a wide screen (of 12). */
+const POSITION_FIELDS = [
+  ['title', 'positionTitle', 4],
+  ['organization', 'positionOrganization', 3],
+  ['from', 'positionFrom', 2],
+  ['to', 'positionTo', 2],
+] as const;
+
 function IdentityForm({
   identity,
   disabled,
@@ -277,40 +285,17 @@ function IdentityForm({
       {positions.map((position, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: a position's place in the list is its identity while edited.
         <Grid key={index} align="flex-end">
-          <Grid.Col span={{ base: 12, md: 4 }}>
-            <TextInput
-              label={t('sanctions.positionTitle')}
-              value={position.title}
-              disabled={disabled}
-              onChange={(e) => setPosition(index, { title: e.currentTarget.value })}
-            />
-          </Grid.Col>
-          <Grid.Col span={{ base: 12, md: 3 }}>
-            <TextInput
-              label={t('sanctions.positionOrganization')}
-              value={position.organization}
-              disabled={disabled}
-              onChange={(e) => setPosition(index, { organization: e.currentTarget.value })}
-            />
-          </Grid.Col>
-          <Grid.Col span={{ base: 6, md: 2 }}>
-            <TextInput
-              label={t('sanctions.positionFrom')}
-              placeholder={t('sanctions.dateHint')}
-              value={position.from}
-              disabled={disabled}
-              onChange={(e) => setPosition(index, { from: e.currentTarget.value })}
-            />
-          </Grid.Col>
-          <Grid.Col span={{ base: 6, md: 2 }}>
-            <TextInput
-              label={t('sanctions.positionTo')}
-              placeholder={t('sanctions.dateHint')}
-              value={position.to}
-              disabled={disabled}
-              onChange={(e) => setPosition(index, { to: e.currentTarget.value })}
-            />
-          </Grid.Col>
+          {POSITION_FIELDS.map(([key, label, span]) => (
+            <Grid.Col key={key} span={{ base: span < 3 ? 6 : 12, md: span }}>
+              <TextInput
+                label={t(`sanctions.${label}`)}
+                placeholder={key === 'from' || key === 'to' ? t('sanctions.dateHint') : undefined}
+                value={position[key]}
+                disabled={disabled}
+                onChange={(e) => setPosition(index, { [key]: e.currentTarget.value })}
+              />
+            </Grid.Col>
+          ))}
           <Grid.Col span={{ base: 12, md: 1 }}>
             {disabled ? null : (
               <Button

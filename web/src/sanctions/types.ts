@@ -33,6 +33,9 @@ export type ProposalEvent = z.infer<typeof proposalEventSchema>;
 export type Target = ProposalContent['targets'][number];
 export type Position = Identity['positions'][number];
 
+/** The identifying-information checklist, in the order the server scores it. */
+export { CHECKLIST as checklist } from '../../../src/sanctions/completeness.js';
+
 export const jurisdictions = ['EU', 'US', 'UK', 'CA'] as const satisfies readonly Jurisdiction[];
 export const proposalStates = [
   'draft',
@@ -73,18 +76,3 @@ export const exportFormats = [
   'dossier-pdf',
 ] as const;
 export type ExportFormat = (typeof exportFormats)[number];
-/** The identifying-information checklist, in the order the server scores it. */
-export const checklist = [
-  'nameLatin',
-  'nameBelarusian',
-  'nameRussian',
-  'birthDate',
-  'birthPlace',
-  'gender',
-  'citizenship',
-  'personalNumber',
-  'passportNumber',
-  'positions',
-  'unit',
-  'address',
-] as const;
