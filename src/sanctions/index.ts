@@ -19,6 +19,7 @@ import { ExportService } from './exports/service.js';
 import { type EntityValidator, ListImportService, type ListsRegistry } from './list-import.js';
 import { type ProposalEvidence, type ProposalRegistry, ProposalService } from './proposals.js';
 import { SanctionsStore } from './store.js';
+import { sanctionsSummary } from './summary.js';
 
 export type { ListingScreening } from './already-listed.js';
 export type { ExportFormat } from './exports/service.js';
@@ -51,6 +52,7 @@ export function createSanctions(
     listed,
     routes: async (app: App) =>
       (await import('./routes.js')).sanctionsRoutes({ lists, proposals, exports, listed })(app),
+    summary: sanctionsSummary(proposals, lists),
   };
 }
 

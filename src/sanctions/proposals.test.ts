@@ -266,5 +266,18 @@ describeEachDatabase('sanctions proposals', (ctx) => {
     expect((await analyst.request('GET', '/api/sanctions/entities/no-such-entity/listings')).status).toBe(
       404,
     );
+
+    // The home page: the US target waits for the analyst to submit it; nothing waits for the reviewer.
+    const home = async (client: Client) =>
+      ((await client.request('GET', '/api/home')).json.areas as Array<Record<string, any>>).find(
+        (a) => a.area === 'sanctions',
+      )!;
+    const forAnalyst = await home(analyst);
+    expect(forAnalyst.counts).toEqual({ proposals: 1, officialLists: 1 });
+    expect(forAnalyst.waiting).toEqual([
+      { key: 'proposalsToSubmit', count: 1, path: '/sanctions/proposals?state=approved' },
+    ]);
+    expect(forAnalyst.recent[0]).toMatchObject({ title: `${proposal.reference} · Ihar Zhauranka` });
+    expect((await home(reviewer)).waiting).toEqual([]);
   });
 });
