@@ -113,7 +113,9 @@ export class Items {
         actor: actorOf(principal),
         action: 'evidence.item.list',
         purpose: purposeOf(principal),
-        details: { query: { ...query, before: undefined }, items: ids },
+        // The words searched for may be a person's name: kept encrypted, like screening queries.
+        ...(query.q ? { sealed: { q: query.q } } : {}),
+        details: { query: { ...query, q: undefined, before: undefined }, items: ids },
       });
     const last = rows[rows.length - 1];
     const next = last && rows.length === limit ? cursorOf(last.received_at, last.id) : null;

@@ -324,7 +324,12 @@ export class IncidentsService {
         actor: actorOf(principal),
         action: 'evidence.incident.list',
         purpose: purposeOf(principal),
-        details: { query: { ...query, before: undefined }, incidents: rows.map((row) => row.id) },
+        // The words searched for may be a witness's name: kept encrypted, like screening queries.
+        ...(query.q ? { sealed: { q: query.q } } : {}),
+        details: {
+          query: { ...query, q: undefined, before: undefined },
+          incidents: rows.map((row) => row.id),
+        },
       });
     const last = rows[rows.length - 1];
     return {
