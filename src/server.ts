@@ -5,6 +5,7 @@ import { areaHooks } from './areas.js';
 import { demoState, handleDemoJobs } from './demo/seed.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { authRoutes } from './platform/auth/routes.js';
+import { keyInsideDataDir } from './platform/config.js';
 import { homeRoutes, type SummaryHook } from './platform/home.js';
 import { type App, buildApp } from './platform/http/app.js';
 import { jobRoutes } from './platform/jobs/routes.js';
@@ -78,6 +79,11 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : runtime.config.port;
   const host = runtime.config.host.includes(':') ? `[${runtime.config.host}]` : runtime.config.host;
+  if (keyInsideDataDir(runtime.config, runtime.keys.file))
+    runtime.logger.warn(
+      { keyFile: runtime.keys.file, dataDir: runtime.config.dataDir },
+      'THE MASTER KEY IS INSIDE THE DATA DIRECTORY: a copy of the data directory (a backup, a seized disk) can decrypt everything. Keep the key elsewhere (SVIEDKA_MASTER_KEY_FILE on another volume, or SVIEDKA_MASTER_KEY from a secret store).',
+    );
   for (const hooks of areaHooks(runtime.areas)) await hooks.start?.();
   let housekeeping: NodeJS.Timeout | undefined;
   let anchoring: NodeJS.Timeout | undefined;

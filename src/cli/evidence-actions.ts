@@ -1,6 +1,6 @@
 /** What the commands declared in `evidence.ts` do (loaded when one of them runs). */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { decryptPackage, exportToPath } from '../evidence/index.js';
 import { generateSealKeyPair } from '../platform/crypto.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, isAppError } from '../platform/errors.js';
 import type { Runtime } from '../runtime.js';
 import { cliPrincipal, configFrom, progress, withRuntime } from './context.js';
 
@@ -27,13 +27,41 @@ function checkId(value: string, what = 'id'): string {
   return value;
 }
 
-async function* walk(dir: string): AsyncGenerator<string> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/** What an import walk meets: a regular file to take in, or something it skips and why. */
+type Walked = { file: string } | { skipped: string; reason: string };
+
+/**
+ * Every regular file under `dir`, in name order. Symbolic links are not followed (they could lead out
+ * of the seized data, or loop); FIFOs, sockets and devices hold no file; unreadable files and
+ * directories cannot be taken in: each is reported, never passed over in silence.
+ */
+async function* walk(dir: string): AsyncGenerator<Walked> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    yield {
+      skipped: dir,
+      reason: `unreadable directory (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    };
+    return;
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(full);
-    else if (entry.isFile()) yield full;
+    if (entry.isSymbolicLink()) yield { skipped: full, reason: 'symbolic link (not followed)' };
+    else if (entry.isDirectory()) yield* walk(full);
+    else if (entry.isFIFO()) yield { skipped: full, reason: 'FIFO' };
+    else if (entry.isSocket()) yield { skipped: full, reason: 'socket' };
+    else if (entry.isBlockDevice() || entry.isCharacterDevice()) yield { skipped: full, reason: 'device' };
+    else if (!entry.isFile()) yield { skipped: full, reason: 'not a regular file' };
+    else
+      try {
+        await access(full, constants.R_OK);
+        yield { file: full };
+      } catch (error) {
+        yield { skipped: full, reason: `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+      }
   }
 }
 
@@ -113,28 +141,51 @@ export async function importDir(
     const bar = opts.json ? undefined : progress('Importing', undefined);
     let count = 0;
     let duplicates = 0;
-    for await (const file of walk(root)) {
+    const skipped: Array<{ relativePath: string; reason: string }> = [];
+    const relativeOf = (file: string) => path.relative(root, file).split(path.sep).join('/') || '.';
+    const skip = (file: string, reason: string) => {
+      const entry = { relativePath: relativeOf(file), reason };
+      skipped.push(entry);
+      if (opts.json)
+        process.stdout.write(`${JSON.stringify({ skipped: entry.relativePath, reason: entry.reason })}\n`);
+    };
+    for await (const walked of walk(root)) {
+      if ('skipped' in walked) {
+        skip(walked.skipped, walked.reason);
+        continue;
+      }
+      const file = walked.file;
       const times = await stat(file);
-      const relativePath = path.relative(root, file).split(path.sep).join('/');
-      const result = await area.intake({
-        stream: createReadStream(file),
-        fileName: path.basename(file),
-        channel: 'import',
-        sourceLabel: opts.source,
-        actor: cliPrincipal(),
-        acquisition: {
-          relativePath,
-          importRoot: path.basename(root),
-          size: times.size,
-          modifiedAt: times.mtime.toISOString(),
-          accessedAt: times.atime.toISOString(),
-          changedAt: times.ctime.toISOString(),
-          ...(times.birthtimeMs > 0 ? { createdAt: times.birthtime.toISOString() } : {}),
-          mode: `0${(times.mode & 0o7777).toString(8)}`,
-        },
-        ...(opts.incident ? { incidentId: opts.incident } : {}),
-        ...(collection ? { collection } : {}),
-      });
+      const relativePath = relativeOf(file);
+      const result = await area
+        .intake({
+          stream: createReadStream(file),
+          fileName: path.basename(file),
+          channel: 'import',
+          sourceLabel: opts.source,
+          actor: cliPrincipal(),
+          acquisition: {
+            relativePath,
+            importRoot: path.basename(root),
+            size: times.size,
+            modifiedAt: times.mtime.toISOString(),
+            accessedAt: times.atime.toISOString(),
+            changedAt: times.ctime.toISOString(),
+            ...(times.birthtimeMs > 0 ? { createdAt: times.birthtime.toISOString() } : {}),
+            mode: `0${(times.mode & 0o7777).toString(8)}`,
+          },
+          ...(opts.incident ? { incidentId: opts.incident } : {}),
+          ...(collection ? { collection } : {}),
+        })
+        .catch((error: unknown) => {
+          // A file that cannot be read (an I/O error, a permission the walk could not foresee): reported.
+          if (isAppError(error, 'SVD_BLOB_INPUT')) return undefined;
+          throw error;
+        });
+      if (!result) {
+        skip(file, 'unreadable (read failed)');
+        continue;
+      }
       count++;
       if (result.duplicate) duplicates++;
       if (opts.json)
@@ -145,7 +196,13 @@ export async function importDir(
     }
     bar?.stop();
     if (opts.process) await processNow(runtime);
-    if (!opts.json) process.stdout.write(`Imported ${count} file(s), ${duplicates} already stored.\n`);
+    if (!opts.json) {
+      for (const entry of skipped)
+        process.stdout.write(`skipped  ${entry.relativePath}  (${entry.reason})\n`);
+      process.stdout.write(
+        `Imported ${count} file(s), ${duplicates} already stored${skipped.length ? `, ${skipped.length} skipped (listed above)` : ''}.\n`,
+      );
+    }
   });
 }
 

@@ -147,6 +147,19 @@ export class Intake {
     return row.id;
   }
 
+  /**
+   * Checks where an upload will go before any of its bytes arrive (a resumable upload is refused at
+   * creation, not after the whole file): the collection and the incident it names must exist and be
+   * allowed to the uploader. Intake checks the same again when the file is in.
+   */
+  async checkDestination(
+    input: Pick<IntakeInput, 'actor' | 'channel' | 'collection' | 'incidentId'>,
+  ): Promise<void> {
+    await this.#collection(input as IntakeInput);
+    if (input.incidentId && input.actor.type !== 'citizen' && input.actor.type !== 'bot')
+      await this.incidents.require(input.actor, [input.incidentId], 'evidence.intake');
+  }
+
   /** The collections an uploader may see: none for citizens and the bot. */
   async #visibleTo(actor: EvidenceActor): Promise<Visible> {
     if (actor.type === 'citizen' || actor.type === 'bot') return [];

@@ -144,7 +144,8 @@ export const settings: ReadonlyArray<{
     env: 'SVIEDKA_DEMO',
     flag: '--no-demo',
     default: true,
-    description: 'Seed synthetic demo data into an empty database.',
+    description:
+      'Seed synthetic demo data into an empty database (default false when DATABASE_URL is set or the host is not a loopback address).',
   },
   {
     key: 'workers',
@@ -157,11 +158,31 @@ export const settings: ReadonlyArray<{
     key: 'secureCookies',
     env: 'SVIEDKA_SECURE_COOKIES',
     default: false,
-    description: 'Mark cookies Secure (set true behind HTTPS).',
+    description: 'Mark cookies Secure (set true behind HTTPS; default true when publicUrl is https).',
   },
 ];
 
 export class ConfigError extends Error {}
+
+/** Whether a listening address reaches only this machine. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare) || bare === '::ffff:127.0.0.1'
+  );
+}
+
+/**
+ * Whether the master key file lies inside the data directory on a server (PostgreSQL, or listening
+ * beyond this machine): then a copy of the data directory (a backup, a seized disk) holds the key that
+ * decrypts it. `keyFile` is the resolved key file path, or undefined when the key comes from the
+ * environment.
+ */
+export function keyInsideDataDir(config: Config, keyFile: string | undefined): boolean {
+  if (!keyFile || (!config.databaseUrl && isLoopback(config.host))) return false;
+  const relative = path.relative(config.dataDir, path.resolve(keyFile));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
 
 /** Builds the configuration; throws ConfigError whose message is one line naming the bad setting. */
 export function loadConfig(
@@ -173,6 +194,8 @@ export function loadConfig(
 ): Config {
   const env = options.env ?? process.env;
   const merged: Record<string, unknown> = {};
+  /** Settings given by the file, the environment or a flag (not left to their defaults). */
+  const given = new Set<string>();
   for (const setting of settings) if (setting.default !== undefined) merged[setting.key] = setting.default;
   const file = options.configFile ?? env.SVIEDKA_CONFIG;
   if (file) {
@@ -186,13 +209,25 @@ export function loadConfig(
       throw new ConfigError(`config file ${file}: must be a JSON object`);
     }
     Object.assign(merged, parsed);
+    for (const key of Object.keys(parsed)) given.add(key);
   }
   for (const setting of settings) {
     const value = env[setting.env];
-    if (value !== undefined && value !== '') merged[setting.key] = value;
+    if (value !== undefined && value !== '') {
+      merged[setting.key] = value;
+      given.add(setting.key);
+    }
   }
   for (const [key, value] of Object.entries(options.flags ?? {}))
-    if (value !== undefined) merged[key] = value;
+    if (value !== undefined) {
+      merged[key] = value;
+      given.add(key);
+    }
+  // Safer defaults for a server (PostgreSQL, or listening beyond this machine): no demo data unless
+  // asked for; Secure cookies when the public address is https.
+  if (!given.has('demo') && (merged.databaseUrl || !isLoopback(String(merged.host)))) merged.demo = false;
+  if (!given.has('secureCookies') && /^https:/i.test(String(merged.publicUrl ?? '')))
+    merged.secureCookies = true;
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -98,7 +98,7 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
         .replace(/&#(\d+);/g, (_m, code) => String.fromCharCode(code)),
     );
     expect(texts.retrying).toBe('Нет связи. Повтор через {s} с…');
-    expect(texts.keep).toMatch(/Сохраните этот код/);
+    expect(texts.keep).toMatch(/запишите этот код/);
 
     const script = await t.app.inject({ method: 'GET', url: '/submit.js' });
     expect(script.statusCode).toBe(200);

@@ -10,7 +10,7 @@ import type { Principal } from '../../platform/auth/model.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import { STAFF } from '../../platform/http/access-rules.js';
 import type { App } from '../../platform/http/app.js';
-import type { Intake } from '../intake.js';
+import type { Intake, IntakeResult } from '../intake.js';
 import { intakeResultSchema, tusResultSchema } from '../model.js';
 import type { EncryptedTusStore } from '../uploads/tus-encrypted-store.js';
 import { codeTusAnswers, tusErrorResponse, UPLOAD_HEADERS } from '../uploads/tus-errors.js';
@@ -35,7 +35,15 @@ export function uploadRoutes(intake: Intake, datastore: EncryptedTusStore) {
       async onUploadCreate(_request, upload) {
         const principal = tusPrincipal.getStore();
         if (!principal) throw new AppError('SVD_AUTH_REQUIRED');
-        return { metadata: { ...(upload.metadata ?? {}), owner: ownerOf(principal) } };
+        const given = upload.metadata ?? {};
+        // A destination the uploader may not use is refused now, before the file is sent.
+        await intake.checkDestination({
+          actor: principal,
+          channel: 'web',
+          ...(given.collectionId ? { collection: given.collectionId } : {}),
+          ...(given.incidentId ? { incidentId: given.incidentId } : {}),
+        });
+        return { metadata: { ...given, owner: ownerOf(principal) } };
       },
       async onIncomingRequest(_request, uploadId) {
         const principal = tusPrincipal.getStore();
@@ -98,24 +106,39 @@ export function uploadRoutes(intake: Intake, datastore: EncryptedTusStore) {
         async (request) => {
           if (!request.isMultipart()) throw new AppError('SVD_HTTP_UNSUPPORTED_MEDIA');
           const fields: Record<string, string> = {};
-          const items = [];
-          for await (const part of request.parts()) {
-            if (part.type === 'field') {
-              fields[part.fieldname] = String(part.value).slice(0, 5000);
-              continue;
+          const items: Array<IntakeResult & { fileName: string | null }> = [];
+          let current: string | null = null;
+          try {
+            for await (const part of request.parts()) {
+              if (part.type === 'field') {
+                fields[part.fieldname] = String(part.value).slice(0, 5000);
+                continue;
+              }
+              current = part.filename || null;
+              const result = await intake.intake({
+                stream: part.file,
+                channel: 'web',
+                actor: principalOf(request),
+                ...(part.filename ? { fileName: part.filename } : {}),
+                ...(part.mimetype ? { declaredMediaType: part.mimetype } : {}),
+                ...(fields.source ? { sourceLabel: fields.source } : {}),
+                ...(fields.note ? { note: fields.note } : {}),
+                ...(fields.incidentId ? { incidentId: fields.incidentId } : {}),
+                ...(fields.collectionId ? { collection: fields.collectionId } : {}),
+              });
+              items.push({ ...result, fileName: part.filename || null });
             }
-            const result = await intake.intake({
-              stream: part.file,
-              channel: 'web',
-              actor: principalOf(request),
-              ...(part.filename ? { fileName: part.filename } : {}),
-              ...(part.mimetype ? { declaredMediaType: part.mimetype } : {}),
-              ...(fields.source ? { sourceLabel: fields.source } : {}),
-              ...(fields.note ? { note: fields.note } : {}),
-              ...(fields.incidentId ? { incidentId: fields.incidentId } : {}),
-              ...(fields.collectionId ? { collection: fields.collectionId } : {}),
+          } catch (error) {
+            // Files before the failing one are stored: the answer says which, and which file failed.
+            if (items.length === 0) throw error;
+            if (!isAppError(error))
+              request.log.error({ err: error }, 'upload failed after some files were stored');
+            const coded = isAppError(error) ? error : new AppError('SVD_HTTP_INTERNAL');
+            throw new AppError(coded.code, {
+              message: `${coded.message} ${items.length} file(s) before it were stored.`,
+              details: { ...coded.details, stored: items, failedFile: current },
+              cause: error,
             });
-            items.push({ ...result, fileName: part.filename || null });
           }
           if (items.length === 0) throw new AppError('SVD_EVIDENCE_NO_FILE');
           return { items };
