@@ -26,14 +26,6 @@ registerEncryptedColumn({
 /** The unrestricted collection new staff evidence goes to unless another is chosen. */
 export const GENERAL_COLLECTION = 'General';
 
-/**
- * The collection for citizens', the bot's and partners' submissions (env
- * SVIEDKA_EVIDENCE_SUBMISSIONS_COLLECTION, default "Citizen submissions"); created restricted if missing.
- */
-export function submissionsCollectionName(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SVIEDKA_EVIDENCE_SUBMISSIONS_COLLECTION?.trim() || 'Citizen submissions';
-}
-
 export class Compartments {
   constructor(
     private readonly store: CollectionStore,
@@ -41,7 +33,7 @@ export class Compartments {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly custody: CustodyLog,
-    /** Name of the restricted collection for submissions (see submissionsCollectionName). */
+    /** Name of the restricted collection for submissions (setting evidenceSubmissionsCollection). */
     readonly submissionsName: string,
     private readonly keys: KeyRing,
   ) {}

@@ -34,11 +34,12 @@ import { sealPlaintextColumn } from '../platform/keys.js';
 import type { Platform } from '../platform/platform.js';
 import { CitizenDailyBatch, citizenBatchJob } from './citizen/daily-batch.js';
 import { CitizenUploads, citizenUploadLimits } from './citizen/upload-allowance.js';
-import { Compartments, submissionsCollectionName } from './compartments.js';
+import { Compartments } from './compartments.js';
 import { CustodyLog } from './custody-log.js';
 import type { ExportVault } from './export/package.js';
 import { Intake, type IntakeInput, type IntakeResult, plaintextNotes } from './intake.js';
 import { Items } from './items.js';
+import { configureExiftool } from './media/exiftool-process.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import type { EvidenceIncidents } from './ports.js';
 import { CitizenBatchStore } from './store/citizen-batch.js';
@@ -54,7 +55,7 @@ import { Taxonomy } from './taxonomy.js';
 import { EncryptedTusStore } from './uploads/tus-encrypted-store.js';
 import { VaultVerifier } from './verify.js';
 
-export { GENERAL_COLLECTION, submissionsCollectionName } from './compartments.js';
+export { GENERAL_COLLECTION } from './compartments.js';
 export { decryptPackage, exportToPath, exportZipStream } from './export/package.js';
 export type { EvidenceActor, IntakeInput, IntakeResult } from './intake.js';
 export type { EvidenceIncidents } from './ports.js';
@@ -62,12 +63,6 @@ export type { EvidenceIncidents } from './ports.js';
 export const processEvidenceJob = defineJob('evidence.process', z.object({ itemId: z.string().uuid() }), {
   maxAttempts: 3,
 });
-
-/** Default maximum size of one file: 4 GB (env SVIEDKA_EVIDENCE_MAX_BYTES). */
-export function evidenceMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.SVIEDKA_EVIDENCE_MAX_BYTES);
-  return Number.isFinite(value) && value > 0 ? Math.floor(value) : 4 * 1024 ** 3;
-}
 
 /**
  * Incidents are built after the vault (they need it): the vault's calls go to the implementation
@@ -96,6 +91,10 @@ function deferredIncidents() {
 /** Builds the evidence area: blob store, services, processing job, routes. */
 export async function createEvidence(platform: Platform) {
   const db = platform.database.db;
+  configureExiftool({
+    processes: platform.config.exiftoolProcesses,
+    stayOpen: platform.config.exiftoolStayOpen,
+  });
   const stores = {
     items: new ItemStore(db),
     collections: new CollectionStore(db),
@@ -106,7 +105,7 @@ export async function createEvidence(platform: Platform) {
   };
   const embedded = platform.database.kind === 'pglite';
   const blobs = new FsBlobStore(db, platform.keys, path.join(platform.config.dataDir, 'blobs'), {
-    maxBytes: evidenceMaxBytes(),
+    maxBytes: platform.config.evidenceMaxBytes,
     // An embedded data directory is locked to this process, so nothing in tmp/ can belong to another.
     sweepGraceMs: embedded ? 0 : 60 * 60 * 1000,
   });
@@ -121,7 +120,7 @@ export async function createEvidence(platform: Platform) {
     platform.access,
     platform.audit,
     custody,
-    submissionsCollectionName(),
+    platform.config.evidenceSubmissionsCollection,
     platform.keys,
   );
   const taxonomy = new Taxonomy(stores.taxonomy, platform.audit);
@@ -179,7 +178,7 @@ export async function createEvidence(platform: Platform) {
   await compartments.ensureDefaultCollections();
   await sealPlaintextColumn(db, platform.keys, plaintextNotes);
   await pipeline.backfillCaptureTimes();
-  const citizenLimits = citizenUploadLimits(process.env);
+  const citizenLimits = citizenUploadLimits(platform.config);
   // Partial resumable uploads, encrypted at rest: analysts' and citizens' in separate directories.
   const uploads = {
     staff: new EncryptedTusStore({

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, configSchema, loadConfig, settings } from './config.js';
 
 describe('configuration', () => {
   it('applies defaults, then file, then environment, then flags', () => {
@@ -44,5 +44,32 @@ describe('configuration', () => {
     expect(() => loadConfig({ configFile: file, env: {} })).toThrow(/must be a JSON object/);
     writeFileSync(file, '{"port": 1, "unknownSetting": true}');
     expect(() => loadConfig({ configFile: file, env: {} })).toThrow(/unknownSetting|Unrecognized/);
+  });
+
+  it('takes the evidence and exiftool settings like every other one: file, environment', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'svd-config-'));
+    const file = path.join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ evidenceMaxBytes: 1000, exiftoolProcesses: 3 }));
+    const config = loadConfig({
+      configFile: file,
+      env: { SVIEDKA_EXIFTOOL_STAY_OPEN: '0', SVIEDKA_CITIZEN_PROOF_BITS: '4' },
+    });
+    expect(config).toMatchObject({
+      evidenceMaxBytes: 1000,
+      exiftoolProcesses: 3,
+      exiftoolStayOpen: false,
+      citizenProofBits: 4,
+      evidenceSubmissionsCollection: 'Citizen submissions',
+    });
+    expect(() => loadConfig({ env: { SVIEDKA_CITIZEN_PROOF_BITS: '31' } })).toThrow(
+      /^invalid setting citizenProofBits \(SVIEDKA_CITIZEN_PROOF_BITS\)/,
+    );
+  });
+
+  it('lists every setting in the README table with its environment name', () => {
+    const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    expect(settings.map((s) => s.key).sort()).toEqual(Object.keys(configSchema.shape).sort());
+    for (const setting of settings)
+      expect(readme, setting.key).toContain(`| \`${setting.key}\` | \`${setting.env}\` |`);
   });
 });

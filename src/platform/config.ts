@@ -34,6 +34,13 @@ export const configSchema = z
     demo: boolish,
     workers: boolish,
     secureCookies: boolish,
+    evidenceMaxBytes: intish(1, Number.MAX_SAFE_INTEGER),
+    evidenceSubmissionsCollection: z.string().trim().min(1),
+    citizenProofBits: intish(0, 30),
+    citizenUploadIdleMinutes: intish(1, 24 * 60),
+    citizenUploadStorageBytes: intish(1024 ** 2, 2 ** 50),
+    exiftoolProcesses: intish(1, 64).optional(),
+    exiftoolStayOpen: boolish,
   })
   .strict();
 
@@ -159,6 +166,49 @@ export const settings: ReadonlyArray<{
     env: 'SVIEDKA_SECURE_COOKIES',
     default: false,
     description: 'Mark cookies Secure (set true behind HTTPS; default true when publicUrl is https).',
+  },
+  {
+    key: 'evidenceMaxBytes',
+    env: 'SVIEDKA_EVIDENCE_MAX_BYTES',
+    default: 4 * 1024 ** 3,
+    description: 'Largest evidence file accepted (4 GB).',
+  },
+  {
+    key: 'evidenceSubmissionsCollection',
+    env: 'SVIEDKA_EVIDENCE_SUBMISSIONS_COLLECTION',
+    default: 'Citizen submissions',
+    description: "Restricted collection for citizens', the bot's and partners' submissions.",
+  },
+  {
+    key: 'citizenProofBits',
+    env: 'SVIEDKA_CITIZEN_PROOF_BITS',
+    default: 18,
+    description:
+      "Proof of work the submission page's script solves on its form token before the first resumable upload (leading zero bits of SHA-256; each bit doubles the work; 0 turns it off).",
+  },
+  {
+    key: 'citizenUploadIdleMinutes',
+    env: 'SVIEDKA_CITIZEN_UPLOAD_IDLE_MINUTES',
+    default: 15,
+    description: "A citizen's unfinished resumable upload that receives nothing for this long is removed.",
+  },
+  {
+    key: 'citizenUploadStorageBytes',
+    env: 'SVIEDKA_CITIZEN_UPLOAD_STORAGE_BYTES',
+    default: 16 * 1024 ** 3,
+    description:
+      "Bytes all citizens' unfinished resumable uploads may hold together (16 GB); beyond it transfers wait (503, Retry-After).",
+  },
+  {
+    key: 'exiftoolProcesses',
+    env: 'SVIEDKA_EXIFTOOL_PROCESSES',
+    description: 'Long-lived exiftool processes for metadata extraction; default min(2, cores).',
+  },
+  {
+    key: 'exiftoolStayOpen',
+    env: 'SVIEDKA_EXIFTOOL_STAY_OPEN',
+    default: true,
+    description: 'Keep exiftool processes running between files (false: one process per file).',
   },
 ];
 

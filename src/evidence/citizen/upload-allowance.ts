@@ -46,21 +46,16 @@ export interface CitizenUploadLimits {
 /** What an open upload costs besides its bytes: its two files and their encryption headers. */
 export const UPLOAD_OVERHEAD_BYTES = 4096;
 
-function setting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const given = env[name];
-  if (given === undefined || given === '') return fallback;
-  const value = Number(given);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new Error(`invalid setting ${name}: must be a whole number from ${min} to ${max}`);
-  return value;
-}
-
-/** The limits from the environment (SVIEDKA_CITIZEN_*), with the defaults the README lists. */
-export function citizenUploadLimits(env: NodeJS.ProcessEnv = process.env): CitizenUploadLimits {
+/** The limits from the configuration (SVIEDKA_CITIZEN_*; defaults in the README). */
+export function citizenUploadLimits(config: {
+  citizenProofBits: number;
+  citizenUploadIdleMinutes: number;
+  citizenUploadStorageBytes: number;
+}): CitizenUploadLimits {
   return {
-    proofBits: setting(env, 'SVIEDKA_CITIZEN_PROOF_BITS', 18, 0, 30),
-    idleMs: setting(env, 'SVIEDKA_CITIZEN_UPLOAD_IDLE_MINUTES', 15, 1, 24 * 60) * 60_000,
-    storageBytes: setting(env, 'SVIEDKA_CITIZEN_UPLOAD_STORAGE_BYTES', 16 * 1024 ** 3, 1024 ** 2, 2 ** 50),
+    proofBits: config.citizenProofBits,
+    idleMs: config.citizenUploadIdleMinutes * 60_000,
+    storageBytes: config.citizenUploadStorageBytes,
     openPerForm: 4,
   };
 }

@@ -324,15 +324,32 @@ export class ExiftoolPool {
   }
 }
 
+/** How metadata extraction runs exiftool (settings exiftoolProcesses and exiftoolStayOpen). */
+export interface ExiftoolSettings {
+  /** Long-lived processes in the shared pool; default min(2, cores). */
+  processes?: number | undefined;
+  /** false: a process per file instead of the long-lived ones. */
+  stayOpen: boolean;
+}
+
+let settings: ExiftoolSettings = { stayOpen: true };
+
+/** Applies the configuration; the shared pool is made with it when first used. */
+export function configureExiftool(next: ExiftoolSettings): void {
+  settings = next;
+}
+
+export function exiftoolSettings(): ExiftoolSettings {
+  return settings;
+}
+
 function defaultPoolSize(): number {
-  const fromEnv = Number(process.env.SVIEDKA_EXIFTOOL_PROCESSES);
-  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
-  return Math.min(2, availableParallelism());
+  return settings.processes ?? Math.min(2, availableParallelism());
 }
 
 let shared: ExiftoolPool | undefined;
 
-/** The process-wide pool used by metadata extraction (size: SVIEDKA_EXIFTOOL_PROCESSES, else ≤ 2). */
+/** The process-wide pool used by metadata extraction (size: setting exiftoolProcesses, else ≤ 2). */
 export function sharedExiftool(): ExiftoolPool {
   shared ??= new ExiftoolPool();
   return shared;

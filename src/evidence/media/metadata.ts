@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { sharedExiftool } from './exiftool-process.js';
+import { exiftoolSettings, sharedExiftool } from './exiftool-process.js';
 import { ffmpegInput, type RunOptions, runTool } from './run-tool.js';
 import { toolVersions } from './tool-versions.js';
 import type { MediaKind, ToolFailure } from './types.js';
@@ -244,11 +244,6 @@ export function summarizeFfprobe(data: Json): MetadataSummary {
   return clean(s);
 }
 
-/** Whether to use the long-lived exiftool processes (SVIEDKA_EXIFTOOL_STAY_OPEN=0 turns them off). */
-function stayOpenEnabled(): boolean {
-  return process.env.SVIEDKA_EXIFTOOL_STAY_OPEN !== '0';
-}
-
 async function runExiftool(path: string, options: RunOptions): Promise<MetadataOutcome> {
   const version = (await toolVersions()).exiftool;
   if (version === null)
@@ -266,7 +261,7 @@ async function runExiftool(path: string, options: RunOptions): Promise<MetadataO
     'filename=utf8',
     path,
   ];
-  let r = stayOpenEnabled()
+  let r = exiftoolSettings().stayOpen
     ? await sharedExiftool().run(args, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {})
     : undefined;
   // A path with a line break cannot go through the stay-open protocol: one process for it alone.
