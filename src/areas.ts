@@ -45,6 +45,7 @@ export async function createAreas(platform: Platform) {
     registry: registry.service,
     validateEntity,
     screening: screening.service,
+    clusters: { clustersOf: (ids) => xref.clusters.clustersOf(ids) },
     evidence: {
       item: async (principal, id) => {
         const item = await evidence.items.show(principal, id, { recordView: false });

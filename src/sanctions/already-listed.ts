@@ -33,6 +33,9 @@ export interface ListingScreening {
 export interface ListingDatasets {
   listDatasets(): Promise<Array<{ id: string; name: string }>>;
   visibleDatasetIds(principal: Principal): Promise<'all' | string[]>;
+  getEntitiesByIds(
+    ids: string[],
+  ): Promise<Map<string, { caption: string; properties: Record<string, string[]>; deleted: boolean }>>;
 }
 
 export interface IdentifierDifference {
@@ -137,28 +140,54 @@ export class AlreadyListedService {
     };
   }
 
+  /**
+   * Listings of the person: records of the official lists that cross-referencing put in the same
+   * cluster as `entityId` (certain, score 1), then those that screening finds by names and birth date.
+   */
   async #screen(
     principal: Principal,
     identity: Identity,
     schema: string,
-    excludeEntityId: string,
+    entityId: string,
   ): Promise<OfficialListing[]> {
-    const [lists, all, visible] = await Promise.all([
+    const [lists, all, visible, cluster] = await Promise.all([
       this.store.lists(),
       this.datasets.listDatasets(),
       this.datasets.visibleDatasetIds(principal),
+      this.proposals.clusterOf(entityId),
     ]);
     const listIds = new Set(
       lists.map((l) => l.dataset_id).filter((id) => visible === 'all' || visible.includes(id)),
     );
     const names = all.filter((d) => listIds.has(d.id));
+    const nameOf = new Map(all.map((d) => [d.id, d.name]));
+    const authorityOf = new Map(lists.map((l) => [l.dataset_id, l.authority]));
+    const members = (cluster?.members ?? []).filter((id) => id !== entityId);
+    const certain = (await this.store.listingsOfEntities(members)).filter((l) => listIds.has(l.dataset_id));
+    const entities = await this.datasets.getEntitiesByIds([...new Set(certain.map((l) => l.entity_id))]);
+    const out = certain.flatMap((listing) => {
+      const entity = entities.get(listing.entity_id);
+      if (!entity || entity.deleted) return [];
+      return [
+        this.#listing(
+          listing,
+          {
+            caption: entity.caption,
+            score: 1,
+            differences: compareIdentifiers(identity, entity.properties),
+          },
+          nameOf,
+          authorityOf,
+        ),
+      ];
+    });
     const queryNames = [
       identity.nameLatin,
       identity.nameBelarusian,
       identity.nameRussian,
       ...identity.otherNames,
     ].filter(Boolean);
-    if (names.length === 0 || queryNames.length === 0) return [];
+    if (names.length === 0 || queryNames.length === 0) return out;
     const answer = await this.screening.match(
       principal,
       {
@@ -174,25 +203,26 @@ export class AlreadyListedService {
         datasets: names.map((d) => d.name),
         threshold: 0.7,
         limit: 10,
-        excludeEntityIds: [excludeEntityId],
+        excludeEntityIds: [entityId, ...members],
       },
     );
     const results = (answer.responses.q?.results ?? []).filter((r) => r.match);
     const listings = await this.store.listingsOfEntities(results.map((r) => r.id));
-    const nameOf = new Map(all.map((d) => [d.id, d.name]));
-    const authorityOf = new Map(lists.map((l) => [l.dataset_id, l.authority]));
-    return listings.map((listing) => {
+    for (const listing of listings) {
       const result = results.find((r) => r.id === listing.entity_id)!;
-      return this.#listing(
-        listing,
-        {
-          caption: result.caption,
-          score: result.score,
-          differences: compareIdentifiers(identity, result.properties),
-        },
-        nameOf,
-        authorityOf,
+      out.push(
+        this.#listing(
+          listing,
+          {
+            caption: result.caption,
+            score: result.score,
+            differences: compareIdentifiers(identity, result.properties),
+          },
+          nameOf,
+          authorityOf,
+        ),
       );
-    });
+    }
+    return out;
   }
 }

@@ -17,7 +17,12 @@ import type { Platform } from '../platform/platform.js';
 import { AlreadyListedService, type ListingScreening } from './already-listed.js';
 import { ExportService } from './exports/service.js';
 import { type EntityValidator, ListImportService, type ListsRegistry } from './list-import.js';
-import { type ProposalEvidence, type ProposalRegistry, ProposalService } from './proposals.js';
+import {
+  type ProposalClusters,
+  type ProposalEvidence,
+  type ProposalRegistry,
+  ProposalService,
+} from './proposals.js';
 import { SanctionsStore } from './store.js';
 import { sanctionsSummary } from './summary.js';
 
@@ -28,7 +33,7 @@ export type { EntityValidator, ListImportSummary, ListsRegistry } from './list-i
 export type { ListFormat } from './lists/entry.js';
 export { LIST_FORMATS } from './lists/entry.js';
 export type { SourceFile } from './lists/read-text.js';
-export type { ProposalEvidence, ProposalRegistry } from './proposals.js';
+export type { ProposalClusters, ProposalEvidence, ProposalRegistry } from './proposals.js';
 
 /** Builds the sanctions area. */
 export function createSanctions(
@@ -38,11 +43,20 @@ export function createSanctions(
     validateEntity: EntityValidator;
     evidence: ProposalEvidence;
     screening: ListingScreening;
+    /** Cross-referencing clusters: list records in the person's cluster count as certain listings. */
+    clusters?: ProposalClusters;
   },
 ) {
   const store = new SanctionsStore(platform.database.db);
   const lists = new ListImportService(store, deps.registry, deps.validateEntity, platform.audit);
-  const proposals = new ProposalService(store, deps.registry, deps.evidence, platform.review, platform.audit);
+  const proposals = new ProposalService(
+    store,
+    deps.registry,
+    deps.evidence,
+    platform.review,
+    platform.audit,
+    deps.clusters,
+  );
   const exports = new ExportService(proposals, platform.reports, platform.audit);
   const listed = new AlreadyListedService(store, proposals, deps.screening, deps.registry);
   return {

@@ -54,6 +54,11 @@ export interface ProposalEvidence {
   incident(principal: Principal, id: string): Promise<{ label: string }>;
 }
 
+/** Which cross-referencing cluster an entity is in (the xref area's `clusters` satisfies it). */
+export interface ProposalClusters {
+  clustersOf(ids: string[]): Promise<Map<string, { id: string; members: string[] }>>;
+}
+
 export type ProposalReview = Pick<
   ReviewService,
   'recordEdit' | 'approve' | 'returnForChanges' | 'status' | 'requireApproved'
@@ -124,7 +129,14 @@ export class ProposalService {
     private readonly evidence: ProposalEvidence,
     private readonly review: ProposalReview,
     private readonly audit: AuditService,
+    private readonly clusters?: ProposalClusters,
   ) {}
+
+  /** The cluster the entity is in when it has other members; null when alone or without cross-referencing. */
+  async clusterOf(entityId: string): Promise<{ id: string; members: string[] } | null> {
+    const cluster = (await this.clusters?.clustersOf([entityId]))?.get(entityId);
+    return cluster && cluster.members.length > 1 ? cluster : null;
+  }
 
   async #denied(principal: Principal, action: string, id: string): Promise<never> {
     await this.audit.record({
@@ -274,11 +286,12 @@ export class ProposalService {
     }
     const content = await this.#resolveLinks(principal, parsed.data);
     const contentHash = reviewContentHash(content);
+    const cluster = await this.clusterOf(input.entityId);
     await this.store.transaction(async (trx) => {
       await this.store.insertProposal(trx, {
         id,
         entity_id: input.entityId,
-        cluster_id: null,
+        cluster_id: cluster?.id ?? null,
         schema: entity.schema,
         content,
         content_hash: contentHash,
@@ -359,7 +372,8 @@ export class ProposalService {
     id: string,
     input: { content: ProposalContent; expectedHash?: string | undefined },
   ): Promise<Proposal> {
-    await this.#row(principal, id, 'sanctions.proposal.update');
+    const current = await this.#row(principal, id, 'sanctions.proposal.update');
+    const cluster = await this.clusterOf(current.entity_id);
     const parsed = proposalContentSchema.safeParse(input.content);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -413,7 +427,7 @@ export class ProposalService {
         content_hash: contentHash,
         completeness: completeness(content.identity).score,
         updated_by: label(principal),
-        cluster_id: row.cluster_id,
+        cluster_id: cluster?.id ?? null,
       });
       await this.review.recordEdit(trx as unknown as AnyTransaction, {
         subject: subjectOf(id),
