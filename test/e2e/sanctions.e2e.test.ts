@@ -120,6 +120,20 @@ describe('listing proposals', () => {
     }>(page, 'GET', `/api/sanctions/proposals/${proposalId}`);
     expect(saved.json.proposal.content.reasons[0]!.links[0]!.sha256).toBe(statement.sha256);
 
+    // The evidence package of the proposal: the vault's export of the linked items, with manifest and custody.
+    await page.getByRole('button', { name: 'Пакет доказаў (ZIP)' }).click();
+    await page.locator('input[name="purpose"]').fill('Прапанова санкцый (тэст)');
+    const [evidenceZip] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-submit').click(),
+    ]);
+    expect(evidenceZip.suggestedFilename()).toMatch(/^evidence-.+\.zip$/);
+    const zip = await readFile((await evidenceZip.path())!);
+    expect(zip.subarray(0, 2).toString()).toBe('PK');
+    expect(zip.includes(Buffer.from('manifest-sha256.txt'))).toBe(true);
+    await page.getByTestId('export-done').waitFor();
+    await page.getByRole('button', { name: 'Гатова' }).click();
+
     await page.getByRole('button', { name: 'Аддаць на рэцэнзію' }).click();
     await expect.poll(() => page.getByTestId('state-EU').getAttribute('data-state')).toBe('in_review');
     await expect.poll(() => page.getByTestId('state-US').getAttribute('data-state')).toBe('in_review');

@@ -32,6 +32,7 @@ import { Link, useParams } from 'react-router-dom';
 import { useSession } from '../auth/session.js';
 import { ErrorAlert, notifySuccess } from '../components/error-alert.js';
 import { PageHeader } from '../components/page-header.js';
+import { ExportDialog } from '../evidence/export-dialog.js';
 import { useFormat } from '../i18n/format.js';
 import { sanctionsApi } from './api.js';
 import { LinkLabel, LinkPicker } from './link-picker.js';
@@ -77,7 +78,15 @@ export function ProposalPage() {
       void refresh();
     },
   });
+  const [exporting, setExporting] = useState(false);
   if (!proposal || !draft) return <ErrorAlert error={detail.error} />;
+  const evidenceIds = [
+    ...new Set(
+      proposal.content.reasons.flatMap((reason) =>
+        reason.links.flatMap((link) => (link.kind === 'evidence' ? [link.ref] : [])),
+      ),
+    ),
+  ];
   const canEdit = user?.role === 'admin' || user?.role === 'analyst';
   const dirty = JSON.stringify(draft) !== JSON.stringify(proposal.content);
   const decided = proposal.targets.some((target) => ['in_review', 'approved'].includes(target.state));
@@ -107,6 +116,14 @@ export function ProposalPage() {
             >
               {t('sanctions.dossier')}
             </Button>
+            <Button
+              size="xs"
+              variant="default"
+              disabled={evidenceIds.length === 0}
+              onClick={() => setExporting(true)}
+            >
+              {t('sanctions.evidencePackage')}
+            </Button>
             {canEdit && proposal.targets.some((target) => target.state === 'draft') ? (
               <Button
                 size="xs"
@@ -121,6 +138,9 @@ export function ProposalPage() {
           </Group>
         }
       />
+      {exporting ? (
+        <ExportDialog target={{ itemIds: evidenceIds }} onClose={() => setExporting(false)} />
+      ) : null}
       <Stack gap="sm">
         <Text size="sm">
           {t('sanctions.person')}:{' '}
