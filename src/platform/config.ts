@@ -184,7 +184,7 @@ export const settings: ReadonlyArray<{
     env: 'SVIEDKA_CITIZEN_PROOF_BITS',
     default: 18,
     description:
-      "Proof of work the submission page's script solves on its form token before the first resumable upload (leading zero bits of SHA-256; each bit doubles the work; 0 turns it off).",
+      "Proof of work the submission page's script solves on its form token before the first resumable upload (leading zero bits of SHA-256; each bit doubles the work; 0 turns it off); one bit more each time the open citizen uploads double past 1,000.",
   },
   {
     key: 'citizenUploadIdleMinutes',
@@ -197,7 +197,7 @@ export const settings: ReadonlyArray<{
     env: 'SVIEDKA_CITIZEN_UPLOAD_STORAGE_BYTES',
     default: 16 * 1024 ** 3,
     description:
-      "Bytes all citizens' unfinished resumable uploads may hold together (16 GB); beyond it transfers wait (503, Retry-After).",
+      "Bytes all citizens' unfinished resumable uploads may hold together (16 GB; each open upload counts 64 KB besides its bytes); beyond it transfers wait (503, Retry-After).",
   },
   {
     key: 'exiftoolProcesses',

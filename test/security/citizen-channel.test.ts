@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { CitizenUploadLimits } from '../../src/evidence/citizen/upload-allowance.js';
-import { solveProof } from '../../src/evidence/citizen/upload-allowance.js';
+import { CitizenUploads, solveProof } from '../../src/evidence/citizen/upload-allowance.js';
 import type { EvidenceArea } from '../../src/evidence/index.js';
 import type { Runtime } from '../../src/runtime.js';
 import { loggedInClient, useTestApp } from '../support/app.js';
@@ -107,7 +107,7 @@ describeEachDatabase('the citizen channel under a flood', (ctx) => {
 
   it('storage is bounded by the bytes received; idle uploads expire and free their share', async () => {
     const uploads = evidenceOf(t.runtime).citizenUploads;
-    limits().storageBytes = uploads.used + 200_000;
+    limits().storageBytes = uploads.used + 400_000;
     const token = await formToken();
     const p = solveProof(token, limits().proofBits);
     const first = await create({ t: token, p }, 300_000);
@@ -117,7 +117,7 @@ describeEachDatabase('the citizen channel under a flood', (ctx) => {
     // Empty creates cost next to nothing; bytes are what count.
     const second = await create({ t: token, p }, 300_000);
     expect(second.statusCode).toBe(201);
-    const full = await patch(String(second.headers.location), 0, Buffer.alloc(100_000, 2));
+    const full = await patch(String(second.headers.location), 0, Buffer.alloc(150_000, 2));
     expect(full.statusCode).toBe(503);
     expect(full.headers['retry-after']).toBe('60');
     expect(full.json().error.code).toBe('SVD_EVIDENCE_UPLOADS_FULL');
@@ -191,4 +191,19 @@ describeEachDatabase('resumable upload errors', (ctx) => {
     expect(noOffset.statusCode).toBe(403);
     expect(coded(noOffset)).toBe('SVD_EVIDENCE_UPLOAD_HEADERS');
   });
+});
+
+it('the proof of work gets one bit harder each time the open uploads double past a thousand', () => {
+  const store = { getUpload: async () => ({ offset: 0 }), remove: async () => {} } as never;
+  const uploads = new CitizenUploads(store, {
+    proofBits: 18,
+    idleMs: 60_000,
+    storageBytes: 2 ** 40,
+    openPerForm: 4,
+  });
+  expect(uploads.proofBits()).toBe(18);
+  for (let i = 0; i < 4000; i++) uploads.addUpload(`form-${i}`, `upload-${i}`);
+  expect(uploads.proofBits()).toBe(20);
+  for (let i = 0; i < 4000; i++) uploads.forget(`upload-${i}`);
+  expect(uploads.proofBits()).toBe(18);
 });

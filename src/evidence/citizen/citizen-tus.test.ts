@@ -191,6 +191,9 @@ describeEachDatabase('citizen resumable upload', (ctx) => {
       const receipt = String(done.headers['submit-receipt']);
       expect(receipt).toMatch(/^[A-Z0-9]{5}(-[A-Z0-9]{5}){3}$/);
       expect(readdirSync(uploadsDir)).toEqual([]);
+      // The directory that held the partial upload carries the day only.
+      const day = Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`);
+      expect(fs.statSync(uploadsDir).mtimeMs).toBe(day);
       // The answer was lost? A HEAD soon after still gives the receipt.
       const after = await request(base, 'HEAD', location, tus);
       expect(after.status).toBe(200);

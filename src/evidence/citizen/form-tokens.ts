@@ -29,7 +29,8 @@ export class TokenBucket {
 }
 
 /**
- * The citizen form's anti-forgery token: `<minute>.<nonce>.<mac>` with an HMAC under a per-process key,
+ * The citizen form's anti-forgery token: `<minute>.<nonce>.<proof bits>.<mac>` with an HMAC under a
+ * per-process key,
  * valid for two hours and usable once. The platform's CSRF protection expects a cookie-bound token in
  * the x-csrf-token header, which a JavaScript-free form cannot send, and a cookie would be a device
  * identifier the page promises not to keep. A hidden field proves the form came from this server
@@ -40,22 +41,24 @@ export class FormTokens {
   readonly #used = new Map<string, number>();
   /** Tokens in use by the page's script: nonce → files started with it. */
   readonly #batches = new Map<string, number>();
-  issue(): string {
+  /** A new token; `proofBits`: the proof of work its first resumable upload will need (signed in it). */
+  issue(proofBits = 0): string {
     const minute = Math.floor(Date.now() / 60_000);
     const nonce = randomToken(12);
-    return `${minute}.${nonce}.${this.#mac(`${minute}.${nonce}`)}`;
+    const signed = `${minute}.${nonce}.${proofBits}`;
+    return `${signed}.${this.#mac(signed)}`;
   }
   #mac(text: string): string {
     return createHmac('sha256', this.#key).update(text).digest('base64url').slice(0, 32);
   }
-  /** The token's nonce and minute when its MAC and age are right. */
-  #parse(token: string | undefined): { minute: number; nonce: string } | undefined {
-    const [minute, nonce, mac] = (token ?? '').split('.');
-    if (!minute || !nonce || !mac || !constantTimeEqual(mac, this.#mac(`${minute}.${nonce}`)))
-      return undefined;
+  /** The token's nonce, minute and proof difficulty when its MAC and age are right. */
+  #parse(token: string | undefined): { minute: number; nonce: string; proofBits: number } | undefined {
+    const [minute, nonce, bits, mac, extra] = (token ?? '').split('.');
+    if (!minute || !nonce || !bits || !mac || extra !== undefined) return undefined;
+    if (!constantTimeEqual(mac, this.#mac(`${minute}.${nonce}.${bits}`))) return undefined;
     const age = Math.floor(Date.now() / 60_000) - Number(minute);
     if (!(age >= 0 && age <= 120)) return undefined;
-    return { minute: Number(minute), nonce };
+    return { minute: Number(minute), nonce, proofBits: Number(bits) };
   }
   #markUsed(nonce: string, minute: number): void {
     this.#used.set(nonce, minute);
@@ -69,12 +72,12 @@ export class FormTokens {
    * Where a token stands for the page's script: its nonce and whether its submission has started
    * (a started one already paid its proof of work), or false when it is invalid, old or posted.
    */
-  batchState(token: string | undefined): { nonce: string; started: boolean } | false {
+  batchState(token: string | undefined): { nonce: string; started: boolean; proofBits: number } | false {
     const parsed = this.#parse(token);
     if (!parsed) return false;
     const started = this.#batches.has(parsed.nonce);
     if (!started && this.#used.has(parsed.nonce)) return false;
-    return { nonce: parsed.nonce, started };
+    return { nonce: parsed.nonce, started, proofBits: parsed.proofBits };
   }
   /** Checks a token; with `consume`, it cannot be used again. */
   check(token: string | undefined, consume: boolean): boolean {

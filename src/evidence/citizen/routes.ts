@@ -5,6 +5,7 @@
  */
 
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { utimes } from 'node:fs/promises';
 import fastifyMultipart from '@fastify/multipart';
 import { Server as TusServer } from '@tus/server';
 import pino from 'pino';
@@ -49,9 +50,19 @@ export function citizenRoutes(
   return async (app: App) => {
     const forms = new FormTokens();
     const page = (lang: 'be' | 'ru' | 'en', error?: string, receipt?: string) =>
-      citizenPage(lang, { token: forms.issue(), proofBits: allowance.limits.proofBits }, error, receipt);
+      citizenPage(lang, issueForm(), error, receipt);
+    /** A form token with the proof of work it will need, signed in it. */
+    const issueForm = () => {
+      const proofBits = allowance.proofBits();
+      return { token: forms.issue(proofBits), proofBits };
+    };
     // The form posted without JavaScript: the slower path, one global bucket (see upload-allowance.ts).
     const bucket = new TokenBucket(30, 60 / 3600);
+    /** Sets the citizen upload directory's times to the start of the day (its entries come and go). */
+    const backdateDirectory = async () => {
+      const day = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`);
+      await utimes(uploads.directory, day, day).catch(() => {});
+    };
     /** The upload a create made, for the request that made it (creation-with-upload). */
     const creating = new AsyncLocalStorage<{ uploadId?: string }>();
 
@@ -74,7 +85,7 @@ export function citizenRoutes(
         const state = forms.batchState(token);
         if (!state) throw new AppError('SVD_EVIDENCE_FORM_EXPIRED');
         // A token pays its proof of work once, when its submission starts.
-        if (!state.started && !proofHolds(token!, given.p ?? undefined, allowance.limits.proofBits))
+        if (!state.started && !proofHolds(token!, given.p ?? undefined, state.proofBits))
           throw new AppError('SVD_EVIDENCE_PROOF_REQUIRED');
         allowance.checkCreate(state.nonce);
         // Only the form's fields; the file's name and type (and anything else sent) are not kept.
@@ -121,6 +132,7 @@ export function citizenRoutes(
           // Nothing of a citizen's upload stays on disk, whether it was received or refused.
           allowance.forget(upload.id);
           await uploads.remove(upload.id).catch(() => {});
+          await backdateDirectory();
         }
       },
       onResponseError: (_request, error) => tusErrorResponse(error),
@@ -259,6 +271,8 @@ export function citizenRoutes(
           await creating.run(context, () => tus.handle(request.raw, reply.raw));
         } finally {
           await transfer?.end(context.uploadId);
+          // Creating and removing uploads changes their directory's times: set back to the day.
+          if (request.method === 'POST' || request.method === 'DELETE') await backdateDirectory();
         }
       };
       /** What a transfer may bring: its Content-Length, else what the upload still lacks, else the maximum. */

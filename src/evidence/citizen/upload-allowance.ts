@@ -43,8 +43,14 @@ export interface CitizenUploadLimits {
   openPerForm: number;
 }
 
-/** What an open upload costs besides its bytes: its two files and their encryption headers. */
-export const UPLOAD_OVERHEAD_BYTES = 4096;
+/**
+ * What an open upload is charged besides its bytes: its two files, and its share of memory. Charging
+ * this much makes the storage bound a bound on how many uploads can be open too (16 GB: 262,144).
+ */
+export const UPLOAD_OVERHEAD_BYTES = 64 * 1024;
+
+/** Open uploads at which the proof of work starts to get harder (one bit more each time they double). */
+const BUSY_FROM = 1000;
 
 /** The limits from the configuration (SVIEDKA_CITIZEN_*; defaults in the README). */
 export function citizenUploadLimits(config: {
@@ -109,6 +115,17 @@ export class CitizenUploads {
   /** Unfinished uploads known now. */
   get open(): number {
     return this.#uploads.size;
+  }
+
+  /**
+   * The proof of work a new form token needs: the configured bits, one more each time the open
+   * uploads double past BUSY_FROM. Under a flood of empty uploads the flood gets dearer (and honest
+   * pages slower) instead of the channel closing.
+   */
+  proofBits(): number {
+    if (this.limits.proofBits <= 0) return 0;
+    const extra = this.open > BUSY_FROM ? Math.ceil(Math.log2(this.open / BUSY_FROM)) : 0;
+    return Math.min(30, this.limits.proofBits + extra);
   }
 
   /** Throws a coded error unless the form whose nonce is `form` may start one more upload now. */
