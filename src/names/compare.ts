@@ -4,8 +4,10 @@
  * > skeleton > (gender variant, reported, not a match) > phonetic > weighted edit distance.
  */
 import { givenNameEntry } from './equivalence.js';
+import { foreignFeminineBases } from './feminine.js';
 import { phoneticKey } from './phonetic.js';
 import { damerauLevenshtein, jaroWinkler } from './similarity.js';
+import { skeletonVariants } from './skeleton.js';
 import { analyzeToken, masculineSkeleton, type TokenAnalysis } from './token.js';
 import { stripDiacritics } from './unicode.js';
 
@@ -17,6 +19,7 @@ export type CompareRule =
   | 'equivalence:be-ru'
   | 'skeleton'
   | 'gender-variant'
+  | `feminine-form:${string}`
   | 'phonetic'
   | 'initial'
   | 'edit-distance'
@@ -40,6 +43,7 @@ export const RULE_SCORES = {
   patronymicStem: 0.88,
   patronymicTypo: 0.78,
   skeleton: 0.87,
+  feminineForm: 0.85,
   phonetic: 0.8,
   initial: 0.7,
   editDistanceOne: 0.76,
@@ -180,6 +184,17 @@ function compareGender(a: TokenAnalysis, b: TokenAnalysis): TokenComparison | un
   return undefined;
 }
 
+/** A Latin token with a foreign feminine ending (Kazlovová, Kovalčukienė) whose base spells the other token. */
+function compareFeminine(lat: TokenAnalysis, other: TokenAnalysis): TokenComparison | undefined {
+  if (lat.script !== 'latin' || lat.hits.length > 0) return undefined;
+  for (const { base, rule, detail } of foreignFeminineBases(lat.clean)) {
+    const skeletons = skeletonVariants(base);
+    if (skeletons.some((s) => other.skeletons.includes(s) || other.phonetics.includes(phoneticKey(s))))
+      return result(RULE_SCORES.feminineForm, `feminine-form:${rule}`, detail);
+  }
+  return undefined;
+}
+
 function compareEdit(a: TokenAnalysis, b: TokenAnalysis): TokenComparison {
   let best = 0;
   let bestPair: [string, string] = ['', ''];
@@ -279,6 +294,8 @@ export function compareTokens(a: string, b: string): TokenComparison {
     );
   }
   if (dictionary) return dictionary;
+  const feminine = compareFeminine(A, B) ?? compareFeminine(B, A);
+  if (feminine) return feminine;
   const gender = compareGender(A, B);
   if (gender) return gender;
   // Two different dictionary names (Aliaksandr / Aliaksei) are different names even when close.

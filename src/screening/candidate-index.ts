@@ -114,6 +114,8 @@ function queryKeys(info: TokenInfo, fuzzy: readonly number[]): Array<[string, nu
     return keys;
   }
   for (const p of info.phonetics) keys.push([KEY_PHONETIC + p, 1]);
+  // Kazlovová, Kovalčukienė: the base forms of a foreign feminine surname.
+  for (const f of info.feminine) for (const p of f.phonetics) keys.push([KEY_PHONETIC + p, 0.95]);
   for (const g of fuzzy) keys.push([`${KEY_GIVEN}${g}`, 0.8]);
   for (const p of info.phonetics) {
     if (p.length < 4) continue;

@@ -371,3 +371,45 @@ describe('Belarusian vernacular given names', () => {
     expect(result.score).toBeGreaterThan(0.7);
   });
 });
+
+describe("women's surnames as other languages write them", () => {
+  const women = [
+    entity('kaz', ['Казлова Алена Пятроўна'], { gender: ['female'] }),
+    entity('kov', ['Ковальчук Ганна Іванаўна'], { gender: ['female'] }),
+    entity('sha', ['Шарапова Мария Юрьевна'], { gender: ['female'] }),
+    entity('luk', ['Лукашэвіч Вольга Паўлаўна'], { gender: ['female'] }),
+    entity('kaz-m', ['Казлоў Андрэй Пятровіч'], { gender: ['male'] }),
+  ];
+  const index = buildIndex(women);
+  const run = (name: string) => {
+    const prepared = prepareQuery({ schema: 'Person', properties: { name: [name] } }, index.analyse);
+    if ('code' in prepared) throw new Error(prepared.code);
+    return screenQuery(index, prepared, { datasets: 'all', excludeIds: [], threshold: 0.7, limit: 5 });
+  };
+
+  it.each([
+    ['Kazlovová Alena', 'kaz', 'cs-ova'],
+    ['Kovaľčuková Hanna', 'kov', 'cs-ova'],
+    ['Šarapovová Marija', 'sha', 'cs-ova'],
+    ['Kazlovienė Alena', 'kaz', 'lt-iene'],
+    ['Kazlovaitė Alena', 'kaz', 'lt-aite'],
+    ['Kovalčukytė Hanna', 'kov', 'lt-yte'],
+    ['Kazlovė Alena', 'kaz', 'lt-e'],
+    ['Kovaļčuka Hanna', 'kov', 'lv-a'],
+    ['Lukaševiča Volha', 'luk', 'lv-a'],
+  ])('%s matches the stored form and names the rule', (name, id, rule) => {
+    const best = run(name).results[0];
+    expect(best?.id).toBe(id);
+    expect(best?.match).toBe(true);
+    const explanation = best!.explanations[0]!;
+    expect(explanation.tokens.map((t) => t.rule)).toContain(`feminine-form:${rule}`);
+    expect(explanation.notes.join(' ')).toMatch(/feminine|form/);
+  });
+
+  it('the merged Czech form matches as a romanization; a plain Russian feminine is not re-read', () => {
+    expect(run('Šarapová Marija').results[0]?.id).toBe('sha');
+    const ivanova = prepareQuery({ schema: 'Person', properties: { name: ['Ivanova Anna'] } }, index.analyse);
+    if ('code' in ivanova) throw new Error(ivanova.code);
+    expect(ivanova.names[0]!.infos[0]!.feminine).toEqual([]);
+  });
+});

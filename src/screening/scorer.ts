@@ -13,7 +13,14 @@ import { compareDateLists, decodeDate, formatDate } from './dates.js';
 import type { Explanation } from './model.js';
 import { GIVEN, OTHER, PART_NAMES, PART_WEIGHTS, PATRONYMIC, type Part, SURNAME } from './parts.js';
 import type { PreparedName, PreparedQuery } from './query.js';
-import { analyseToken, compareStored, schemeBetween, storedInitial, type TokenInfo } from './tokens.js';
+import {
+  analyseToken,
+  compareStored,
+  feminineBetween,
+  schemeBetween,
+  storedInitial,
+  type TokenInfo,
+} from './tokens.js';
 
 /** Score effects of the qualifiers (tuned on the synthetic evaluation set). */
 export const FEATURE_EFFECTS = {
@@ -43,6 +50,7 @@ const RULES = [
   'edit-distance',
   'initial',
   'equivalence:be-ru+edit-distance',
+  'feminine-form',
 ];
 const RULE_INDEX = new Map(RULES.map((r, i) => [r, i]));
 
@@ -380,6 +388,7 @@ export function explain(
   const { queryName, start, count } = scored.best;
   const name = query.names[queryName]!;
   const aligned = alignName(name, cache.offset(queryName), index, start, count, cache, true);
+  const notes = [...scored.notes];
   const tokens = aligned.pairs.map((pair) => {
     const info = name.infos[pair.q]!;
     let rule = RULES[pair.rule] ?? 'none';
@@ -391,6 +400,13 @@ export function explain(
         const stored = analyseToken(index.tokens[index.posToken.data[position]!]!.text);
         const scheme = schemeBetween(info, stored, detectCyrillicLanguage(index.nameText(start, count)));
         rule = scheme ? `scheme:${scheme}` : 'skeleton';
+      } else if (rule === 'feminine-form') {
+        const stored = analyseToken(index.tokens[index.posToken.data[position]!]!.text);
+        const feminine = feminineBetween(info, stored);
+        if (feminine) {
+          rule = `feminine-form:${feminine.rule}`;
+          notes.push(feminine.detail);
+        }
       }
     } else rule = 'unmatched';
     return {
@@ -408,7 +424,7 @@ export function explain(
       nameScore: round(aligned.score),
       tokens,
       features: scored.features,
-      notes: scored.notes,
+      notes,
     },
   ];
 }

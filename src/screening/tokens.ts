@@ -10,6 +10,7 @@
  */
 import { dictionaryIndex, lookupCyrillic, patronymicStem } from '../names/equivalence.js';
 import { repairHomoglyphs } from '../names/homoglyphs.js';
+import { type FeminineRule, foreignFeminineBases } from '../names/index.js';
 import { phoneticKey } from '../names/phonetic.js';
 import { romanize } from '../names/romanize.js';
 import { ALL_SCHEMES, type SchemeId } from '../names/schemes/index.js';
@@ -51,6 +52,37 @@ export interface TokenInfo {
   readonly patronymicShaped: boolean;
   /** A single letter (an initial). */
   readonly initial: boolean;
+  /**
+   * Latin tokens with a foreign feminine ending (Czech -ová, Lithuanian -ienė/-aitė/-ytė/-ė, Latvian
+   * -a/-e): the keys of the base forms the stored surname can have, per rule (query side only).
+   */
+  readonly feminine: readonly FeminineKeys[];
+}
+
+/** Keys of the base forms one foreign feminine rule gives (see `foreignFeminineBases`). */
+export interface FeminineKeys {
+  readonly rule: FeminineRule;
+  readonly base: string;
+  readonly detail: string;
+  readonly skeletonIds: readonly number[];
+  readonly phoneticIds: readonly number[];
+  readonly phonetics: readonly string[];
+}
+
+function feminineKeys(folded: string): FeminineKeys[] {
+  return foreignFeminineBases(folded).map(({ base, rule, detail }) => {
+    const skeletons = skeletonVariants(base);
+    const phonetics: string[] = [];
+    for (const skel of skeletons) pushUnique(phonetics, phoneticKey(skel));
+    return {
+      rule,
+      base,
+      detail,
+      skeletonIds: skeletons.map(hashKey),
+      phoneticIds: phonetics.map(hashKey),
+      phonetics,
+    };
+  });
 }
 
 /** Result of comparing two tokens: similarity in 0..1 and the rule that produced it. */
@@ -66,6 +98,9 @@ export const RULE_SCORES = {
   skeleton: 0.96,
   equivalence: 0.95,
   phonetic: 0.92,
+  /** A foreign feminine form whose base spells the stored surname (Kazlovová → Kazlova). */
+  feminine: 0.92,
+  feminineByPhonetic: 0.88,
   fuzzyEquivalence: 0.86,
   initial: 0.75,
 } as const;
@@ -210,6 +245,7 @@ export function analyseToken(folded: string): TokenInfo {
     gender,
     patronymicShaped: patronymicShaped && given.length === 0,
     initial: Array.from(folded).length === 1 || (letters <= 1 && folded.length <= 2),
+    feminine: script === 'latin' && given.length === 0 && !patronymicShaped ? feminineKeys(folded) : [],
   };
 }
 
@@ -305,6 +341,14 @@ export function compareTokenInfo(
     return { score: RULE_SCORES.equivalence, rule: 'equivalence:be-ru' };
   }
   if (intersects(a.phoneticIds, b.phoneticIds)) return { score: RULE_SCORES.phonetic, rule: 'phonetic' };
+  for (const f of a.feminine) {
+    if (intersects(f.skeletonIds, b.skeletonIds))
+      return { score: RULE_SCORES.feminine, rule: 'feminine-form' };
+  }
+  for (const f of a.feminine) {
+    if (intersects(f.phoneticIds, b.phoneticIds))
+      return { score: RULE_SCORES.feminineByPhonetic, rule: 'feminine-form' };
+  }
   const edit = editSimilarity(a, b);
   if (fuzzyGivenA.length > 0 && intersects(fuzzyGivenA, b.given) && edit < RULE_SCORES.fuzzyEquivalence) {
     return { score: RULE_SCORES.fuzzyEquivalence, rule: 'equivalence:be-ru+edit-distance' };
@@ -421,6 +465,14 @@ export function compareStored(
   }
   if (anyEqual(a.phoneticIds, nums, o + ns, o + ns + np))
     return { score: RULE_SCORES.phonetic, rule: 'phonetic' };
+  for (const f of a.feminine) {
+    if (anyEqual(f.skeletonIds, nums, o, o + ns))
+      return { score: RULE_SCORES.feminine, rule: 'feminine-form' };
+  }
+  for (const f of a.feminine) {
+    if (anyEqual(f.phoneticIds, nums, o + ns, o + ns + np))
+      return { score: RULE_SCORES.feminineByPhonetic, rule: 'feminine-form' };
+  }
   // Edit distance, when the letter masks allow a close pair at all.
   let possible = false;
   for (let i = 0; i < a.phoneticMasks.length && !possible; i++) {
@@ -450,6 +502,16 @@ export function compareStored(
     return { score: RULE_SCORES.fuzzyEquivalence, rule: 'equivalence:be-ru+edit-distance' };
   }
   return edit > 0 ? { score: edit, rule: 'edit-distance' } : { score: 0, rule: 'none' };
+}
+
+/**
+ * The foreign feminine rule under which query token `a` spells stored token `b` (for explanations:
+ * `feminine-form:cs-ova`), with its human-readable detail; null when none applies.
+ */
+export function feminineBetween(a: TokenInfo, b: TokenInfo): FeminineKeys | null {
+  for (const f of a.feminine) if (intersects(f.skeletonIds, b.skeletonIds)) return f;
+  for (const f of a.feminine) if (intersects(f.phoneticIds, b.phoneticIds)) return f;
+  return null;
 }
 
 /**
