@@ -5,6 +5,7 @@
 #   chromium                -> /usr/bin/chromium (browser tests via playwright-core)
 #   ffmpeg                  -> ffmpeg, ffprobe    (video keyframes, stream metadata, fixtures)
 #   libimage-exiftool-perl  -> exiftool           (EXIF/XMP/IPTC metadata, fixtures)
+#   bubblewrap              -> bwrap              (media tools confined: no network, read-only file system)
 #
 # Usage: bash scripts/setup-system.sh
 set -euo pipefail
@@ -15,6 +16,7 @@ TOOLS=(
   "ffmpeg:ffmpeg"
   "ffmpeg:ffprobe"
   "libimage-exiftool-perl:exiftool"
+  "bubblewrap:bwrap"
 )
 
 SUDO=""
@@ -74,6 +76,7 @@ version_of() {
     ffmpeg) ffmpeg -hide_banner -version 2>/dev/null | head -n1 | awk '{print $3}' ;;
     ffprobe) ffprobe -hide_banner -version 2>/dev/null | head -n1 | awk '{print $3}' ;;
     exiftool) exiftool -ver 2>/dev/null ;;
+    bwrap) bwrap --version 2>/dev/null | awk '{print $2}' ;;
   esac
 }
 for pair in "${TOOLS[@]}"; do

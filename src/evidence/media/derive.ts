@@ -1,7 +1,8 @@
 import { rename, rm, stat } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import sharp, { type FormatEnum, type OutputInfo } from 'sharp';
 import { ffmpegInput, type RunOptions, runTool } from './run-tool.js';
+import { LOCAL_FILES_ONLY } from './sandbox.js';
 import { sharpVersionLabel, toolVersions } from './tool-versions.js';
 import type { MediaKind, ToolFailure } from './types.js';
 import { failure } from './types.js';
@@ -167,6 +168,7 @@ export async function stripMetadataCopy(
           'error',
           '-nostdin',
           '-y',
+          ...LOCAL_FILES_ONLY,
           '-i',
           ffmpegInput(abs),
           ...(kind === 'video' ? ['-map', '0:v?'] : []),
@@ -187,7 +189,7 @@ export async function stripMetadataCopy(
           '+bitexact',
           ffmpegInput(tmp),
         ],
-        options,
+        { ...options, writable: [dirname(tmp)] },
       );
       if (!r.ok) {
         failed = r.code === 'exit' ? { ...r, code: 'decode' } : r;

@@ -13,11 +13,13 @@
  * fresh process. Commands wait in a queue, one in flight per process. Idle processes exit after a while
  * and are never what keeps Node running (their handles are unref'd while idle).
  */
+
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_TIMEOUT_MS, type RunSuccess } from './run-tool.js';
+import { confine, programMissing } from './sandbox.js';
 import type { ToolFailure } from './types.js';
 import { failure } from './types.js';
 
@@ -159,10 +161,10 @@ export class ExiftoolProcess {
   }
 
   #start(): Running {
-    const [program, ...args] = [...deathSignalPrefix(), this.#command, ...this.#startArgs] as [
-      string,
-      ...string[],
-    ];
+    // Confined like every media tool (sandbox.ts); it reads any file but writes none, and lives long, so no
+    // CPU-seconds limit (each task has its own timeout).
+    const [confined, confinedArgs] = confine(this.#command, this.#startArgs, { limitCpu: false });
+    const [program, ...args] = [...deathSignalPrefix(), confined, ...confinedArgs] as [string, ...string[]];
     const child = spawn(program, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C.UTF-8' },
@@ -193,7 +195,7 @@ export class ExiftoolProcess {
       const detail = running.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500);
       this.#finish(
         running,
-        code === 127
+        code === 127 || programMissing(running.stderr)
           ? failure(
               'exiftool',
               'missing-tool',

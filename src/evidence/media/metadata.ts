@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { exiftoolSettings, sharedExiftool } from './exiftool-process.js';
 import { ffmpegInput, type RunOptions, runTool } from './run-tool.js';
+import { LOCAL_FILES_ONLY } from './sandbox.js';
 import { toolVersions } from './tool-versions.js';
 import type { MediaKind, ToolFailure } from './types.js';
 import { failure } from './types.js';
@@ -308,7 +309,16 @@ async function runFfprobe(path: string, options: RunOptions): Promise<MetadataOu
   const r = await runTool(
     'ffprobe',
     'ffprobe',
-    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ffmpegInput(path)],
+    [
+      '-v',
+      'error',
+      '-print_format',
+      'json',
+      '-show_format',
+      '-show_streams',
+      ...LOCAL_FILES_ONLY,
+      ffmpegInput(path),
+    ],
     options,
   );
   if (!r.ok) return r.code === 'exit' ? { ...r, code: 'decode' } : r;

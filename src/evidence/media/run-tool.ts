@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { confine, programMissing } from './sandbox.js';
 import type { MediaTool, ToolFailure } from './types.js';
 import { failure } from './types.js';
 
@@ -7,6 +8,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Largest stdout accepted, in bytes. */
   maxBuffer?: number;
+  /** Directories the tool may write to (see sandbox.ts); none by default. */
+  writable?: readonly string[];
 }
 
 export interface RunSuccess {
@@ -20,7 +23,8 @@ export interface RunSuccess {
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
- * Runs a program without a shell and collects its output. A non-zero exit is returned as a success with
+ * Runs a program without a shell, confined (sandbox.ts: no network, read-only file system but for
+ * `writable`, resource limits), and collects its output. A non-zero exit is returned as a success with
  * `exitCode` when `allowNonZero` is set, because exiftool exits 1 for files it reads only partly yet
  * still prints useful JSON.
  */
@@ -31,10 +35,11 @@ export function runTool(
   options: RunOptions & { allowNonZero?: boolean } = {},
 ): Promise<RunSuccess | ToolFailure> {
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const [program, confinedArgs] = confine(command, args, { writable: options.writable ?? [] });
   return new Promise((resolve) => {
     execFile(
-      command,
-      args,
+      program,
+      confinedArgs,
       {
         encoding: 'buffer',
         timeout,
@@ -50,7 +55,7 @@ export function runTool(
           return;
         }
         const e = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
-        if (e.code === 'ENOENT') {
+        if (e.code === 'ENOENT' || programMissing(errText)) {
           resolve(failure(tool, 'missing-tool', `${command} is not installed (run scripts/setup-system.sh)`));
         } else if (e.killed || e.signal === 'SIGKILL') {
           resolve(failure(tool, 'timeout', `${command} did not finish within ${timeout} ms`));

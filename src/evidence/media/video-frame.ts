@@ -1,4 +1,5 @@
 import { ffmpegInput, type RunOptions, runTool } from './run-tool.js';
+import { LOCAL_FILES_ONLY } from './sandbox.js';
 import type { ToolFailure } from './types.js';
 import { failure } from './types.js';
 
@@ -18,7 +19,16 @@ export async function probeDurationSeconds(
   const r = await runTool(
     'ffprobe',
     'ffprobe',
-    ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', ffmpegInput(absPath)],
+    [
+      '-v',
+      'error',
+      '-show_entries',
+      'format=duration',
+      '-of',
+      'default=nw=1:nk=1',
+      ...LOCAL_FILES_ONLY,
+      ffmpegInput(absPath),
+    ],
     options,
   );
   if (!r.ok) return r.code === 'exit' ? { ...r, code: 'decode' } : r;
@@ -34,6 +44,7 @@ async function grab(absPath: string, at: number, options: RunOptions): Promise<B
       '-v',
       'error',
       '-nostdin',
+      ...LOCAL_FILES_ONLY,
       // Input-side seek: jumps to the keyframe before `at`, then decodes forward to it.
       '-ss',
       at.toFixed(3),
