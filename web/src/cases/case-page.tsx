@@ -24,27 +24,17 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { useSession } from '../auth/session.js';
+import { DetailRow } from '../components/detail-row.js';
 import { ErrorAlert, notifySuccess } from '../components/error-alert.js';
 import { PageHeader } from '../components/page-header.js';
 import { useFormat } from '../i18n/format.js';
 import { casesApi } from './api.js';
 import { StatusBadge } from './cases-list-page.js';
 import { type CaseDetail, conclusions, confidences, type FindingLink, type Findings } from './types.js';
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Table.Tr>
-      <Table.Th scope="row" w={220} fw={500} c="dimmed">
-        {label}
-      </Table.Th>
-      <Table.Td>{children}</Table.Td>
-    </Table.Tr>
-  );
-}
 
 function download(blob: Blob, name: string) {
   const url = URL.createObjectURL(blob);
@@ -246,29 +236,29 @@ function SubjectPanel({ c }: { c: CaseDetail }) {
       <Paper withBorder p="sm">
         <Table>
           <Table.Tbody>
-            <Row label={t('cases.names')}>{s ? s.names.join('; ') : t('cases.erased')}</Row>
-            <Row label={t('cases.birthDate')}>{s?.birthDate ?? '—'}</Row>
-            <Row label={t('cases.birthPlace')}>{s?.birthPlace ?? '—'}</Row>
-            <Row label={t('cases.nationality')}>{s?.nationality?.join(', ') || '—'}</Row>
-            <Row label={t('cases.identifiers')}>
+            <DetailRow label={t('cases.names')}>{s ? s.names.join('; ') : t('cases.erased')}</DetailRow>
+            <DetailRow label={t('cases.birthDate')}>{s?.birthDate ?? '—'}</DetailRow>
+            <DetailRow label={t('cases.birthPlace')}>{s?.birthPlace ?? '—'}</DetailRow>
+            <DetailRow label={t('cases.nationality')}>{s?.nationality?.join(', ') || '—'}</DetailRow>
+            <DetailRow label={t('cases.identifiers')}>
               {s?.identifiers?.map((i) => `${i.type}: ${i.value}`).join('; ') || '—'}
-            </Row>
+            </DetailRow>
           </Table.Tbody>
         </Table>
       </Paper>
       <Paper withBorder p="sm">
         <Table>
           <Table.Tbody>
-            <Row label={t('cases.requester')}>{c.requesterOrg}</Row>
-            <Row label={t('cases.contact')}>{c.requesterContact ?? '—'}</Row>
-            <Row label={t('cases.purpose')}>{c.purpose}</Row>
-            <Row label={t('cases.legalBasis')}>{c.legalBasis ?? '—'}</Row>
-            <Row label={t('cases.due')}>{c.dueDate ? format.date(c.dueDate) : '—'}</Row>
-            <Row label={t('cases.retention')}>
+            <DetailRow label={t('cases.requester')}>{c.requesterOrg}</DetailRow>
+            <DetailRow label={t('cases.contact')}>{c.requesterContact ?? '—'}</DetailRow>
+            <DetailRow label={t('cases.purpose')}>{c.purpose}</DetailRow>
+            <DetailRow label={t('cases.legalBasis')}>{c.legalBasis ?? '—'}</DetailRow>
+            <DetailRow label={t('cases.due')}>{c.dueDate ? format.date(c.dueDate) : '—'}</DetailRow>
+            <DetailRow label={t('cases.retention')}>
               {t(`cases.retentionClass.${c.retentionClass}`)}
               {c.legalHold ? ` · ${t('cases.legalHold')}` : ''}
-            </Row>
-            {c.statusReason ? <Row label={t('cases.declineReason')}>{c.statusReason}</Row> : null}
+            </DetailRow>
+            {c.statusReason ? <DetailRow label={t('cases.declineReason')}>{c.statusReason}</DetailRow> : null}
           </Table.Tbody>
         </Table>
       </Paper>

@@ -22,10 +22,11 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { useSession } from '../auth/session.js';
+import { DetailRow } from '../components/detail-row.js';
 import { ErrorAlert, notifySuccess } from '../components/error-alert.js';
 import { PageHeader } from '../components/page-header.js';
 import { useFormat } from '../i18n/format.js';
@@ -33,17 +34,6 @@ import { sanctionsApi } from './api.js';
 import { LinkLabel } from './link-picker.js';
 import { CompletenessMeter, ListingsTable, StateChips } from './parts.js';
 import { checklist, type Proposal, type ReviewStatus } from './types.js';
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Table.Tr>
-      <Table.Th scope="row" w={220} fw={500} c="dimmed">
-        {label}
-      </Table.Th>
-      <Table.Td>{children}</Table.Td>
-    </Table.Tr>
-  );
-}
 
 /** Why this person cannot approve this version now, in the order a reviewer would fix them. */
 function refusals(
@@ -133,7 +123,7 @@ export function ProposalReviewPage() {
               <Table verticalSpacing={4} fz="sm">
                 <Table.Tbody>
                   {checklist.map((key) => (
-                    <Row key={key} label={t(`sanctions.fields.${key}`)}>
+                    <DetailRow key={key} label={t(`sanctions.fields.${key}`)}>
                       {key === 'positions'
                         ? identity.positions
                             .map(
@@ -148,10 +138,12 @@ export function ProposalReviewPage() {
                               ? t(`sanctions.gender.${identity.gender}`)
                               : '—'
                             : identity[key] || '—'}
-                    </Row>
+                    </DetailRow>
                   ))}
                   {identity.otherNames.length > 0 ? (
-                    <Row label={t('sanctions.fields.otherNames')}>{identity.otherNames.join('; ')}</Row>
+                    <DetailRow label={t('sanctions.fields.otherNames')}>
+                      {identity.otherNames.join('; ')}
+                    </DetailRow>
                   ) : null}
                 </Table.Tbody>
               </Table>
