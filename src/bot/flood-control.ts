@@ -8,7 +8,9 @@
  * 3. the retry clock: the time spent retrying (not the time queued for a send slot, which a surge
  *    makes long on purpose) is bounded; past it the call fails with one clear log line. An edit that
  *    changes nothing ("message is not modified", as when a replayed update re-renders the same
- *    keyboard) counts as done.
+ *    keyboard) counts as done, and so does a callback answer Telegram no longer takes ("query is too
+ *    old", as for a button press replayed after a crash, answered before it or waiting too long in a
+ *    surge): the answer only stops the button's spinner, and the press must still take effect.
  * A 403 (the citizen blocked the bot) is not retried: it reaches the update's error handler, which
  * erases the subscriber.
  */
@@ -37,6 +39,12 @@ const sendMethods = new Set([
   'forwardMessage',
   'forwardMessages',
 ]);
+
+/** A 400 that means the call's purpose is already served (or can no longer be), not a failure. */
+function alreadyDone(method: string, description: string): boolean {
+  if (/message is not modified/i.test(description)) return true;
+  return method === 'answerCallbackQuery' && /query is too old|query id is invalid/i.test(description);
+}
 
 /** The retry clock of one call: starts at its first failed attempt. */
 interface RetryClock {
@@ -98,7 +106,7 @@ export function installFloodControl(api: Api<RawApi>, options: FloodControlOptio
     clocks.set(combined, clock);
     try {
       const result = await prev(method, payload, combined as unknown as typeof signal);
-      if (!result.ok && result.error_code === 400 && /message is not modified/i.test(result.description))
+      if (!result.ok && result.error_code === 400 && alreadyDone(method, result.description))
         return { ok: true, result: true } as unknown as typeof result;
       if (!result.ok && (result.error_code === 429 || result.error_code >= 500))
         logger.warn(
