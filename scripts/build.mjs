@@ -25,7 +25,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = path.join(root, 'src');
@@ -70,15 +70,48 @@ function statMtime(file) {
   }
 }
 
-/** True when dist/ is missing or older than any file under src/ (or than the build settings). */
+/** True when dist/ is missing or older than any file under src/ or migrations/ (or than the build settings). */
 export function serverIsStale() {
   if (!existsSync(stampFile)) return true;
   const built = statSync(stampFile).mtimeMs;
   return (
     newestMtime(sourceDir) > built ||
+    // The build's embedded database template holds the migrations.
+    newestMtime(path.join(root, 'migrations')) > built ||
     statMtime(path.join(root, 'tsconfig.json')) > built ||
     statMtime(path.join(root, 'tsconfig.build.json')) > built
   );
+}
+
+/**
+ * Writes `pglite-template/` (an embedded database with every migration applied) into a fresh build, so
+ * a new data directory starts as a copy of it instead of running initdb (src/platform/db/pglite-template.ts).
+ * A failure leaves the build without a template: new databases are then created as before.
+ */
+function makePgliteTemplate(distDir) {
+  const work = path.join(distDir, 'pglite-template.work');
+  const module = (file) => JSON.stringify(pathToFileURL(path.join(distDir, file)).href);
+  const script = `
+    const { openPglite } = await import(${module('platform/db/database.js')});
+    const { migrate } = await import(${module('platform/db/migrate.js')});
+    const { templateStamp } = await import(${module('platform/db/pglite-template.js')});
+    const database = await openPglite(${JSON.stringify(work)}, '16MB', { fromTemplate: false });
+    await migrate(database.db);
+    await database.close();
+    process.stdout.write(templateStamp());`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (result.status === 0) {
+    renameSync(path.join(work, 'db'), path.join(distDir, 'pglite-template'));
+    writeFileSync(path.join(distDir, 'pglite-template.json'), result.stdout);
+  } else {
+    process.stderr.write(
+      `warning: no embedded database template (${result.stderr.trim().split('\n').at(-1)})\n`,
+    );
+  }
+  rmSync(work, { recursive: true, force: true });
 }
 
 /**
@@ -109,6 +142,7 @@ export function buildServer() {
     return false;
   }
   copyAssets(sourceDir, next);
+  makePgliteTemplate(next);
   // The stamp carries the build's start time: sources saved while tsc ran count as newer.
   const stamp = path.join(next, '.build-stamp');
   writeFileSync(stamp, `${new Date(started).toISOString()}\n`);

@@ -16,7 +16,8 @@ export default async function setup(project: TestProject) {
   const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const root = mkdtempSync(path.join(os.tmpdir(), 'sviedka-test-'));
   const template = path.join(root, 'pglite-template');
-  const pglite = await openPglite(template);
+  // From initdb, not from the build's template: the run checks the migrations themselves.
+  const pglite = await openPglite(template, '16MB', { fromTemplate: false });
   await migrate(pglite.db);
   await pglite.close();
 
