@@ -3,11 +3,14 @@ import { createHash } from 'node:crypto';
 import fs, {
   closeSync,
   createReadStream,
+  mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   rmSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,9 +22,11 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureFixtures, type FixturePaths } from '../../scripts/make-fixtures.js';
 import { apiKeyClient, loggedInClient, useTestApp } from '../../test/support/app.js';
 import { describeEachDatabase } from '../../test/support/databases.js';
+import { zipEntries } from '../../test/support/zip.js';
 import { generateSealKeyPair } from '../platform/crypto.js';
 import type { Runtime } from '../runtime.js';
 import { createApp } from '../server.js';
+import { validateBag } from './export/bagit-check.js';
 import { decryptPackage, exportToPath } from './export/package.js';
 import type { EvidenceArea } from './index.js';
 import { exiftoolDirect } from './media/test-helpers.js';
@@ -235,8 +240,33 @@ describeEachDatabase('evidence vault', (ctx) => {
     const output = execFileSync('sha256sum', ['-c', 'manifest-sha256.txt'], { cwd: dir, encoding: 'utf8' });
     expect(output).toMatch(/photo\.jpg: OK/);
     expect(output).not.toMatch(/FAILED/);
-    expect(readFileSync(path.join(dir, 'index.html'), 'utf8')).toMatch(/Detention at a police station/);
-    const chain = JSON.parse(readFileSync(path.join(dir, 'custody', `${ids.jpeg}.json`), 'utf8'));
+    expect(readFileSync(path.join(dir, 'data', 'index.html'), 'utf8')).toMatch(
+      /Detention at a police station/,
+    );
+    const chain = JSON.parse(readFileSync(path.join(dir, 'data', 'custody', `${ids.jpeg}.json`), 'utf8'));
+    // A valid BagIt bag (RFC 8493), and the checker sees a changed byte and a missing file.
+    expect(await validateBag(dir)).toEqual([]);
+    expect(
+      execFileSync('sha512sum', ['-c', 'manifest-sha512.txt'], { cwd: dir, encoding: 'utf8' }),
+    ).not.toMatch(/FAILED/);
+    expect(readFileSync(path.join(dir, 'bag-info.txt'), 'utf8')).toMatch(
+      new RegExp(`External-Identifier: ${result.exportId}`),
+    );
+    const original = readdirSync(path.join(dir, 'data', 'originals', ids.jpeg!))[0]!;
+    const originalPath = path.join(dir, 'data', 'originals', ids.jpeg!, original);
+    const bytes = readFileSync(originalPath);
+    bytes[100] = bytes[100]! ^ 0xff;
+    writeFileSync(originalPath, bytes);
+    expect(await validateBag(dir)).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`${original} does not match its sha256`))]),
+    );
+    rmSync(path.join(dir, 'data', 'metadata', `${ids.jpeg}.json`));
+    expect(await validateBag(dir)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/manifest-sha256.txt: data\/metadata\/.*\.json is missing/),
+        expect.stringMatching(/Payload-Oxum/),
+      ]),
+    );
     expect(chain.events.at(-1).action).toBe('exported');
     const custody = await evidence.items.custodyLog(system, ids.jpeg!);
     expect(custody.at(-1)!.details).toMatchObject({ exportId: result.exportId, purpose: 'OHCHR test' });
@@ -257,6 +287,15 @@ describeEachDatabase('evidence vault', (ctx) => {
       parts.push(part);
     const zip = Buffer.concat(parts);
     expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
+    // The ZIP holds one bag, as valid as the directory.
+    const unpacked = mkdtempSync(path.join(tmpdir(), 'svd-bag-'));
+    for (const [name, read] of zipEntries(zip)) {
+      mkdirSync(path.dirname(path.join(unpacked, name)), { recursive: true });
+      writeFileSync(path.join(unpacked, name), read());
+    }
+    const [bagDir] = readdirSync(unpacked);
+    expect(await validateBag(path.join(unpacked, bagDir!))).toEqual([]);
+    rmSync(unpacked, { recursive: true, force: true });
     const other = generateSealKeyPair();
     await expect(async () => {
       for await (const _ of decryptPackage(createReadStream(sealed), other.publicKey, other.secretKey));

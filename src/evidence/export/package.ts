@@ -1,14 +1,16 @@
 /**
- * Export packages for OHCHR / ICC: a directory or ZIP with the decrypted originals, a
- * `manifest-sha256.txt` that `sha256sum -c manifest-sha256.txt` checks, metadata JSON per item, each
- * item's custody log with its hash chain, and an `index.html` readable offline. Optionally the whole
+ * Export packages for OHCHR / ICC: a BagIt bag (RFC 8493), as a directory or a ZIP holding one, whose payload
+ * under `data/` is the decrypted originals, metadata JSON per item, each item's custody log with its hash
+ * chain and an `index.html` readable offline; beside it `bagit.txt`, `bag-info.txt`, `manifest-sha256.txt`
+ * (which `sha256sum -c manifest-sha256.txt` checks at the bag's root), `manifest-sha512.txt` and
+ * `tagmanifest-sha256.txt`. SHA-512s of the originals are computed as they stream out. Optionally the whole
  * package (the ZIP) is encrypted to a recipient's X25519 public key: a random data key sealed to the
  * recipient (libsodium sealed box) and the ZIP encrypted with secretstream. The export is a custody
  * event on every item it contains.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, readdirSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -53,6 +55,12 @@ interface PackageFile {
   size: number;
 }
 
+/** What bag-info.txt says of the package. */
+interface BagInfo {
+  createdAt: string;
+  description: string;
+}
+
 const PACKAGE_MAGIC = Buffer.from('SVDPKG01', 'latin1');
 
 function sha256(data: Buffer | string): string {
@@ -82,7 +90,7 @@ async function planPackage(
   vault: ExportVault,
   principal: Principal,
   request: ExportRequest,
-): Promise<{ exportId: string; files: PackageFile[]; items: ItemDetail[] }> {
+): Promise<{ exportId: string; files: PackageFile[]; items: ItemDetail[]; bag: BagInfo }> {
   let ids = [...new Set(request.itemIds ?? [])];
   let incident: IncidentForExport | undefined;
   if (request.incidentId) {
@@ -176,14 +184,66 @@ async function planPackage(
   });
   const html = Buffer.from(indexHtml(exportId, summary.createdAt, request, incident, items, files));
   files.push({ path: 'index.html', bytes: html, sha256: sha256(html), size: html.length });
-  const manifest = Buffer.from(files.map((file) => `${file.sha256}  ${file.path}\n`).join(''));
-  files.push({
-    path: 'manifest-sha256.txt',
-    bytes: manifest,
-    sha256: sha256(manifest),
-    size: manifest.length,
-  });
-  return { exportId, files, items };
+  const description = `Evidence package: ${items.length} item(s)${incident ? `, incident "${incident.title}"` : ''}${
+    request.purpose ? `, for: ${request.purpose}` : ''
+  }`;
+  return { exportId, files, items, bag: { createdAt: summary.createdAt, description } };
+}
+
+/** A payload path as a manifest writes it (RFC 8493 §2.1.3: CR, LF and % percent-encoded). */
+function manifestPath(payloadPath: string): string {
+  return `data/${payloadPath}`.replace(
+    /[%\r\n]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+}
+
+/** One line of a tag file, folded onto one line (values never hold line breaks). */
+function tagLine(label: string, value: string): string {
+  return `${label}: ${value.replace(/\s+/g, ' ').trim()}\n`;
+}
+
+/**
+ * The bag's tag files, given every payload file's SHA-512 (known once the originals have streamed out):
+ * bagit.txt, bag-info.txt, the payload manifests for SHA-256 and SHA-512 and the tag manifest over them.
+ */
+function bagTagFiles(
+  exportId: string,
+  bag: BagInfo,
+  payload: PackageFile[],
+  sha512: ReadonlyMap<string, string>,
+): Array<{ path: string; bytes: Buffer }> {
+  const bagit = Buffer.from('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n');
+  const octets = payload.reduce((total, file) => total + file.size, 0);
+  const info = Buffer.from(
+    tagLine('Source-Organization', 'Sviedka evidence vault') +
+      tagLine('Bagging-Date', bag.createdAt.slice(0, 10)) +
+      tagLine('Payload-Oxum', `${octets}.${payload.length}`) +
+      tagLine('External-Identifier', exportId) +
+      tagLine('External-Description', bag.description) +
+      tagLine('Bag-Software-Agent', 'Sviedka'),
+  );
+  const manifest256 = Buffer.from(payload.map((f) => `${f.sha256}  ${manifestPath(f.path)}\n`).join(''));
+  const manifest512 = Buffer.from(
+    payload.map((f) => `${sha512.get(f.path)}  ${manifestPath(f.path)}\n`).join(''),
+  );
+  const tags = [
+    { path: 'bagit.txt', bytes: bagit },
+    { path: 'bag-info.txt', bytes: info },
+    { path: 'manifest-sha256.txt', bytes: manifest256 },
+    { path: 'manifest-sha512.txt', bytes: manifest512 },
+  ];
+  const tagManifest = Buffer.from(tags.map((t) => `${sha256(t.bytes)}  ${t.path}\n`).join(''));
+  return [...tags, { path: 'tagmanifest-sha256.txt', bytes: tagManifest }];
+}
+
+/** A payload file's content as it goes into the bag: streamed originals are checked, and every SHA-512 kept. */
+function payloadStream(file: PackageFile, sha512: Map<string, string>): Readable {
+  if (file.bytes) {
+    sha512.set(file.path, createHash('sha512').update(file.bytes).digest('hex'));
+    return Readable.from([file.bytes]);
+  }
+  return checked(file.stream!(), file.sha256, file.path, (digest) => sha512.set(file.path, digest));
 }
 
 function indexHtml(
@@ -220,7 +280,7 @@ ${rows}
 </table>
 <h2>How to check this package</h2>
 <ol>
-<li>In this directory run <code>sha256sum -c manifest-sha256.txt</code>: every line must say OK. The SHA-256 of each original is the one computed when it was received.</li>
+<li>This package is a BagIt bag (RFC 8493): this page is in its <code>data/</code> directory. Any BagIt tool validates it; or, in the bag's top directory (one level above this page), run <code>sha256sum -c manifest-sha256.txt</code> (or <code>sha512sum -c manifest-sha512.txt</code>): every line must say OK. The SHA-256 of each original is the one computed when it was received.</li>
 <li>Each <code>custody/&lt;item&gt;.json</code> lists the chain of custody. Each event's <code>hash</code> is SHA-256 over its canonical JSON with the previous event's hash (<code>prevHash</code>); the first event links to 64 zeros.</li>
 </ol>
 </body></html>
@@ -318,15 +378,26 @@ export async function* decryptPackage(
   if (!finished) throw bad();
 }
 
-/** Hashes a stream as it passes and fails it if the content is not the expected SHA-256. */
-function checked(stream: Readable, expected: string, label: string): Readable {
+/**
+ * Hashes a stream as it passes and fails it if the content is not the expected SHA-256; hands its SHA-512 to
+ * `onSha512` at the end.
+ */
+function checked(
+  stream: Readable,
+  expected: string,
+  label: string,
+  onSha512?: (digest: string) => void,
+): Readable {
   const hash = createHash('sha256');
+  const hash512 = onSha512 ? createHash('sha512') : undefined;
   const check = new Transform({
     transform(piece, _encoding, done) {
       hash.update(piece);
+      hash512?.update(piece);
       done(null, piece);
     },
     flush(done) {
+      if (hash512) onSha512!(hash512.digest('hex'));
       const actual = hash.digest('hex');
       done(
         actual === expected
@@ -344,19 +415,36 @@ export async function exportZipStream(
   principal: Principal,
   request: ExportRequest,
 ): Promise<{ exportId: string; stream: Readable; encrypted: boolean; files: number; items: number }> {
-  const { exportId, files, items } = await planPackage(vault, principal, request);
+  const { exportId, files, items, bag } = await planPackage(vault, principal, request);
   const zip = new yazl.ZipFile();
   const mtime = new Date();
+  const sha512 = new Map<string, string>();
   for (const file of files) {
-    if (file.bytes) zip.addBuffer(file.bytes, `${exportId}/${file.path}`, { mtime });
-    else {
-      const open = file.stream!;
+    if (file.bytes) {
+      sha512.set(file.path, createHash('sha512').update(file.bytes).digest('hex'));
+      zip.addBuffer(file.bytes, `${exportId}/data/${file.path}`, { mtime });
+    } else {
       // Lazy: one decrypting stream open at a time, however many originals the package holds.
-      zip.addReadStreamLazy(`${exportId}/${file.path}`, { mtime, size: file.size, compress: false }, (cb) =>
-        cb(null, checked(open(), file.sha256, file.path)),
+      zip.addReadStreamLazy(
+        `${exportId}/data/${file.path}`,
+        { mtime, size: file.size, compress: false },
+        (cb) => cb(null, payloadStream(file, sha512)),
       );
     }
   }
+  // The tag files are made when their turn comes, after every original has streamed (and been hashed).
+  let tags: Array<{ path: string; bytes: Buffer }> | undefined;
+  for (const name of [
+    'bagit.txt',
+    'bag-info.txt',
+    'manifest-sha256.txt',
+    'manifest-sha512.txt',
+    'tagmanifest-sha256.txt',
+  ])
+    zip.addReadStreamLazy(`${exportId}/${name}`, { mtime }, (cb) => {
+      tags ??= bagTagFiles(exportId, bag, files, sha512);
+      cb(null, Readable.from([tags.find((t) => t.path === name)!.bytes]));
+    });
   zip.end();
   const output = new PassThrough();
   (zip.outputStream as Readable).on('error', (error) => output.destroy(error)).pipe(output);
@@ -365,7 +453,7 @@ export async function exportZipStream(
     exportId,
     stream: request.recipientKey ? encryptToRecipient(output, request.recipientKey) : output,
     encrypted: Boolean(request.recipientKey),
-    files: files.length,
+    files: files.length + 5,
     items: items.length,
   };
 }
@@ -399,23 +487,23 @@ export async function exportToPath(
     }
     return { exportId, path: target, files, items };
   }
-  const { exportId, files, items } = await planPackage(vault, principal, request);
+  const { exportId, files, items, bag } = await planPackage(vault, principal, request);
   const temporary = `${target}.part-${process.pid}`;
   await rm(temporary, { recursive: true, force: true });
+  const sha512 = new Map<string, string>();
   try {
     for (const file of files) {
-      const destination = path.join(temporary, file.path);
+      const destination = path.join(temporary, 'data', file.path);
       await mkdir(path.dirname(destination), { recursive: true });
-      const source = file.bytes
-        ? Readable.from([file.bytes])
-        : checked(file.stream!(), file.sha256, file.path);
-      await pipeline(source, createWriteStream(destination, { mode: 0o600 }));
+      await pipeline(payloadStream(file, sha512), createWriteStream(destination, { mode: 0o600 }));
     }
+    for (const tag of bagTagFiles(exportId, bag, files, sha512))
+      await writeFile(path.join(temporary, tag.path), tag.bytes, { mode: 0o600 });
     if (existsSync(target)) await rm(target, { recursive: true });
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
     throw error;
   }
-  return { exportId, path: target, files: files.length, items: items.length };
+  return { exportId, path: target, files: files.length + 5, items: items.length };
 }
