@@ -70,6 +70,9 @@ export function assignParts(
       pick = patronymicAt === n - 1 ? 0 : n - 1;
     }
     if (pick < 0 && count(GIVEN) >= 2) pick = n - 1;
+    // Two words are a given name and a surname: a list does not name a person by given name and
+    // patronymic alone, and Belarusian surnames often end like patronymics (Volha Zhdanovich).
+    if (pick < 0 && n === 2) pick = parts.indexOf(PATRONYMIC);
     if (pick >= 0) parts[pick] = SURNAME;
   } else if (count(PATRONYMIC) >= 2) {
     // Two patronymic-shaped tokens and a surname-like one: keep the one after a given name.

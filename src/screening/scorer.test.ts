@@ -81,6 +81,12 @@ describe('name splitting and parts', () => {
     expect(parts('Бабрыковіч Аляксандр Віктаравіч')).toEqual([SURNAME, GIVEN, PATRONYMIC]);
   });
 
+  it('reads two words as a given name and a surname, even one ending like a patronymic', () => {
+    expect(parts('Volha Zhdanovich')).toEqual([GIVEN, SURNAME]);
+    expect(parts('Ждановіч Вольга')).toEqual([SURNAME, GIVEN]);
+    expect(parts('Ждановіч Вольга Пятроўна')).toEqual([SURNAME, GIVEN, PATRONYMIC]);
+  });
+
   it('rejects names that cannot be screened', () => {
     expect(splitName('')).toBe('SVD_SCREENING_NAME_EMPTY');
     expect(splitName('   \t ')).toBe('SVD_SCREENING_NAME_EMPTY');
