@@ -149,6 +149,15 @@ describeEachDatabase('xref decisions', (ctx) => {
     const old = await analyst.request('GET', `/api/xref/clusters/${clusterId}`);
     expect(old.json.cluster).toMatchObject({ retiredAs: 'split', current: split.json.cluster });
     expect(old.json.cluster.members.map((m: { id: string }) => m.id)).toEqual(['dec-a', 'dec-a2']);
+    // The history names the decision that split the cluster, with its reason.
+    const now = await analyst.request('GET', `/api/xref/clusters/${split.json.cluster}`);
+    const splitStep = now.json.cluster.lineage.find((l: { kind: string }) => l.kind === 'split');
+    expect(splitStep).toMatchObject({
+      parent: clusterId,
+      child: split.json.cluster,
+      decision: { id: split.json.edge, judgement: 'negative', reason: 'a namesake' },
+    });
+    expect([splitStep.decision.left.id, splitStep.decision.right.id]).toContain('dec-c2');
   });
 
   it('imports nomenklatura judgement lines, reporting a malformed line by number, and exports them back', async () => {

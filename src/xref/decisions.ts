@@ -183,12 +183,20 @@ export class DecisionService {
     const summaries = await this.summaries(principal, info.members);
     if (summaries.size === 0) throw new AppError('SVD_HTTP_NOT_FOUND');
     const edges = await this.resolver.edgesAmong(info.members);
+    // The decision behind each merge or split (its reason), when the reader may see both its sides.
+    const causes = await this.views(
+      principal,
+      await this.resolver.edgesByIds(info.lineage.flatMap((l) => (l.edgeId === null ? [] : [l.edgeId]))),
+    );
     return {
       id: info.id,
       current: info.current,
       retiredAs: info.retiredAs as ClusterView['retiredAs'],
       members: info.members.flatMap((m) => summaries.get(m) ?? []),
-      lineage: info.lineage,
+      lineage: info.lineage.map(({ edgeId, ...l }) => ({
+        ...l,
+        decision: causes.find((d) => d.id === edgeId) ?? null,
+      })),
       decisions: await this.views(
         principal,
         edges.sort((a, b) => b.id - a.id),

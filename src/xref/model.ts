@@ -124,6 +124,8 @@ export const clusterViewSchema = z.object({
       child: z.string(),
       kind: z.enum(['merge', 'split']),
       createdAt: z.string(),
+      /** The decision that merged or split (with its reason), if the reader may see both its sides. */
+      decision: decisionViewSchema.nullable(),
     }),
   ),
   decisions: z.array(decisionViewSchema),

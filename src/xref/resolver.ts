@@ -115,7 +115,13 @@ export class ResolverService {
     current: string;
     retiredAs: string | null;
     members: string[];
-    lineage: Array<{ parent: string; child: string; kind: 'merge' | 'split'; createdAt: string }>;
+    lineage: Array<{
+      parent: string;
+      child: string;
+      kind: 'merge' | 'split';
+      edgeId: number | null;
+      createdAt: string;
+    }>;
   } | null> {
     const row = await this.store.cluster(this.store.db, id);
     if (!row) return null;
@@ -131,6 +137,7 @@ export class ResolverService {
         parent: l.parent,
         child: l.child,
         kind: l.kind,
+        edgeId: l.edge_id,
         createdAt: new Date(l.created_at).toISOString(),
       })),
     };
@@ -165,6 +172,11 @@ export class ResolverService {
         }
       return combineBlockers(found);
     });
+  }
+
+  /** Decisions by id, live or undone. */
+  edgesByIds(ids: readonly number[]): Promise<EdgeRow[]> {
+    return this.store.edges(ids);
   }
 
   /** Live decisions with both ends among `ids`. */

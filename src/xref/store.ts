@@ -93,6 +93,16 @@ export class ResolverStore {
     return ex.selectFrom('xref_edges').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Edges by id, live or not (the decisions behind a cluster's history). */
+  async edges(ids: readonly number[]): Promise<EdgeRow[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .selectFrom('xref_edges')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute();
+  }
+
   insertEdge(trx: ResolverTrx, edge: NewEdge): Promise<EdgeRow> {
     return trx
       .insertInto('xref_edges')
@@ -355,12 +365,18 @@ export class ResolverStore {
   }
 
   /** Lineage rows touching a cluster, both directions. */
-  lineageOf(
-    id: string,
-  ): Promise<Array<{ parent: string; child: string; kind: 'merge' | 'split'; created_at: Date }>> {
+  lineageOf(id: string): Promise<
+    Array<{
+      parent: string;
+      child: string;
+      kind: 'merge' | 'split';
+      edge_id: number | null;
+      created_at: Date;
+    }>
+  > {
     return this.db
       .selectFrom('xref_cluster_lineage')
-      .select(['parent', 'child', 'kind', 'created_at'])
+      .select(['parent', 'child', 'kind', 'edge_id', 'created_at'])
       .where((eb) => eb.or([eb('parent', '=', id), eb('child', '=', id)]))
       .orderBy('created_at')
       .execute();

@@ -132,16 +132,23 @@ export function ClusterPage() {
           </Title>
           <Stack gap={4}>
             {view.lineage.map((l) => (
-              <Text key={`${l.parent}:${l.child}`} size="sm">
-                {format.dateTime(l.createdAt)} · {t(`xref.cluster.lineage.${l.kind}`)}:{' '}
-                <Anchor component={Link} to={`/xref/clusters/${l.parent}`}>
-                  {l.parent}
-                </Anchor>{' '}
-                →{' '}
-                <Anchor component={Link} to={`/xref/clusters/${l.child}`}>
-                  {l.child}
-                </Anchor>
-              </Text>
+              <Stack key={`${l.parent}:${l.child}`} gap={0} data-testid="cluster-lineage">
+                <Text size="sm">
+                  {format.dateTime(l.createdAt)} · {t(`xref.cluster.lineage.${l.kind}`)}:{' '}
+                  <Anchor component={Link} to={`/xref/clusters/${l.parent}`}>
+                    {l.parent}
+                  </Anchor>{' '}
+                  →{' '}
+                  <Anchor component={Link} to={`/xref/clusters/${l.child}`}>
+                    {l.child}
+                  </Anchor>
+                </Text>
+                {l.decision ? (
+                  <Text size="xs" c="dimmed">
+                    {`${t(`xref.judgements.${l.decision.judgement}`)}: ${l.decision.left.caption} ↔ ${l.decision.right.caption} · ${l.decision.user}${l.decision.reason ? ` · ${l.decision.reason}` : ''}`}
+                  </Text>
+                ) : null}
+              </Stack>
             ))}
           </Stack>
         </Card>

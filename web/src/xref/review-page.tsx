@@ -87,6 +87,16 @@ export function ReviewPage() {
     () => (queue.data?.items ?? []).filter((p) => !hidden.has(p.id)),
     [queue.data, hidden],
   );
+  // An undone pair comes back where it stands in the queue (once the queue holds it again) and is shown.
+  const [focus, setFocus] = useState<number | null>(null);
+  useEffect(() => {
+    if (focus === null) return;
+    const at = items.findIndex((p) => p.id === focus);
+    if (at >= 0) {
+      setIndex(at);
+      setFocus(null);
+    }
+  }, [focus, items]);
   const current = items[Math.min(index, Math.max(0, items.length - 1))];
   const next = items[Math.min(index, items.length - 1) + 1];
 
@@ -130,8 +140,7 @@ export function ReviewPage() {
           next.delete(entry.pair.id);
           return next;
         });
-        const at = items.findIndex((p) => p.score < entry.pair.score);
-        setIndex(at === -1 ? items.length : at);
+        setFocus(entry.pair.id);
       }
       void queryClient.invalidateQueries({ queryKey: ['xref'] });
     },
