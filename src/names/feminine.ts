@@ -63,6 +63,9 @@ const STEM_ENDINGS = [
 const ACCENTED_OVA_STEMS = [
   'ov',
   'ev',
+  'av',
+  'in',
+  'yn',
   'uk',
   'ik',
   'ak',
@@ -78,7 +81,7 @@ const ACCENTED_OVA_STEMS = [
 ];
 
 /** Stem endings after which an ASCII -ova (no accent) is still taken as Czech: -ovova, -ukova, -enkova, -ichova. */
-const ASCII_OVA_STEMS = ['ov', 'ev', 'uk', 'enk', 'ich', 'vic', 'onak'];
+const ASCII_OVA_STEMS = ['ov', 'ev', 'av', 'uk', 'enk', 'ich', 'vic', 'onak'];
 
 /** Stem endings after which a Latvian -a/-e is a feminine ending on an indeclinable surname. */
 const LATVIAN_STEMS = ['uk', 'ik', 'ak', 'ok', 'yk', 'ich', 'ic', 'ets', 'ec', 'onak'];

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CONVENTIONS, renderInConvention } from '../../test/fixtures/screening/conventions.js';
+import { compareTokens, isEquivalent } from './compare.js';
 import { phoneticKey } from './phonetic.js';
 import { damerauLevenshtein, jaroWinkler, levenshtein } from './similarity.js';
 import { skeleton, skeletonVariants } from './skeleton.js';
@@ -86,5 +88,41 @@ describe('similarity measures', () => {
   it('Levenshtein', () => {
     expect(levenshtein('kitten', 'sitting')).toBe(3);
     expect(levenshtein('ivanov', 'ivnaov')).toBe(2);
+  });
+});
+
+describe("other languages' romanization conventions (issue 14 item 3)", () => {
+  // Synthetic names rendered by our own renderers of each convention (test/fixtures/screening/conventions.ts).
+  const words = [
+    'Чарнашэвіч',
+    'Жураўскі',
+    'Шчаглоў',
+    'Хадзюк',
+    'Цярэшка',
+    'Кацярына',
+    'Чэславаў',
+    'Жданович',
+    'Щукин',
+    'Шугай',
+  ];
+  it.each(CONVENTIONS)('%s spellings match the Cyrillic form', (convention) => {
+    for (const word of words) {
+      const latin = renderInConvention(word, convention);
+      const result = compareTokens(word, latin);
+      expect(isEquivalent(result), `${word} / ${latin}: ${result.rule} ${result.score}`).toBe(true);
+    }
+  });
+  it.each(['u', 'w', 'v'] as const)('ў written %s', (u) => {
+    for (const word of ['Жураўскі', 'Шчаглоў', 'Кавалёў']) {
+      const latin = renderInConvention(word, 'pl', { u });
+      expect(isEquivalent(compareTokens(word, latin)), latin).toBe(true);
+    }
+  });
+  it('reads Estonian tš, Danish tsj and Hungarian cs/zs/sz as ч, ч/ц+я, ч/ж/с', () => {
+    expect(skeletonVariants('tšarnaševitš')).toContain(skeletonVariants('charnashevich')[0]);
+    expect(skeletonVariants('tsjarnasjevitsj')).toContain(skeleton('charnashevich'));
+    expect(skeletonVariants('tsjapa')).toContain(skeleton('tsiapa'));
+    expect(skeletonVariants('csarnasevics')).toContain(skeleton('charnashevich'));
+    expect(skeletonVariants('zsdanovics')).toContain(skeleton('zhdanovich'));
   });
 });

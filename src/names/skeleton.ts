@@ -96,6 +96,20 @@ function mapSymbols(s: string, alternate: boolean): { symbols: string; ambiguous
         } else if (c1 === 'c' && c2 === 'h') {
           out += 'h';
           i += 2;
+        } else if (c1 === 's' && c2 === 'h') {
+          // Estonian/Finnish tš (š already spelled sh): ч, not ц + х.
+          out += 'h';
+          i += 2;
+        } else if (c1 === 's' && c2 === 'j') {
+          // Danish tsj is ч; Swedish ts + ja is ц + я: both readings.
+          ambiguous = true;
+          if (alternate) {
+            out += 'h';
+            i += 2;
+          } else {
+            out += 'c';
+            i += 1;
+          }
         } else if (c1 === 's' || c1 === 'z') {
           out += 'c';
           i += 1;
@@ -201,9 +215,9 @@ function finish(symbols: string): string {
 }
 
 /**
- * Skeleton keys of a Latin token: the primary skeleton first, then (when the token contains `sj` or
- * `tj` before a vowel, which schemes use for different letters) the alternate reading, then the French
- * reading when the word looks French-transcribed. At most three.
+ * Skeleton keys of a Latin token: the primary skeleton first, then (when the token contains `sj`,
+ * `tsj` or `tj` before a vowel, which schemes use for different letters) the alternate reading, then
+ * the Hungarian and the French readings when the word looks so transcribed. At most four.
  */
 export function skeletonVariants(latin: string): string[] {
   const ascii = toAsciiLower(latin);
@@ -213,6 +227,11 @@ export function skeletonVariants(latin: string): string[] {
   if (primary.ambiguous) {
     const second = finish(mapSymbols(ascii, true).symbols);
     if (!variants.includes(second)) variants.push(second);
+  }
+  const hungarian = hungarianReading(ascii);
+  if (hungarian !== undefined) {
+    const reading = finish(mapSymbols(hungarian, false).symbols);
+    if (!variants.includes(reading)) variants.push(reading);
   }
   const french = frenchReading(ascii);
   if (french !== undefined) {
@@ -242,6 +261,31 @@ function frenchReading(ascii: string): string | undefined {
       out += 'sh';
       i += 1;
     } else if (ascii[i] === 'j') out += 'zh';
+    else out += ascii[i];
+  }
+  return out;
+}
+
+/**
+ * Hungarian transcription (Lukasenko, Csaduk, Zsdanov, Alekszandr) writes ш as s, с as sz, ч as cs,
+ * ж as zs. Only tried when the word has one of the digraphs cs, zs or sz (Polish sz is ш, so the
+ * primary reading stays). Returns the word re-spelled in the common convention.
+ */
+function hungarianReading(ascii: string): string | undefined {
+  if (!/cs|zs|sz/.test(ascii)) return undefined;
+  let out = '';
+  for (let i = 0; i < ascii.length; i++) {
+    const two = ascii.slice(i, i + 2);
+    if (two === 'cs') {
+      out += 'ch';
+      i += 1;
+    } else if (two === 'zs') {
+      out += 'zh';
+      i += 1;
+    } else if (two === 'sz') {
+      out += 's';
+      i += 1;
+    } else if (ascii[i] === 's') out += 'sh';
     else out += ascii[i];
   }
   return out;
