@@ -4,13 +4,14 @@
  * `--help` and `<command> --help` ≤ 0.3 s; a command on an existing embedded data directory ≤ 1 s (here
  * the whole `user list`, start to exit, which bounds its first query); `serve` answering /api/health
  * ≤ 2 s on an existing data directory and ≤ 5 s on an empty one (demo seeding included).
+ * The last case runs without the build's embedded database template (initdb, as before it existed).
  * Prints the median wall time of each, its ratio to the baseline, and the load average (other work
  * on the machine skews the figures: read them with it).
  *
  * Usage: npx tsx bench/cli-startup.bench.ts [rounds=3]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildServer, serverIsStale } from '../scripts/build.mjs';
@@ -75,6 +76,18 @@ async function timeServe(dataDir: string): Promise<number> {
   }
 }
 
+/** The same without the build's database template (initdb instead), for the template's gain. */
+async function withoutTemplate(run: () => Promise<number>): Promise<number> {
+  const stamp = path.join(root, 'dist', 'pglite-template.json');
+  if (!existsSync(stamp)) return run();
+  renameSync(stamp, `${stamp}.off`);
+  try {
+    return await run();
+  } finally {
+    renameSync(`${stamp}.off`, stamp);
+  }
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 if (serverIsStale() && !buildServer()) throw new Error('the server does not compile');
@@ -97,6 +110,11 @@ const cases: Array<[string, () => Promise<number>, number]> = [
     'serve → /api/health (empty data directory, demo)',
     () => timeServe(mkdtempSync(path.join(temp, 'empty-'))),
     5,
+  ],
+  [
+    'serve → /api/health (empty, no template: initdb)',
+    () => withoutTemplate(() => timeServe(mkdtempSync(path.join(temp, 'empty-')))),
+    0,
   ],
 ];
 const times = new Map<string, number[]>(cases.map(([name]) => [name, []]));
