@@ -241,7 +241,7 @@ export function NewProposalDialog({
     onSuccess: ({ proposal }) => {
       notifySuccess(t('sanctions.created', { reference: proposal.reference }));
       onClose();
-      navigate(`/sanctions/proposals/${proposal.id}`);
+      void navigate(`/sanctions/proposals/${proposal.id}`);
     },
   });
   const chosenTargets = jurisdictions.filter((j) => targets[j] !== undefined);
