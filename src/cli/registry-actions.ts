@@ -100,7 +100,7 @@ export async function importDataset(
 }
 
 export async function exportDataset(
-  opts: { dataset: string; out?: string },
+  opts: { dataset: string; out?: string; merged?: boolean },
   command: Command,
 ): Promise<void> {
   await withRuntime(configFrom(command), async (runtime) => {
@@ -108,7 +108,9 @@ export async function exportDataset(
     const dataset = await registry.findDatasetByName(opts.dataset);
     if (!dataset) throw new AppError('SVD_HTTP_NOT_FOUND', { message: `No dataset named ${opts.dataset}.` });
     const total = (await registry.getDataset(cliPrincipal(), dataset.id)).counts?.entities;
-    const lines = registry.exportLines(cliPrincipal(), dataset.id);
+    const lines = opts.merged
+      ? runtime.areas.xref.decisions.mergedExportLines(cliPrincipal(), dataset.id)
+      : registry.exportLines(cliPrincipal(), dataset.id);
     if (!opts.out) {
       for await (const chunk of lines) {
         if (!process.stdout.write(chunk))

@@ -4,7 +4,7 @@
  *
  *   sviedka --data DIR import --dataset NAME FILE [--rejects FILE] [--title ...] [--restricted]
  *   sviedka --data DIR import --dataset NAME --mapping MAPPING.yml [--source FILE] [--dry-run] [--limit N]
- *   sviedka --data DIR export --dataset NAME [--out FILE]
+ *   sviedka --data DIR export --dataset NAME [--out FILE] [--merged]
  *
  * Exit codes of `import`: 0 all lines imported or unchanged, 2 done but some lines rejected (see the
  * rejects file), 1 the import could not run (missing file, unknown dataset, ...).
@@ -45,5 +45,9 @@ export function register(program: Command): void {
     .description('export a dataset as FtM JSON lines')
     .requiredOption('--dataset <name>', 'dataset name')
     .option('--out <file>', 'output file (default: standard output)')
+    .option(
+      '--merged',
+      "one entity per person: records decided to be the same person are written once, under the cluster id, with referents (member ids) and every member's properties",
+    )
     .action(lazyAction(async () => (await actions()).exportDataset));
 }

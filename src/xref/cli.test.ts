@@ -184,5 +184,27 @@ describe('sviedka xref / resolver', () => {
     expect(imported.code).toBe(2);
     expect(imported.stderr).toContain('incoming.ijson: line 2:');
     expect(imported.stdout).toContain('Imported 1 judgements');
+
+    // The imported decision merges l-3 and r-sha: the merged export writes them once, with referents.
+    const merged = path.join(work, 'merged.ftm.jsonl');
+    const exportedMerged = await sviedka([
+      '--data',
+      data,
+      'export',
+      '--dataset',
+      'xref-list',
+      '--merged',
+      '--out',
+      merged,
+    ]);
+    expect(exportedMerged.code, exportedMerged.stderr).toBe(0);
+    const entities = readFileSync(merged, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const person = entities.find((e) => e.referents?.includes('l-3'));
+    expect(person).toMatchObject({ id: expect.stringMatching(/^sv-/), referents: ['l-3', 'r-sha'] });
+    expect(entities.some((e) => e.id === 'l-3')).toBe(false);
+    expect(entities.some((e) => e.id === 'l-2' && e.referents === undefined)).toBe(true);
   }, 300_000);
 });

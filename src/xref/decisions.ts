@@ -247,6 +247,74 @@ export class DecisionService {
     };
   }
 
+  /**
+   * A dataset as FtM JSON lines with one entity per person: a record decided into a cluster is written
+   * once, under the cluster's id, with `referents` (the member ids), `datasets` (their dataset names) and
+   * the properties of every member the principal may see; a record alone is written as it is. Pages in
+   * id order; the export is audited. Not found for a dataset the principal may not see.
+   */
+  async *mergedExportLines(principal: Principal, dataset: string, pageSize = 500): AsyncGenerator<string> {
+    const [all, visible] = await Promise.all([
+      this.registry.listDatasets(),
+      this.registry.visibleDatasetIds(principal),
+    ]);
+    const names = new Map(all.map((d) => [d.id, d.name]));
+    const found = all.find((d) => d.id === dataset || d.name === dataset.trim().toLowerCase());
+    const sees = (datasetId: string) => visible === 'all' || visible.includes(datasetId);
+    if (!found || !sees(found.id)) throw new AppError('SVD_HTTP_NOT_FOUND');
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'xref.export.merged',
+      target: { type: 'dataset', id: found.id },
+      details: { name: found.name },
+    });
+    const written = new Set<string>();
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await this.registry.scanDataset(found.id, {
+        ...(afterId !== undefined ? { afterId } : {}),
+        limit: pageSize,
+      });
+      if (page.length === 0) return;
+      afterId = page[page.length - 1]!.id;
+      const live = page.filter((e) => !e.deleted);
+      const clusters = await this.resolver.clustersOf(live.map((e) => e.id));
+      const inPage = new Map(live.map((e) => [e.id, e]));
+      const outside = [...clusters.values()].flatMap((c) => c.members.filter((m) => !inPage.has(m)));
+      const others = await this.registry.getEntitiesByIds([...new Set(outside)]);
+      let chunk = '';
+      for (const entity of live) {
+        const cluster = clusters.get(entity.id);
+        const members = (cluster?.members ?? [entity.id]).flatMap((id) => {
+          const member = inPage.get(id) ?? others.get(id);
+          return member && !member.deleted && sees(member.datasetId) ? [member] : [];
+        });
+        if (!cluster || members.length < 2) {
+          chunk += `${JSON.stringify({ id: entity.id, schema: entity.schema, properties: entity.properties })}\n`;
+          continue;
+        }
+        if (written.has(cluster.id)) continue;
+        written.add(cluster.id);
+        const properties: Record<string, string[]> = {};
+        for (const member of members)
+          for (const [property, values] of Object.entries(member.properties)) {
+            const list = properties[property] ?? [];
+            for (const value of values) if (!list.includes(value)) list.push(value);
+            properties[property] = list;
+          }
+        chunk += `${JSON.stringify({
+          id: cluster.id,
+          schema: entity.schema,
+          referents: members.map((m) => m.id).sort(),
+          datasets: [...new Set(members.map((m) => names.get(m.datasetId) ?? m.datasetId))].sort(),
+          properties,
+        })}\n`;
+      }
+      if (chunk) yield chunk;
+      if (page.length < pageSize) return;
+    }
+  }
+
   /** Every live decision as nomenklatura resolver lines, oldest first. The export is audited. */
   async *exportLines(principal: Principal): AsyncGenerator<string> {
     await this.audit.record({ actor: actorOf(principal), action: 'xref.export' });

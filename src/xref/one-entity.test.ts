@@ -97,4 +97,39 @@ describeEachDatabase('one entity everywhere', (ctx) => {
     ]);
     expect((await analyst.request('GET', '/api/xref/entities/one-3/merged')).status).toBe(404);
   });
+
+  it('exports a dataset with merged entities (referents) or records, within what the caller may see', async () => {
+    const parse = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+    const seen = await analyst.request('GET', '/api/xref/datasets/one-b/merged.ftm.jsonl');
+    expect(seen.status).toBe(200);
+    expect(parse(seen.text)).toEqual([
+      {
+        id: cluster,
+        schema: 'Person',
+        referents: ['one-1', 'one-2'],
+        datasets: ['one-a', 'one-b'],
+        properties: {
+          name: ['Навумаў Уладзімір Уладзіміравіч', 'Naumov Vladimir Vladimirovich'],
+          birthDate: ['1956-02-07'],
+        },
+      },
+    ]);
+    const all = parse((await admin.request('GET', '/api/xref/datasets/one-a/merged.ftm.jsonl')).text);
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ id: cluster, referents: ['one-1', 'one-2', 'one-3'] });
+    expect(all[0].properties.name).toContain('Навумов Владимир Владимирович');
+    expect((await analyst.request('GET', '/api/xref/datasets/one-s/merged.ftm.jsonl')).status).toBe(404);
+    // A record decided into no cluster is written as it is.
+    const registry = t.runtime.areas.registry.service;
+    const c = await registry.createDataset(system, { name: 'one-c', title: 'C', restricted: false });
+    await registry.importStream(system, c.id, lines([person('one-4', 'Жук Алесь', '1990-01-01')]));
+    const alone = parse((await analyst.request('GET', '/api/xref/datasets/one-c/merged.ftm.jsonl')).text);
+    expect(alone).toEqual([
+      { id: 'one-4', schema: 'Person', properties: { name: ['Жук Алесь'], birthDate: ['1990-01-01'] } },
+    ]);
+  });
 });

@@ -258,6 +258,35 @@ export function xrefRoutes(services: {
     );
 
     app.get(
+      '/api/xref/datasets/:dataset/merged.ftm.jsonl',
+      {
+        config: { access: { roles: STAFF, scopes: ['registry:read'], personalData: true } },
+        schema: {
+          tags: ['xref'],
+          description:
+            'A dataset as FtM JSON lines with one entity per person: records decided to be one person are written once under the cluster id, with `referents` (member ids), `datasets` and the properties of every member you may see; other records as they are.',
+          params: z.object({ dataset: z.string().min(1).max(200) }).strict(),
+        },
+      },
+      async (request, reply) => {
+        const lines = decisions.mergedExportLines(request.principal!, request.params.dataset);
+        // The first page before answering, so a refusal is a coded error and not a broken stream.
+        const first = await lines.next();
+        async function* all() {
+          if (!first.done) yield first.value;
+          yield* lines;
+        }
+        return reply
+          .header('content-type', 'application/x-ndjson; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="${request.params.dataset.replace(/[^a-z0-9_-]/gi, '_')}.merged.ftm.jsonl"`,
+          )
+          .send(Readable.from(all()));
+      },
+    );
+
+    app.get(
       '/api/xref/judgements.ijson',
       {
         config: { access: { roles: ADMIN } },

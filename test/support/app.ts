@@ -47,7 +47,7 @@ export interface Client {
     url: string,
     body?: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; json: any; headers: Record<string, unknown> }>;
+  ): Promise<{ status: number; json: any; text: string; headers: Record<string, unknown> }>;
 }
 
 function randomLoopback(): string {
@@ -97,7 +97,12 @@ export async function anonymousClient(app: App, address = randomLoopback()): Pro
         json = response.body ? response.json() : null;
       } catch {}
       if (json && typeof json.csrfToken === 'string') client.csrf = json.csrfToken;
-      return { status: response.statusCode, json, headers: response.headers as Record<string, unknown> };
+      return {
+        status: response.statusCode,
+        json,
+        text: response.body,
+        headers: response.headers as Record<string, unknown>,
+      };
     },
   };
   return client;
