@@ -11,6 +11,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { ensureFixtures, type FixturePaths } from '../../../scripts/make-fixtures.js';
 import { loggedInClient, useTestApp } from '../../../test/support/app.js';
 import { describeEachDatabase } from '../../../test/support/databases.js';
+import type { Runtime } from '../../runtime.js';
 
 const claims = {
   network: {
@@ -30,6 +31,8 @@ const claims = {
     en: 'links these files to you',
   },
 } as const;
+
+const evidenceMaxBytes = (runtime: Runtime) => runtime.areas.evidence.intakeService.options.maxBytes;
 
 const promisesAnonymity = /ананімн|анонимн|anonym/i;
 const languages = ['be', 'ru', 'en'] as const;
@@ -66,6 +69,16 @@ describeEachDatabase('what the submission page says is what it does', (ctx) => {
       expect(page.body).toContain(claims.unchanged[lang]);
       expect(page.body).toContain(claims.noFileNames[lang]);
       expect(page.body).toContain(claims.contactLinks[lang]);
+      // A refused file is told the limit the intake enforces.
+      const limit = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(
+        evidenceMaxBytes(t.runtime) / 1024 ** 2,
+      );
+      const scriptTexts = JSON.parse(
+        /data-i18n="([^"]+)"/
+          .exec(page.body)![1]!
+          .replace(/&#(\d+);/g, (_m, code) => String.fromCharCode(Number(code))),
+      );
+      expect(scriptTexts.SVD_BLOB_TOO_LARGE).toContain(`${limit} `);
     }
 
     // A photo with EXIF place and time, a file name and a contact.

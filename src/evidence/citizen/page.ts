@@ -31,6 +31,7 @@ const TEXT: Record<Lang, Record<string, string>> = {
     SVD_EVIDENCE_RECEIPT_UNKNOWN: 'Такі код квітанцыі не знойдзены. Праверце яго.',
     SVD_EVIDENCE_NO_FILE: 'Выберыце хаця б адзін файл.',
     SVD_BLOB_TOO_LARGE: 'Файл занадта вялікі.',
+    tooLargeLimit: 'Файл занадта вялікі: можна не больш за {mb} МБ.',
     partial: 'Частка файлаў атрымана. Ваш код квітанцыі: {code}',
     other: 'Не атрымалася захаваць файлы. Паспрабуйце яшчэ раз.',
     sending: 'Адпраўляецца…',
@@ -65,6 +66,7 @@ const TEXT: Record<Lang, Record<string, string>> = {
     SVD_EVIDENCE_RECEIPT_UNKNOWN: 'Такой код квитанции не найден. Проверьте его.',
     SVD_EVIDENCE_NO_FILE: 'Выберите хотя бы один файл.',
     SVD_BLOB_TOO_LARGE: 'Файл слишком большой.',
+    tooLargeLimit: 'Файл слишком большой: можно не больше {mb} МБ.',
     partial: 'Часть файлов получена. Ваш код квитанции: {code}',
     other: 'Не удалось сохранить файлы. Попробуйте ещё раз.',
     sending: 'Отправляется…',
@@ -99,6 +101,7 @@ const TEXT: Record<Lang, Record<string, string>> = {
     SVD_EVIDENCE_RECEIPT_UNKNOWN: 'This receipt code was not found. Check it.',
     SVD_EVIDENCE_NO_FILE: 'Choose at least one file.',
     SVD_BLOB_TOO_LARGE: 'The file is too large.',
+    tooLargeLimit: 'The file is too large: at most {mb} MB.',
     partial: 'Some files were received. Your receipt code: {code}',
     other: 'The files could not be stored. Try again.',
     sending: 'Sending…',
@@ -168,16 +171,23 @@ ${body}</body></html>`;
 }
 
 /**
- * The form; `form` is its anti-forgery token and the proof-of-work difficulty the script solves on it,
+ * The form; `form` is its anti-forgery token and the proof-of-work difficulty the script solves on it
+ * (and the largest file accepted, which the too-large message names),
  * `error` an error code to explain, `receiptCode` a code already issued in this request.
  */
 export function citizenPage(
   lang: Lang,
-  form: { token: string; proofBits: number },
+  form: { token: string; proofBits: number; maxBytes?: number },
   error?: string,
   receiptCode?: string,
 ): string {
-  const t = TEXT[lang];
+  const t = { ...TEXT[lang] };
+  // A refused file says how large a file may be.
+  if (form.maxBytes)
+    t.SVD_BLOB_TOO_LARGE = t.tooLargeLimit!.replace(
+      '{mb}',
+      new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(form.maxBytes / 1024 ** 2),
+    );
   const problem = error ? (t[error] ?? t.other!) : undefined;
   return layout(
     lang,

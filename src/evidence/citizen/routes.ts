@@ -50,7 +50,7 @@ export function citizenRoutes(
   return async (app: App) => {
     const forms = new FormTokens();
     const page = (lang: 'be' | 'ru' | 'en', error?: string, receipt?: string) =>
-      citizenPage(lang, issueForm(), error, receipt);
+      citizenPage(lang, { ...issueForm(), maxBytes: intake.options.maxBytes }, error, receipt);
     /** A form token with the proof of work it will need, signed in it. */
     const issueForm = () => {
       const proofBits = allowance.proofBits();
