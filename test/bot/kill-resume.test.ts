@@ -156,8 +156,11 @@ for (const kind of databaseKinds()) {
         console.info(
           `[${kind}] killed after ${deliveredAtKill} deliveries; final: sent ${progress.sent}, unknown ${progress.unknown} (${unknownDelivered} of them delivered)`,
         );
-        // The ambiguous window is small: requests in flight plus one unflushed batch.
-        expect(progress.unknown).toBeLessThanOrEqual(20);
+        // The ambiguous window is what was in flight: the worker keeps about rate × latency requests out and
+        // aborts any older than the request timeout, plus the marked look-ahead and one unflushed batch. On a
+        // loaded machine the latency it measures grows and so does that window, but never past the deliveries
+        // of one timeout and a half at the broadcast's rate — well below the ~100 still pending at the kill.
+        expect(progress.unknown).toBeLessThanOrEqual(Math.ceil(30 * 1.5 * 1.5));
         expect(emu.deliveredCount()).toBe(progress.sent + unknownDelivered);
         // Each got their language.
         const texts = new Set(emu.allDelivered().map((m) => m.text));
