@@ -16,6 +16,10 @@ TOOLS=(
   "ffmpeg:ffmpeg"
   "ffmpeg:ffprobe"
   "libimage-exiftool-perl:exiftool"
+)
+# Wanted but not required: without bubblewrap the media tools run with resource limits only (the server
+# warns, and the confinement test is skipped), so a machine that cannot install it still runs the suite.
+OPTIONAL=(
   "bubblewrap:bwrap"
 )
 
@@ -31,7 +35,7 @@ have_pkg() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed';
 
 # Collect the packages to install (deduplicated, order kept).
 missing=()
-for pair in "${TOOLS[@]}"; do
+for pair in "${TOOLS[@]}" "${OPTIONAL[@]}"; do
   pkg="${pair%%:*}"
   cmd="${pair##*:}"
   # A command on PATH is enough (it may come from elsewhere than Debian); otherwise ask dpkg
@@ -45,26 +49,35 @@ for pair in "${TOOLS[@]}"; do
   esac
 done
 
+# Required packages among the missing ones (an install failure is fatal only for them).
+required_missing=0
+for pkg in "${missing[@]-}"; do
+  for pair in "${TOOLS[@]}"; do [ "$pkg" = "${pair%%:*}" ] && required_missing=1; done
+done
+soft_fail() {
+  if [ "$required_missing" -eq 0 ]; then
+    echo "setup-system: warning: $1 (optional tools only; continuing)" >&2
+    return 0
+  fi
+  echo "setup-system: $1" >&2
+  exit 1
+}
+
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! have_cmd apt-get; then
-    echo "setup-system: missing ${missing[*]} and apt-get is not available; install them by hand" >&2
-    exit 1
-  fi
-  if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then
-    echo "setup-system: missing ${missing[*]}; run as root or install sudo" >&2
-    exit 1
-  fi
-  echo "setup-system: installing ${missing[*]} (apt-get)"
-  export DEBIAN_FRONTEND=noninteractive
-  if ! $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/tmp/sviedka-apt-update.log 2>&1; then
-    echo "setup-system: apt-get update failed (see /tmp/sviedka-apt-update.log)" >&2
-    exit 1
-  fi
-  if ! $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/tmp/sviedka-apt-install.log 2>&1; then
-    echo "setup-system: apt-get install ${missing[*]} failed (see /tmp/sviedka-apt-install.log)" >&2
-    tail -n 20 /tmp/sviedka-apt-install.log >&2 || true
-    exit 1
+    soft_fail "missing ${missing[*]} and apt-get is not available; install them by hand"
+  elif [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then
+    soft_fail "missing ${missing[*]}; run as root or install sudo"
+  else
+    echo "setup-system: installing ${missing[*]} (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/tmp/sviedka-apt-update.log 2>&1; then
+      soft_fail "apt-get update failed (see /tmp/sviedka-apt-update.log)"
+    elif ! $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/tmp/sviedka-apt-install.log 2>&1; then
+      tail -n 20 /tmp/sviedka-apt-install.log >&2 || true
+      soft_fail "apt-get install ${missing[*]} failed (see /tmp/sviedka-apt-install.log)"
+    fi
   fi
 fi
 
@@ -86,6 +99,14 @@ for pair in "${TOOLS[@]}"; do
   else
     printf '%-9s MISSING (package %s)\n' "$cmd" "${pair%%:*}" >&2
     status=1
+  fi
+done
+for pair in "${OPTIONAL[@]}"; do
+  cmd="${pair##*:}"
+  if have_cmd "$cmd"; then
+    printf '%-9s ok  %s (%s)\n' "$cmd" "$(command -v "$cmd")" "$(version_of "$cmd" || echo '?')"
+  else
+    printf '%-9s missing (optional package %s: media tools run with limits only)\n' "$cmd" "${pair%%:*}" >&2
   fi
 done
 if [ "$status" -ne 0 ]; then
