@@ -69,9 +69,9 @@ describe('the bot area without a Telegram token', () => {
     await expect.poll(() => regionTextRu.getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByRole('dialog').count()).toBe(0);
     await regionTextRu.fill('Где вы живёте? Достаточно области.');
-    // A new answer with its own segment on the participation question.
+    // A new answer with its own segment on the participation question (after its five, "prefer not to say" last).
     await page.getByTestId('questions.1.add-option').click();
-    const option = 'questions.1.options.4';
+    const option = 'questions.1.options.5';
     await page.locator(`input[name="${option}.id"]`).fill('legal-aid');
     await page.locator(`input[name="${option}.label.be"]`).fill('Юрыдычная дапамога');
     await page.locator(`input[name="${option}.label.ru"]`).fill('Юридическая помощь');
@@ -193,11 +193,11 @@ describe('the bot area without a Telegram token', () => {
     const view = reviewer.page;
     await view.goto('/bot/questionnaire');
     await expect.poll(() => view.getByTestId('questionnaire-version').textContent()).toBe('Версія 2');
-    expect(await view.locator('input[name="questions.1.options.4.label.be"]').inputValue()).toBe(
+    expect(await view.locator('input[name="questions.1.options.5.label.be"]').inputValue()).toBe(
       'Юрыдычная дапамога',
     );
     expect(
-      await view.locator('input[name="questions.1.options.4.label.be"]').getAttribute('readonly'),
+      await view.locator('input[name="questions.1.options.5.label.be"]').getAttribute('readonly'),
     ).not.toBeNull();
     expect(await view.getByTestId('questionnaire-publish').count()).toBe(0);
     expect(await view.getByTestId('add-question').count()).toBe(0);
