@@ -86,25 +86,29 @@ const truth: Record<string, 'x' | 'n' | 'u'> = {
   'e2e-min-4|e2e-ros-4': 'u',
 };
 
-/** The ids of the pair on screen, in a fixed order (from the links of both sides). */
+/**
+ * The ids of the pair on screen, in a fixed order, read from the links of both sides in one step of the
+ * page (two separate reads could straddle a re-render and mix the old pair's side with the new one's).
+ */
 async function currentPair(page: Page): Promise<string> {
-  const ids = await Promise.all(
-    ['compare-left', 'compare-right'].map(async (side) => {
-      const href = await page.getByTestId(side).locator('a').first().getAttribute('href');
-      return decodeURIComponent(href!.split('/').pop()!);
-    }),
-  );
-  return ids.sort().join('|');
+  const ids = (await page.evaluate(
+    `['compare-left', 'compare-right'].map((side) =>
+      document.querySelector('[data-testid="' + side + '"] a')?.getAttribute('href') ?? '')`,
+  )) as string[];
+  if (ids.some((href) => href === '')) throw new Error('no pair on screen');
+  return ids
+    .map((href) => decodeURIComponent(href.split('/').pop() ?? ''))
+    .sort()
+    .join('|');
 }
 
-/** Waits until the comparison on screen is a pair other than `before` (or any pair). */
+/** Waits until the comparison on screen is a known pair other than `before` (or any known pair). */
 async function nextPair(page: Page, before?: string): Promise<string> {
   let pair = '';
   await expect
     .poll(async () => {
-      if ((await page.getByTestId('compare-right').count()) === 0) return false;
       pair = await currentPair(page).catch(() => '');
-      return pair !== '' && pair !== before;
+      return pair in truth && pair !== before;
     })
     .toBe(true);
   return pair;
