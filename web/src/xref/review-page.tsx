@@ -30,6 +30,7 @@ import { useFormat } from '../i18n/format.js';
 import { registryApi } from '../registry/api.js';
 import { xrefApi } from './api.js';
 import { CompareSideCard } from './compare-side.js';
+import { queueTotal } from './queue-total.js';
 import type { Judgement, Pair, QueueFilters } from './types.js';
 
 const JUDGEMENT_KEYS: Record<string, Judgement> = { x: 'positive', n: 'negative', u: 'unsure' };
@@ -289,7 +290,7 @@ export function ReviewPage() {
                     <Text size="sm" c="dimmed">
                       {t('xref.review.position', {
                         at: format.number(Math.min(index, items.length - 1) + 1),
-                        of: format.number(queue.data?.total ?? items.length),
+                        of: format.number(queueTotal(queue.data, hidden)),
                       })}
                     </Text>
                     {blind ? null : (
