@@ -35,6 +35,7 @@ function input(findings: number, references: number): CaseReportInput {
     datasets: ['demo-officials'],
     properties: {},
     explanations: [],
+    source: { kind: 'registry' },
     review: i % 2 ? 'dismissed' : 'confirmed',
     reviewReason: i % 2 ? 'іншая дата нараджэння' : null,
     reviewedBy: 'user:1',

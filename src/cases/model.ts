@@ -168,8 +168,25 @@ export const emptyFindings: Findings = {
   items: [],
 };
 
+/**
+ * Where a hit came from: a registry record or cluster (datasets, imported lists), or a person an
+ * incident names without a registry entity (matched on the name as written in the incident).
+ */
+export const hitSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('registry') }),
+  z.object({
+    kind: z.literal('incident'),
+    incidentId: z.string(),
+    incidentTitle: z.string(),
+    personId: z.string(),
+    role: z.enum(['victim', 'perpetrator', 'witness']),
+  }),
+]);
+export type HitSource = z.infer<typeof hitSourceSchema>;
+
 export const hitSchema = z.object({
   id: z.string(),
+  /** The registry record (or, for an incident hit, the incident person) that matched. */
   entityId: z.string(),
   clusterId: z.string().nullable(),
   schema: z.string(),
@@ -179,6 +196,7 @@ export const hitSchema = z.object({
   datasets: z.array(z.string()),
   properties: z.record(z.string(), z.array(z.string())),
   explanations: z.array(z.unknown()),
+  source: hitSourceSchema,
   review: z.enum(hitReviews),
   reviewReason: z.string().nullable(),
   reviewedBy: z.string().nullable(),

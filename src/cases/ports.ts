@@ -4,6 +4,7 @@
  * record of evidence items cited by SHA-256.
  */
 import type { Principal } from '../platform/auth/model.js';
+import type { HitSource } from './model.js';
 
 /** One screening result, grouped per cluster when cross-referencing resolves one. */
 export interface SubjectMatch {
@@ -19,6 +20,8 @@ export interface SubjectMatch {
   datasets: string[];
   properties: Record<string, string[]>;
   explanations: unknown[];
+  /** Where the match came from; absent means a registry record. */
+  source?: HitSource;
 }
 
 export interface SubjectQuery {
@@ -30,7 +33,8 @@ export interface SubjectQuery {
 
 export interface CaseScreening {
   /**
-   * Screens the subject against everything `principal` may see (registry datasets, imported lists).
+   * Screens the subject against everything `principal` may see: registry datasets and imported lists,
+   * and the persons incidents name without a registry entity (those hits carry their `source`).
    * Must not write the query to the audit log: the case records its own screening without names.
    */
   screen(principal: Principal, query: SubjectQuery): Promise<SubjectMatch[]>;

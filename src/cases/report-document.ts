@@ -1,6 +1,7 @@
 /**
  * The content of a case report, as a document for the shared PDF renderer and as its JSON twin: case
- * number, requester, purpose, subject, conclusion and findings, screening hits as reviewed, the cited
+ * number, requester, purpose, subject, conclusion and findings, screening hits as reviewed (each with
+ * where it came from: registry datasets, or an incident naming the person without a registry record), the cited
  * evidence with SHA-256 and custody, the two officers (by role and id) and the dates.
  */
 import type { ReportBlock, ReportDocument, ReportStamp } from '../platform/reports/model.js';
@@ -41,6 +42,8 @@ const labels = {
     events: 'падзей',
     caption: 'Запіс',
     datasets: 'Крыніцы',
+    incident: 'Інцыдэнт',
+    byName: 'імя запісана ў інцыдэнце, без запісу ў рэестры',
     score: 'Адзнака',
     review: 'Рашэнне',
     reason: 'Прычына',
@@ -82,6 +85,8 @@ const labels = {
     events: 'событий',
     caption: 'Запись',
     datasets: 'Источники',
+    incident: 'Инцидент',
+    byName: 'имя записано в инциденте, без записи в реестре',
     score: 'Оценка',
     review: 'Решение',
     reason: 'Причина',
@@ -123,6 +128,8 @@ const labels = {
     events: 'events',
     caption: 'Record',
     datasets: 'Sources',
+    incident: 'Incident',
+    byName: 'name recorded in the incident, no registry record',
     score: 'Score',
     review: 'Decision',
     reason: 'Reason',
@@ -149,6 +156,9 @@ const vocabulary: Record<ReportLanguage, Record<string, string>> = {
     confirmed: 'пацверджана',
     dismissed: 'адхілена',
     unsure: 'няпэўна',
+    victim: 'пацярпелы',
+    perpetrator: 'меркаваны выканаўца',
+    witness: 'сведка',
   },
   ru: {
     no_adverse_information: 'Неблагоприятных сведений не найдено',
@@ -162,6 +172,9 @@ const vocabulary: Record<ReportLanguage, Record<string, string>> = {
     confirmed: 'подтверждено',
     dismissed: 'отклонено',
     unsure: 'неясно',
+    victim: 'потерпевший',
+    perpetrator: 'предполагаемый исполнитель',
+    witness: 'свидетель',
   },
   en: {
     no_adverse_information: 'No adverse information found',
@@ -175,6 +188,9 @@ const vocabulary: Record<ReportLanguage, Record<string, string>> = {
     confirmed: 'confirmed',
     dismissed: 'dismissed',
     unsure: 'unsure',
+    victim: 'victim',
+    perpetrator: 'alleged perpetrator',
+    witness: 'witness',
   },
 };
 
@@ -281,8 +297,12 @@ export function caseReportDocument(input: CaseReportInput, language: ReportLangu
         rows: input.hits
           .filter((hit) => hit.change !== 'gone')
           .map((hit) => [
-            `${hit.caption}\n${hit.clusterId ?? hit.entityId}`,
-            hit.datasets.join(', '),
+            hit.source.kind === 'incident'
+              ? `${hit.caption}\n${l.incident} ${hit.source.incidentId}`
+              : `${hit.caption}\n${hit.clusterId ?? hit.entityId}`,
+            hit.source.kind === 'incident'
+              ? `${l.incident}: ${hit.source.incidentTitle} (${v[hit.source.role]})\n${l.byName}`
+              : hit.datasets.join(', '),
             hit.score.toFixed(2),
             v[hit.review] ?? hit.review,
             hit.reviewReason ?? '',
@@ -369,6 +389,7 @@ export function caseReportJson(input: CaseReportInput, stamp: ReportStamp, findi
         clusterId: hit.clusterId,
         caption: hit.caption,
         datasets: hit.datasets,
+        source: hit.source,
         score: hit.score,
         review: hit.review,
         reason: hit.reviewReason,

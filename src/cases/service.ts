@@ -17,6 +17,7 @@ import {
   type CreateCaseRequest,
   createCaseRequestSchema,
   type Hit,
+  type HitSource,
   type ListCasesQuery,
   type PartnerCase,
   retentionDays,
@@ -225,11 +226,13 @@ export class CaseService {
     const latest = screenings[screenings.length - 1]?.id;
     return hitRows.map((hit) => {
       const data = key.open<
-        Omit<Hit, 'id' | 'review' | 'reviewReason' | 'reviewedBy' | 'reviewedAt' | 'change'> & {
+        Omit<Hit, 'id' | 'review' | 'reviewReason' | 'reviewedBy' | 'reviewedAt' | 'change' | 'source'> & {
           previousScore: number | null;
+          source?: HitSource;
         }
       >(hit.data, `cases.hit:${hit.id}`);
-      const { previousScore, ...rest } = data;
+      // Hits stored before incident persons were screened are registry hits.
+      const { previousScore, source = { kind: 'registry' }, ...rest } = data;
       const change: Hit['change'] =
         hit.last_screening !== latest
           ? 'gone'
@@ -240,6 +243,7 @@ export class CaseService {
               : 'same';
       return {
         ...rest,
+        source,
         id: hit.id,
         review: hit.review,
         reviewReason: hit.review_reason

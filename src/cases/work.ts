@@ -32,6 +32,16 @@ export interface ScreeningSummary {
   gone: number;
 }
 
+/**
+ * A hit is kept across screenings under this key: the cluster (or record) for registry matches, the
+ * incident person for a name an incident records.
+ */
+function hitKeyOf(match: SubjectMatch): string {
+  return match.source?.kind === 'incident'
+    ? `incident-person:${match.source.personId}`
+    : (match.clusterId ?? match.entityId);
+}
+
 export class CaseWork {
   constructor(private readonly core: CaseCore) {}
 
@@ -83,10 +93,10 @@ export class CaseWork {
       nationality: subject.nationality,
       identifiers: subject.identifiers?.map((i) => i.value),
     });
-    // One hit per cluster: the best-scoring member stands for it.
+    // One hit per cluster (or incident person): the best-scoring member stands for it.
     const byKey = new Map<string, SubjectMatch>();
     for (const match of matches) {
-      const key = match.clusterId ?? match.entityId;
+      const key = hitKeyOf(match);
       const seen = byKey.get(key);
       if (!seen) byKey.set(key, { ...match, memberIds: [match.entityId] });
       else {
@@ -127,6 +137,7 @@ export class CaseWork {
             datasets: match.datasets,
             properties: match.properties,
             explanations: match.explanations,
+            source: match.source ?? { kind: 'registry' },
             previousScore: before ? Number(before.score) : null,
           },
           `cases.hit:${hitId}`,

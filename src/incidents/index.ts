@@ -14,7 +14,7 @@ import { IncidentsService, plaintextIncidentTexts } from './service.js';
 import { IncidentStore, type IncidentTransaction } from './store.js';
 
 export type { IncidentsEvidence } from './ports.js';
-export { IncidentsService } from './service.js';
+export { IncidentsService, type NamedIncidentPerson } from './service.js';
 
 /** Builds the incidents area on the evidence vault. */
 export async function createIncidents(platform: Platform, deps: { evidence: IncidentsEvidence }) {

@@ -52,6 +52,15 @@ registerEncryptedColumn({
   aad: (id) => `incident_persons.name:${id}`,
 });
 
+/** A person an incident names without a registry entity. */
+export interface NamedIncidentPerson {
+  personId: string;
+  incidentId: string;
+  incidentTitle: string;
+  role: 'victim' | 'perpetrator' | 'witness';
+  name: string;
+}
+
 export type IncidentSummary = Omit<Incident, 'items' | 'persons'> & { itemCount: number };
 
 export class IncidentsService {
@@ -276,6 +285,29 @@ export class IncidentsService {
           : null,
       })),
     };
+  }
+
+  /**
+   * The persons recorded only by name in the incidents `principal` may see (the same compartments as
+   * every incident read), names opened, for screening a subject against them. Not audited here: the
+   * caller records its own screening run, and nothing is shown until a match is.
+   */
+  async namedPersons(principal: Principal): Promise<NamedIncidentPerson[]> {
+    const visible = await this.evidence.visibleCollections(principal);
+    const rows = await this.store.namedPersons(visible);
+    return rows
+      .filter(
+        (row) =>
+          row.collection_id !== null ||
+          maySeeCompartment(principal, { id: row.incident_id, restricted: false }),
+      )
+      .map((row) => ({
+        personId: row.id,
+        incidentId: row.incident_id,
+        incidentTitle: row.title,
+        role: row.role as NamedIncidentPerson['role'],
+        name: this.keys.decryptFieldText(row.name!, `incident_persons.name:${row.id}`),
+      }));
   }
 
   /** Every item linked to an incident, visible or not (export refuses unless all are visible). */

@@ -296,6 +296,26 @@ export class IncidentStore {
       .execute();
   }
 
+  /**
+   * Persons recorded only by name (no registry entity linked), in incidents whose collection is
+   * visible (or that have none; the service decides on those). Names stay sealed here.
+   */
+  namedPersons(visible: Visible) {
+    let query = this.db
+      .selectFrom('incident_persons as p')
+      .innerJoin('incidents as n', 'n.id', 'p.incident_id')
+      .select(['p.id', 'p.incident_id', 'p.role', 'p.name', 'n.title', 'n.collection_id'])
+      .where('p.entity_id', 'is', null)
+      .where('p.name', 'is not', null);
+    if (visible !== 'all')
+      query = query.where((eb) =>
+        visible.length === 0
+          ? eb('n.collection_id', 'is', null)
+          : eb.or([eb('n.collection_id', 'is', null), eb('n.collection_id', 'in', [...visible])]),
+      );
+    return query.orderBy('p.created_at').orderBy('p.id').execute();
+  }
+
   persons(incidentId: string) {
     return this.db
       .selectFrom('incident_persons')

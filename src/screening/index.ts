@@ -13,6 +13,7 @@ import type { App } from '../platform/http/app.js';
 import type { Platform } from '../platform/platform.js';
 import { type ScreeningClusters, type ScreeningRegistry, ScreeningService } from './service.js';
 
+export { type AdHocCandidate, screenAmong } from './among.js';
 export type { CandidateSource, IndexEntity } from './candidate-index.js';
 export { CandidateIndex } from './candidate-index.js';
 export { screenQuery } from './engine.js';

@@ -291,17 +291,34 @@ function HitsPanel({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
         </Table.Thead>
         <Table.Tbody>
           {c.hits.map((hit) => (
-            <Table.Tr key={hit.id} data-hit={hit.entityId}>
+            <Table.Tr key={hit.id} data-hit={hit.entityId} data-source={hit.source.kind}>
               <Table.Td>
-                <Anchor href={`/registry/entities/${encodeURIComponent(hit.entityId)}`} size="sm">
-                  {hit.caption}
-                </Anchor>
+                {hit.source.kind === 'incident' ? (
+                  <Text size="sm">{hit.caption}</Text>
+                ) : (
+                  <Anchor href={`/registry/entities/${encodeURIComponent(hit.entityId)}`} size="sm">
+                    {hit.caption}
+                  </Anchor>
+                )}
                 <Text size="xs" c="dimmed">
                   {(hit.properties.birthDate ?? []).join(', ')}{' '}
                   {(hit.properties.position ?? []).slice(0, 2).join('; ')}
                 </Text>
               </Table.Td>
-              <Table.Td>{hit.datasets.join(', ')}</Table.Td>
+              <Table.Td>
+                {hit.source.kind === 'incident' ? (
+                  <>
+                    <Anchor href={`/incidents/${hit.source.incidentId}`} size="sm">
+                      {t('cases.hitIncident', { title: hit.source.incidentTitle })}
+                    </Anchor>
+                    <Text size="xs" c="dimmed">
+                      {t(`incidents.roles.${hit.source.role}`)} · {t('cases.hitByName')}
+                    </Text>
+                  </>
+                ) : (
+                  hit.datasets.join(', ')
+                )}
+              </Table.Td>
               <Table.Td>{hit.score.toFixed(2)}</Table.Td>
               <Table.Td>
                 <Badge
