@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareTokens, EQUIVALENCE_THRESHOLD, isEquivalent } from './compare.js';
+import { compareTokens, EQUIVALENCE_THRESHOLD, isEquivalent, RULE_SCORES } from './compare.js';
 
 /** Every pair must compare as the same name (score ≥ EQUIVALENCE_THRESHOLD). */
 function expectSame(a: string, b: string) {
@@ -76,6 +76,25 @@ describe('compareTokens: spellings from names.md are the same name', () => {
     expect(r.score).toBeLessThan(compareTokens('Grigorievich', 'Григорьевич').score);
     // A surname typo has no dictionary behind it: plain edit distance.
     expect(expectSame('Sidaremka', 'Sidarenka').rule).toBe('edit-distance');
+  });
+
+  it('a list that leaves ў out: -аўна patronymics and -аў surnames, explained', () => {
+    for (const [cyrillic, latin] of [
+      ['Пятроўна', 'Piatrona'],
+      ['Станіславаўна', 'Stanislavana'],
+      ['Мікалаеўна', 'Mikalajena'],
+      ['Навумаў', 'Navuma'],
+      ['Ціханоўская', 'Tsikhanoskaya'],
+    ] as const) {
+      const r = compareTokens(latin, cyrillic);
+      expect(isEquivalent(r), `${latin} ~ ${cyrillic}: ${r.detail}`).toBe(true);
+      expect(r.detail).toContain('ў left out');
+      expect(r.score).toBeLessThan(RULE_SCORES.scheme);
+    }
+    // A kept ў is the plain romanization, scored above the dropped one.
+    expect(compareTokens('Piatrouna', 'Пятроўна').score).toBe(RULE_SCORES.scheme);
+    // Leaving ў out makes no other name: a different father stays different.
+    expect(isEquivalent(compareTokens('Piatrona', 'Іванаўна'))).toBe(false);
   });
 
   it('Навумаў ↔ Наумов ↔ Navumau ↔ Naumov (short surnames beyond any edit budget)', () => {

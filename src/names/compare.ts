@@ -95,6 +95,13 @@ function compareScheme(cyr: TokenAnalysis, lat: TokenAnalysis): TokenComparison 
       `"${lat.clean}" is ${rendering.scheme} of the ${rendering.lang === 'be' ? 'Belarusian' : 'Russian'} form "${rendering.source}" of "${cyr.clean}"`,
     );
   }
+  if (rendering.uDropped) {
+    return result(
+      RULE_SCORES.scheme - 0.03 - penalty,
+      `scheme:${rendering.scheme}`,
+      `"${lat.clean}" is the ${rendering.scheme} romanization of "${cyr.clean}" with ў left out`,
+    );
+  }
   return result(
     RULE_SCORES.scheme - penalty,
     `scheme:${rendering.scheme}`,

@@ -31,6 +31,8 @@ export interface LatinRendering {
   readonly source: string;
   /** True when `source` is the other language's form (BE ↔ RU equivalence), not the token itself. */
   readonly viaEquivalence: boolean;
+  /** True when ў was left out before romanizing (lists that drop it: Пятроўна → Piatrona, Навумаў → Navuma). */
+  readonly uDropped?: boolean;
 }
 
 /** A Cyrillic form of a token: the token itself or its equivalent in the other language. */
@@ -222,6 +224,7 @@ function analyzeCyrillic(input: string, clean: string, fold: string, isInitial: 
   const latin = new Map<string, LatinRendering>();
   const skeletons: string[] = [];
   const skeletonized = new Set<string>();
+  const variantLists: string[][] = [];
   for (const form of cyrillicForms) {
     for (const scheme of ALL_SCHEMES) {
       if (scheme.lang !== form.lang) continue;
@@ -247,10 +250,19 @@ function analyzeCyrillic(input: string, clean: string, fold: string, isInitial: 
       }
       if (!skeletonized.has(text)) {
         skeletonized.add(text);
-        for (const s of skeletonVariants(text)) addUnique(skeletons, s);
+        variantLists.push(skeletonVariants(text));
       }
     }
   }
+  // Every rendering's main skeleton before any rendering's variants: index keys are capped, and a
+  // scheme far down the list (French ш → ch) must still share a key with its own romanization.
+  const longest = Math.max(0, ...variantLists.map((list) => list.length));
+  for (let k = 0; k < longest; k++)
+    for (const list of variantLists) {
+      const skel = list[k];
+      if (skel) addUnique(skeletons, skel);
+    }
+  addUDroppedRenderings(cyrillicForms, latin, skeletons);
   const phonetics: string[] = [];
   for (const s of skeletons) addUnique(phonetics, phoneticKey(s));
 
@@ -281,6 +293,42 @@ function analyzeCyrillic(input: string, clean: string, fold: string, isInitial: 
     gender: hits[0]?.gender ?? (skeletons[0] ? genderOfSkeleton(skeletons[0]) : undefined),
     initials,
   };
+}
+
+/**
+ * Some lists leave ў out altogether (Пятроўна → Piatrona, Станіславаўна → Stanislavana, Навумаў →
+ * Navuma). The token's own Belarusian forms with ў are romanized once more without it, after every
+ * regular rendering (a regular one always wins), and the first scheme's skeletons join the index keys.
+ */
+function addUDroppedRenderings(
+  forms: readonly CyrillicRendering[],
+  latin: Map<string, LatinRendering>,
+  skeletons: string[],
+): void {
+  for (const form of forms) {
+    if (form.lang !== 'be' || form.viaEquivalence || !form.text.includes('ў')) continue;
+    const source = form.text.replaceAll('ў', '');
+    if (source.length < 3) continue;
+    let first = true;
+    for (const scheme of ALL_SCHEMES) {
+      if (scheme.lang !== 'be') continue;
+      const text = romanize(source, scheme);
+      for (const variant of [text, stripDiacritics(text)]) {
+        if (!latin.has(variant)) {
+          latin.set(variant, {
+            text: variant,
+            scheme: scheme.id,
+            lang: 'be',
+            source: form.text,
+            viaEquivalence: false,
+            uDropped: true,
+          });
+        }
+      }
+      if (first) for (const s of skeletonVariants(text)) addUnique(skeletons, s);
+      first = false;
+    }
+  }
 }
 
 function latinHits(lower: string, skeletons: readonly string[]): DictionaryHit[] {

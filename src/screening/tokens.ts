@@ -194,6 +194,11 @@ export function analyseToken(folded: string): TokenInfo {
       if (lang !== 'ambiguous' && scheme.lang !== lang) continue;
       for (const skel of skeletonVariants(romanize(folded, scheme))) pushUnique(skeletons, skel);
     }
+    // Lists that leave ў out (Пятроўна → Piatrona, Навумаў → Navuma): the first Belarusian scheme once more without it.
+    const withoutU = folded.includes('ў') && lang !== 'ru' ? folded.replaceAll('ў', '') : '';
+    const firstBelarusian = ALL_SCHEMES.find((scheme) => scheme.lang === 'be');
+    if (withoutU.length >= 3 && firstBelarusian)
+      for (const skel of skeletonVariants(romanize(withoutU, firstBelarusian))) pushUnique(skeletons, skel);
     for (const hit of lookupCyrillic(folded)) {
       if (hit.kind === 'given') pushUnique(given, hit.entry);
       else pushUnique(patronymic, hit.entry);
