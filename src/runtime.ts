@@ -7,6 +7,8 @@ import type { Areas } from './areas.js';
 import { AuditAnchor } from './platform/audit/anchor.js';
 import { AuditService } from './platform/audit/service.js';
 import { AccessService } from './platform/auth/access.js';
+import { RolePolicyService } from './platform/auth/role-policy.js';
+import { SecurityKeyService } from './platform/auth/security-keys.js';
 import { AuthService } from './platform/auth/service.js';
 import { SignInGuard } from './platform/auth/sign-in-guard.js';
 import { AuthStore } from './platform/auth/store.js';
@@ -25,6 +27,10 @@ export interface Runtime extends Platform {
   areas: Areas;
   /** The audit head kept outside the audit table (verify, periodic advance, `audit head`). */
   auditAnchor: AuditAnchor;
+  /** Security keys and passkeys (WebAuthn) of staff accounts. */
+  securityKeys: SecurityKeyService;
+  /** The sign-in policy per staff role. */
+  rolePolicy: RolePolicyService;
   close(): Promise<void>;
 }
 
@@ -64,6 +70,8 @@ export async function openRuntime(
       ...platform,
       areas,
       auditAnchor: new AuditAnchor(database.db, config.dataDir, keys.auditKey()),
+      securityKeys: new SecurityKeyService(authStore, audit, keys, auth, config.publicUrl),
+      rolePolicy: new RolePolicyService(authStore, audit),
       close: async () => {
         await jobs.stop();
         if (!options.database) await database.close();

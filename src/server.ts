@@ -38,7 +38,7 @@ export function areaRoutes(runtime: Runtime): Array<(app: App) => Promise<void> 
         async () => ({ status: 'ok' as const, database: runtime.database.kind, version }),
       );
     },
-    authRoutes(runtime.auth, runtime.access, runtime.config.secureCookies),
+    authRoutes(runtime, runtime.config.secureCookies),
     auditRoutes(runtime.audit, runtime.auditAnchor),
     jobRoutes(runtime.jobs, runtime.audit),
     homeRoutes(

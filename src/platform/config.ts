@@ -90,7 +90,8 @@ export const settings: ReadonlyArray<{
   {
     key: 'publicUrl',
     env: 'SVIEDKA_PUBLIC_URL',
-    description: 'Public base URL shown to users (e.g. https://sviedka.example.org).',
+    description:
+      'Public base URL shown to users (e.g. https://sviedka.example.org). Also the WebAuthn relying party: its host name is the rpID and its origin the only one security keys and passkeys answer for (keys registered under one address do not work under another). Without it, keys work only at http://localhost.',
   },
   {
     key: 'masterKey',

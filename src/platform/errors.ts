@@ -103,6 +103,29 @@ export const platformErrors = defineErrors({
   },
   SVD_AUTH_API_KEY_INVALID: { status: 401, message: 'The API key is not valid or was revoked.' },
   SVD_AUTH_NOT_ENROLLED: { status: 400, message: 'Two-factor authentication is not being enrolled.' },
+  SVD_AUTH_TOTP_NOT_ALLOWED: {
+    status: 403,
+    message:
+      'Authenticator-app codes are switched off for your role: use your security key or a recovery code.',
+  },
+  SVD_AUTH_WEBAUTHN_UNAVAILABLE: {
+    status: 400,
+    message:
+      "Security keys work only at the server's public address (setting publicUrl), or at http://localhost.",
+  },
+  SVD_AUTH_WEBAUTHN_CHALLENGE: {
+    status: 400,
+    message: 'The security key request expired or was already answered. Start again.',
+  },
+  SVD_AUTH_WEBAUTHN_FAILED: {
+    status: 401,
+    message: "The security key's answer could not be verified. Try again, or use another key.",
+  },
+  SVD_AUTH_WEBAUTHN_REGISTERED: { status: 409, message: 'This security key is already registered.' },
+  SVD_AUTH_LAST_FACTOR: {
+    status: 409,
+    message: 'Your role requires a security key and this is your last one: add another before removing it.',
+  },
   SVD_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
   SVD_DB_LOCKED: { status: 500, message: 'The data directory is in use by another Sviedka process.' },
   SVD_CRYPTO_KEY: { status: 500, message: 'The encryption key is missing or invalid.' },

@@ -9,14 +9,25 @@ import { locales, roles } from './roles.js';
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
-/** Roles that must use TOTP two-factor authentication. */
+/** Roles that must use two-factor authentication (an authenticator app, a security key, or both). */
 export const rolesRequiringTotp: readonly Role[] = ['admin', 'analyst', 'reviewer'];
 
 export const localeSchema = z.enum(locales);
 export type Locale = z.infer<typeof localeSchema>;
 
-/** Where a logged-in session stands; only `ok` may use the application. */
-export const sessionStageSchema = z.enum(['password_change', 'totp', 'totp_enrol', 'ok']);
+/**
+ * Where a logged-in session stands; only `ok` may use the application. `totp`: the second factor is an
+ * authenticator-app (or recovery) code; `webauthn`: the user has security keys, offered first;
+ * `totp_enrol` / `webauthn_enrol`: the account must set up the factor its role's policy asks for.
+ */
+export const sessionStageSchema = z.enum([
+  'password_change',
+  'totp',
+  'totp_enrol',
+  'webauthn',
+  'webauthn_enrol',
+  'ok',
+]);
 export type SessionStage = z.infer<typeof sessionStageSchema>;
 
 export const usernameSchema = z
@@ -79,6 +90,104 @@ export const totpEnrolConfirmResponseSchema = z.object({
   recoveryCodes: z.array(z.string()).describe('shown once; each works once'),
   stage: sessionStageSchema,
 });
+
+// WebAuthn (security keys and passkeys)
+
+/** A ceremony's answer from the browser (`@simplewebauthn/browser`); its inside is checked by the verifier. */
+const webauthnResponseSchema = z
+  .object({
+    id: z.string().min(1).max(1400),
+    rawId: z.string().min(1).max(1400),
+    type: z.literal('public-key'),
+    response: z.record(z.string(), z.unknown()),
+    clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+    authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  })
+  .passthrough();
+
+export const securityKeyNameSchema = typedText(100).pipe(z.string().trim().min(1));
+
+export const webauthnRegisterOptionsRequestSchema = z
+  .object({
+    currentPassword: passwordSchema
+      .optional()
+      .describe('needed once signed in: a stolen session alone must not add a key'),
+  })
+  .strict();
+export const webauthnRegisterVerifyRequestSchema = z
+  .object({ name: securityKeyNameSchema, response: webauthnResponseSchema })
+  .strict();
+export const webauthnAuthenticateVerifyRequestSchema = z
+  .object({ response: webauthnResponseSchema })
+  .strict();
+/** `PublicKeyCredentialCreationOptionsJSON` / `…RequestOptionsJSON`, passed to the browser as they are. */
+export const webauthnOptionsResponseSchema = z.object({ options: z.record(z.string(), z.unknown()) });
+
+export const securityKeySchema = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  transports: z.array(z.string()),
+  passkey: z.boolean().describe('synced between devices (multi-device credential)'),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+export type SecurityKey = z.infer<typeof securityKeySchema>;
+
+export const webauthnRegisterVerifyResponseSchema = z.object({
+  key: securityKeySchema,
+  recoveryCodes: z
+    .array(z.string())
+    .optional()
+    .describe('only when the account had none: shown once; each works once'),
+  stage: sessionStageSchema,
+  csrfToken: z.string(),
+});
+
+export const renameSecurityKeyRequestSchema = z.object({ name: securityKeyNameSchema }).strict();
+export const removeSecurityKeyRequestSchema = z.object({ currentPassword: passwordSchema }).strict();
+
+/** What the signed-in (or signing-in) user may use as a second factor. */
+export const secondFactorsSchema = z.object({
+  securityKeys: z.number().int().describe('registered security keys and passkeys'),
+  webauthnAvailable: z.boolean().describe('this address can use security keys (see publicUrl)'),
+  totpEnrolled: z.boolean(),
+  totpAllowed: z.boolean().describe('authenticator-app codes sign in for this role'),
+  requireWebauthn: z.boolean().describe('the role requires a security key'),
+  recoveryCodesLeft: z.number().int(),
+});
+export type SecondFactors = z.infer<typeof secondFactorsSchema>;
+
+export const staffRoles = ['admin', 'analyst', 'reviewer'] as const satisfies readonly Role[];
+export const staffRoleSchema = z.enum(staffRoles);
+export const rolePolicySchema = z.object({
+  role: staffRoleSchema,
+  requireWebauthn: z.boolean(),
+  allowTotp: z.boolean(),
+});
+export type RolePolicy = z.infer<typeof rolePolicySchema>;
+/** What a role's sign-in asks for. */
+export interface EffectivePolicy {
+  requireWebauthn: boolean;
+  allowTotp: boolean;
+}
+
+/** A role's policy from its row; roles without one (and partners, who never sign in) get the defaults. */
+export function policyOf(
+  role: Role,
+  row: { require_webauthn: boolean; allow_totp: boolean } | undefined,
+): EffectivePolicy {
+  if (!row || role === 'partner') return { requireWebauthn: false, allowTotp: true };
+  // The table's check keeps codes on wherever keys are optional; read defensively all the same.
+  return { requireWebauthn: row.require_webauthn, allowTotp: row.allow_totp || !row.require_webauthn };
+}
+
+export const setRolePolicyRequestSchema = z
+  .object({ requireWebauthn: z.boolean(), allowTotp: z.boolean() })
+  .strict()
+  .refine((policy) => policy.allowTotp || policy.requireWebauthn, {
+    message: 'authenticator-app codes can be switched off only where a security key is required',
+    path: ['allowTotp'],
+  });
 
 export const createUserRequestSchema = z
   .object({

@@ -1,4 +1,4 @@
-/** HTTP routes for login steps, users, API keys and grants: validate, authorize, call the service. */
+/** HTTP routes for login steps, security keys, sign-in policy, users, API keys and grants: validate, authorize, call the service. */
 import { z } from 'zod';
 import { randomToken } from '../crypto.js';
 import { ADMIN } from '../http/access-rules.js';
@@ -21,19 +21,44 @@ import {
   loginRequestSchema,
   loginResponseSchema,
   meResponseSchema,
+  removeSecurityKeyRequestSchema,
+  renameSecurityKeyRequestSchema,
+  rolePolicySchema,
+  secondFactorsSchema,
+  securityKeySchema,
   setLocaleRequestSchema,
+  setRolePolicyRequestSchema,
+  staffRoleSchema,
   totpEnrolConfirmResponseSchema,
   totpEnrolStartResponseSchema,
   totpRequestSchema,
   updateUserRequestSchema,
   userSchema,
+  webauthnAuthenticateVerifyRequestSchema,
+  webauthnOptionsResponseSchema,
+  webauthnRegisterOptionsRequestSchema,
+  webauthnRegisterVerifyRequestSchema,
+  webauthnRegisterVerifyResponseSchema,
 } from './model.js';
+import type { RolePolicyService } from './role-policy.js';
+import type { SecurityKeyService } from './security-keys.js';
 import { type AuthService, type IssuedSession, toUser } from './service.js';
 
 const idParams = z.object({ id: z.string().uuid() }).strict();
 const empty = z.object({}).strict().optional();
+/** WebAuthn options go to the browser as the verifier made them. */
+const asJson = (options: object) => options as Record<string, unknown>;
 
-export function authRoutes(auth: AuthService, access: AccessService, secureCookies: boolean) {
+export function authRoutes(
+  services: {
+    auth: AuthService;
+    access: AccessService;
+    securityKeys: SecurityKeyService;
+    rolePolicy: RolePolicyService;
+  },
+  secureCookies: boolean,
+) {
+  const { auth, access, securityKeys, rolePolicy } = services;
   return (app: App) => {
     const issue = (reply: Parameters<typeof setSessionCookie>[0], issued: IssuedSession) => {
       setSessionCookie(reply, issued.token, secureCookies);
@@ -175,6 +200,150 @@ export function authRoutes(auth: AuthService, access: AccessService, secureCooki
         await auth.setLocale(requireSession(request), request.body.locale);
         return reply.status(204).send();
       },
+    );
+
+    // Security keys and passkeys (WebAuthn)
+    app.get(
+      '/api/auth/factors',
+      {
+        config: { access: { session: 'any' } },
+        schema: { tags: ['auth'], response: { 200: secondFactorsSchema } },
+      },
+      async (request) => securityKeys.factors(requireSession(request), request.host),
+    );
+    app.post(
+      '/api/auth/webauthn/register/options',
+      {
+        config: { access: { session: 'any' } },
+        schema: {
+          tags: ['auth'],
+          body: webauthnRegisterOptionsRequestSchema,
+          response: { 200: webauthnOptionsResponseSchema },
+        },
+      },
+      async (request) => ({
+        options: asJson(
+          await securityKeys.registrationOptions(
+            requireSession(request),
+            request.host,
+            request.body.currentPassword,
+          ),
+        ),
+      }),
+    );
+    app.post(
+      '/api/auth/webauthn/register/verify',
+      {
+        config: { access: { session: 'any' } },
+        schema: {
+          tags: ['auth'],
+          body: webauthnRegisterVerifyRequestSchema,
+          response: { 200: webauthnRegisterVerifyResponseSchema },
+        },
+      },
+      async (request, reply) => {
+        const session = requireSession(request);
+        const { key, recoveryCodes, issued } = await securityKeys.register(
+          session,
+          request.host,
+          request.body.name,
+          request.body.response as unknown as Parameters<SecurityKeyService['register']>[3],
+        );
+        const { stage, csrfToken } = issued
+          ? issue(reply, issued)
+          : { stage: session.stage, csrfToken: session.csrfToken };
+        return { key, ...(recoveryCodes ? { recoveryCodes } : {}), stage, csrfToken };
+      },
+    );
+    app.post(
+      '/api/auth/webauthn/authenticate/options',
+      {
+        config: { access: { session: 'any' } },
+        schema: { tags: ['auth'], body: empty, response: { 200: webauthnOptionsResponseSchema } },
+      },
+      async (request) => ({
+        options: asJson(await securityKeys.authenticationOptions(requireSession(request), request.host)),
+      }),
+    );
+    app.post(
+      '/api/auth/webauthn/authenticate/verify',
+      {
+        config: { access: { session: 'any' } },
+        schema: {
+          tags: ['auth'],
+          body: webauthnAuthenticateVerifyRequestSchema,
+          response: { 200: loginResponseSchema },
+        },
+      },
+      async (request, reply) =>
+        issue(
+          reply,
+          await securityKeys.authenticate(
+            requireSession(request),
+            request.host,
+            request.body.response as unknown as Parameters<SecurityKeyService['authenticate']>[2],
+            request.cookies[DEVICE_COOKIE],
+          ),
+        ),
+    );
+    app.get(
+      '/api/auth/webauthn/keys',
+      {
+        config: { access: { session: 'any' } },
+        schema: { tags: ['auth'], response: { 200: z.object({ items: z.array(securityKeySchema) }) } },
+      },
+      async (request) => ({ items: await securityKeys.list(requireSession(request)) }),
+    );
+    app.patch(
+      '/api/auth/webauthn/keys/:id',
+      {
+        config: { access: { session: 'any' } },
+        schema: {
+          tags: ['auth'],
+          params: idParams,
+          body: renameSecurityKeyRequestSchema,
+          response: { 200: z.object({ key: securityKeySchema }) },
+        },
+      },
+      async (request) => ({
+        key: await securityKeys.rename(requireSession(request), request.params.id, request.body.name),
+      }),
+    );
+    app.post(
+      '/api/auth/webauthn/keys/:id/remove',
+      {
+        config: { access: { session: 'any' } },
+        schema: { tags: ['auth'], params: idParams, body: removeSecurityKeyRequestSchema },
+      },
+      async (request, reply) => {
+        await securityKeys.remove(requireSession(request), request.params.id, request.body.currentPassword);
+        return reply.status(204).send();
+      },
+    );
+
+    // Sign-in policy per role (admin)
+    app.get(
+      '/api/auth/policy',
+      {
+        config: { access: { roles: ADMIN } },
+        schema: { tags: ['auth'], response: { 200: z.object({ items: z.array(rolePolicySchema) }) } },
+      },
+      async (request) => ({ items: await rolePolicy.list(request.principal!) }),
+    );
+    app.put(
+      '/api/auth/policy/:role',
+      {
+        config: { access: { roles: ADMIN } },
+        schema: {
+          tags: ['auth'],
+          params: z.object({ role: staffRoleSchema }).strict(),
+          body: setRolePolicyRequestSchema,
+          response: { 200: z.object({ policy: rolePolicySchema }) },
+        },
+      },
+      async (request) => ({
+        policy: await rolePolicy.set(request.principal!, request.params.role, request.body),
+      }),
     );
 
     // Users (admin)

@@ -1,7 +1,8 @@
 /**
  * Accounts and sessions: login with lockout, first-login password change, TOTP enrolment and
- * verification, server-side sessions with idle and absolute timeouts, user administration, API keys
- * for partner organizations. Every decision that matters is audited.
+ * verification, the second-factor step shared with security keys (security-keys.ts), server-side
+ * sessions with idle and absolute timeouts, user administration, API keys for partner organizations.
+ * Every decision that matters is audited.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Transaction, Updateable } from 'kysely';
@@ -12,8 +13,10 @@ import { AppError } from '../errors.js';
 import {
   type ApiKey,
   type ApiKeyScope,
+  type EffectivePolicy,
   type Locale,
   type Principal,
+  policyOf,
   type Role,
   rolesRequiringTotp,
   type SessionStage,
@@ -32,6 +35,9 @@ import {
 } from './secrets.js';
 import type { SignInGuard } from './sign-in-guard.js';
 import type { ApiKeyRow, AuthStore, AuthTables, UserRow, UsersTable } from './store.js';
+
+/** How a second factor was proven (audited). */
+export type SecondFactorMethod = 'totp' | 'recovery' | 'webauthn';
 
 export const MIN_PASSWORD_LENGTH = 12;
 
@@ -114,19 +120,21 @@ export function purposeOf(principal: Principal): string | null {
   return principal.type === 'system' ? null : (principal.purpose ?? null);
 }
 
-/** The stage a user must complete next after proving their password. */
-function stageAfterPassword(user: UserRow): SessionStage {
+/**
+ * The stage a user must complete next after proving their password (or changing it): the second factor
+ * they have — security keys first —, or enrolment when their role needs one and they have none.
+ */
+function stageAfterPassword(user: UserRow, securityKeys: number, policy: EffectivePolicy): SessionStage {
   if (user.must_change_password) return 'password_change';
-  if (user.totp_enabled) return 'totp';
-  if (rolesRequiringTotp.includes(user.role)) return 'totp_enrol';
-  return 'ok';
+  return stageOfSecondFactor(user, securityKeys, policy);
 }
 
-function stageAfterPasswordChange(user: UserRow): SessionStage {
-  // An enrolled user still proves the second factor: a one-time password from an admin reset alone
-  // must never open a full session.
+// An enrolled user still proves the second factor after a password change: a one-time password from an
+// admin reset alone must never open a full session.
+function stageOfSecondFactor(user: UserRow, securityKeys: number, policy: EffectivePolicy): SessionStage {
+  if (securityKeys > 0) return 'webauthn';
   if (user.totp_enabled) return 'totp';
-  if (rolesRequiringTotp.includes(user.role)) return 'totp_enrol';
+  if (rolesRequiringTotp.includes(user.role)) return policy.requireWebauthn ? 'webauthn_enrol' : 'totp_enrol';
   return 'ok';
 }
 
@@ -316,10 +324,14 @@ export class AuthService {
       });
       throw new AppError('SVD_AUTH_BAD_CREDENTIALS');
     }
-    const stage = stageAfterPassword(user);
+    const stage = stageAfterPassword(
+      user,
+      await this.store.countCredentials(user.id),
+      await this.policyFor(user.role),
+    );
     return this.store.transaction(async (trx) => {
       // With a second factor still to come, the attempt stays counted until the code is right.
-      if (stage !== 'totp')
+      if (stage !== 'totp' && stage !== 'webauthn')
         await this.store.updateUser(trx, user.id, { failed_logins: 0, locked_until: null });
       const issued = await this.#issueSession(trx, user, stage);
       await this.audit.record(
@@ -331,55 +343,102 @@ export class AuthService {
     });
   }
 
+  /** The sign-in policy of a role (defaults when an administrator set none). */
+  async policyFor(role: Role, executor?: Transaction<AuthTables>): Promise<EffectivePolicy> {
+    return policyOf(role, await this.store.rolePolicy(role, executor));
+  }
+
   /**
-   * Step 2 for enrolled users: a TOTP code or a recovery code. On the user's trusted device the
-   * account lockout does not apply (the device's own failure budget does).
+   * Runs one second-factor check of a sign-in (stage `totp` or `webauthn`) under the lockout rules:
+   * outside the user's trusted device the attempt is counted against the account first; on the
+   * device, its own failure budget applies. `check` runs in the transaction that issues the next
+   * session and answers the method that succeeded, or null (a failure, audited as `action`). After
+   * the factor comes the full session, or key enrolment when the role requires a key the user lacks.
    */
-  async verifyTotp(session: SessionInfo, code: string, deviceCookie?: string): Promise<IssuedSession> {
-    if (session.stage !== 'totp') throw new AppError('SVD_AUTH_STAGE');
+  async completeSecondFactor(
+    session: SessionInfo,
+    action: 'auth.totp' | 'auth.webauthn',
+    deviceCookie: string | undefined,
+    check: (trx: Transaction<AuthTables>) => Promise<SecondFactorMethod | null>,
+    failure: AppError = new AppError('SVD_AUTH_TOTP_INVALID'),
+  ): Promise<IssuedSession> {
+    if (session.stage !== 'totp' && session.stage !== 'webauthn') throw new AppError('SVD_AUTH_STAGE');
     const user = session.user;
     const actor = { type: 'user' as const, id: user.id, label: user.username };
-    const now = new Date();
-    const lockUntil = new Date(now.getTime() + this.config.lockoutMinutes * 60_000);
+    const lockUntil = new Date(Date.now() + this.config.lockoutMinutes * 60_000);
     const device = this.#trustedDevice(user, deviceCookie);
     if (!device && !(await this.store.reserveAttempt(user.id, this.config.loginMaxFailures, lockUntil))) {
-      await this.audit.record({
-        actor,
-        action: 'auth.totp',
-        outcome: 'denied',
-        details: { reason: 'locked' },
-      });
+      await this.audit.record({ actor, action, outcome: 'denied', details: { reason: 'locked' } });
       throw new AppError('SVD_AUTH_LOCKED');
     }
+    const issued = await this.store.transaction(async (trx) => {
+      const method = await check(trx);
+      if (!method) {
+        if (device) this.guard.deviceFailed(device);
+        await this.audit.record({ actor, action, outcome: 'failed' }, trx);
+        return null;
+      }
+      await this.store.updateUser(trx, user.id, { failed_logins: 0, locked_until: null });
+      const policy = await this.policyFor(user.role, trx);
+      const keys = await this.store.countCredentials(user.id, trx);
+      const next = policy.requireWebauthn && keys === 0 ? 'webauthn_enrol' : 'ok';
+      const result = await this.#issueSession(trx, user, next, session.tokenHash);
+      await this.audit.record({ actor, action, details: { method, stage: next } }, trx);
+      return result;
+    });
+    if (!issued) throw failure;
+    return issued;
+  }
+
+  /**
+   * Step 2 with a code: a TOTP code or a recovery code. Where the user also has security keys and
+   * their role switched codes off, only a recovery code is accepted.
+   */
+  async verifyTotp(session: SessionInfo, code: string, deviceCookie?: string): Promise<IssuedSession> {
+    if (session.stage !== 'totp' && session.stage !== 'webauthn') throw new AppError('SVD_AUTH_STAGE');
+    const user = session.user;
+    // Without security keys the code is the only factor (it then leads to key enrolment if required).
+    const totpAllowed = session.stage === 'totp' || (await this.policyFor(user.role)).allowTotp;
     const secret = user.totp_secret
       ? this.keys.decryptFieldText(user.totp_secret, `users.totp_secret:${user.id}`)
       : null;
     const step = secret ? checkTotp(secret, code.trim()) : null;
-    return this.store
-      .transaction(async (trx) => {
-        let method: 'totp' | 'recovery' | null = null;
-        if (step !== null && (await this.store.claimTotpStep(trx, user.id, step))) {
-          method = 'totp';
-        } else if (
-          step === null &&
-          (await this.store.consumeRecoveryCode(trx, user.id, hashRecoveryCode(code)))
-        ) {
-          method = 'recovery';
-        }
-        if (!method) {
-          if (device) this.guard.deviceFailed(device);
-          await this.audit.record({ actor, action: 'auth.totp', outcome: 'failed' }, trx);
-          return null;
-        }
-        await this.store.updateUser(trx, user.id, { failed_logins: 0, locked_until: null });
-        const issued = await this.#issueSession(trx, user, 'ok', session.tokenHash);
-        await this.audit.record({ actor, action: 'auth.totp', details: { method } }, trx);
-        return issued;
-      })
-      .then((issued) => {
-        if (!issued) throw new AppError('SVD_AUTH_TOTP_INVALID');
-        return issued;
+    const looksLikeTotp = /^\d{6}$/.test(code.trim());
+    if (looksLikeTotp && user.totp_enabled && !totpAllowed) {
+      await this.audit.record({
+        actor: { type: 'user', id: user.id, label: user.username },
+        action: 'auth.totp',
+        outcome: 'denied',
+        details: { reason: 'codes switched off for the role' },
       });
+      throw new AppError('SVD_AUTH_TOTP_NOT_ALLOWED');
+    }
+    return this.completeSecondFactor(session, 'auth.totp', deviceCookie, async (trx) => {
+      if (step !== null && (await this.store.claimTotpStep(trx, user.id, step))) return 'totp';
+      if (step === null && (await this.store.consumeRecoveryCode(trx, user.id, hashRecoveryCode(code))))
+        return 'recovery';
+      return null;
+    });
+  }
+
+  /**
+   * Re-authentication for a sensitive change of one's own account: the current password. A wrong one
+   * counts as a failed login (and can lock the account).
+   */
+  async confirmPassword(session: SessionInfo, password: string): Promise<void> {
+    const user = session.user;
+    if (!user.password_hash || !(await verifyPassword(user.password_hash, password))) {
+      const lockUntil = new Date(Date.now() + this.config.lockoutMinutes * 60_000);
+      await this.store.transaction((trx) =>
+        this.store.recordUserFailure(trx, user.id, this.config.loginMaxFailures, lockUntil),
+      );
+      throw new AppError('SVD_AUTH_BAD_CREDENTIALS', { message: 'The current password is wrong.' });
+    }
+  }
+
+  /** Replaces a session by one at `stage` inside `trx` (security-key enrolment ends its stage this way). */
+  replaceSession(trx: Transaction<AuthTables>, user: UserRow, stage: SessionStage, replacing: string) {
+    return this.#issueSession(trx, user, stage, replacing);
   }
 
   /** First-login (or any) password change; needs the current password. Ends the user's other sessions. */
@@ -390,13 +449,7 @@ export class AuthService {
   ): Promise<IssuedSession> {
     if (session.stage !== 'password_change' && session.stage !== 'ok') throw new AppError('SVD_AUTH_STAGE');
     const user = session.user;
-    if (!user.password_hash || !(await verifyPassword(user.password_hash, currentPassword))) {
-      const lockUntil = new Date(Date.now() + this.config.lockoutMinutes * 60_000);
-      await this.store.transaction((trx) =>
-        this.store.recordUserFailure(trx, user.id, this.config.loginMaxFailures, lockUntil),
-      );
-      throw new AppError('SVD_AUTH_BAD_CREDENTIALS', { message: 'The current password is wrong.' });
-    }
+    await this.confirmPassword(session, currentPassword);
     if ([...newPassword].length < MIN_PASSWORD_LENGTH) throw new AppError('SVD_AUTH_WEAK_PASSWORD');
     if (newPassword === currentPassword) throw new AppError('SVD_AUTH_SAME_PASSWORD');
     const passwordHash = await hashPassword(newPassword);
@@ -406,7 +459,14 @@ export class AuthService {
         must_change_password: false,
       });
       await this.store.deleteUserSessions(trx, user.id);
-      const stage = session.stage === 'ok' ? 'ok' : stageAfterPasswordChange(updated!);
+      const stage =
+        session.stage === 'ok'
+          ? 'ok'
+          : stageOfSecondFactor(
+              updated!,
+              await this.store.countCredentials(user.id, trx),
+              await this.policyFor(user.role, trx),
+            );
       const issued = await this.#issueSession(trx, updated!, stage);
       await this.audit.record(
         { actor: { type: 'user', id: user.id, label: user.username }, action: 'auth.password.change' },
@@ -420,14 +480,15 @@ export class AuthService {
    * Enrolment is for users without 2FA. Replacing an enrolled factor goes through an administrator's
    * reset, so a stolen session cannot bind 2FA to another device.
    */
-  #assertMayEnrol(session: SessionInfo): void {
+  async #assertMayEnrol(session: SessionInfo): Promise<void> {
     if (session.stage !== 'totp_enrol' && session.stage !== 'ok') throw new AppError('SVD_AUTH_STAGE');
     if (session.user.totp_enabled) throw new AppError('SVD_AUTH_STAGE');
+    if (!(await this.policyFor(session.user.role)).allowTotp) throw new AppError('SVD_AUTH_TOTP_NOT_ALLOWED');
   }
 
   /** Starts TOTP enrolment: a new pending secret (encrypted at rest) and its QR code. */
   async startTotpEnrolment(session: SessionInfo) {
-    this.#assertMayEnrol(session);
+    await this.#assertMayEnrol(session);
     const secret = generateTotpSecret();
     await this.store.transaction((trx) =>
       this.store.updateUser(trx, session.user.id, {
@@ -439,7 +500,7 @@ export class AuthService {
 
   /** Confirms enrolment with a code from the app; returns single-use recovery codes (shown once). */
   async confirmTotpEnrolment(session: SessionInfo, code: string) {
-    this.#assertMayEnrol(session);
+    await this.#assertMayEnrol(session);
     const user = (await this.store.userById(session.user.id))!;
     if (!user.totp_pending_secret) throw new AppError('SVD_AUTH_NOT_ENROLLED');
     const secret = this.keys.decryptFieldText(
@@ -591,10 +652,11 @@ export class AuthService {
     });
   }
 
-  /** Removes 2FA: the user enrols again at next login. */
+  /** Removes 2FA (authenticator app, security keys, recovery codes): the user enrols again at next login. */
   async resetTotp(principal: Principal, id: string) {
     return this.store.transaction(async (trx) => {
       await this.store.replaceRecoveryCodes(trx, id, []);
+      await this.store.deleteCredentialsOf(trx, id);
       const updated = await this.store.updateUser(trx, id, {
         totp_enabled: false,
         totp_secret: null,

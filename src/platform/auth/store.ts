@@ -1,4 +1,4 @@
-/** SQL for accounts, sessions, login throttling, API keys and access grants. */
+/** SQL for accounts, sessions, login throttling, security keys, role policies, API keys and access grants. */
 import {
   type Generated,
   type Insertable,
@@ -54,7 +54,38 @@ export type ApiKeysTable = {
   revoked_at: Date | null;
 };
 
+export type WebauthnCredentialsTable = {
+  id: string;
+  user_id: string;
+  credential_hash: string;
+  credential_id: Buffer;
+  public_key: Buffer;
+  counter: Generated<string | number>;
+  transports: string[];
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: boolean;
+  name: Buffer;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+};
+
+export type WebauthnChallengePurpose = 'register' | 'authenticate';
+
 export type AuthTables = {
+  webauthn_credentials: WebauthnCredentialsTable;
+  webauthn_challenges: {
+    session_hash: string;
+    purpose: WebauthnChallengePurpose;
+    challenge: string;
+    expires_at: Date;
+  };
+  auth_role_policy: {
+    role: string;
+    require_webauthn: boolean;
+    allow_totp: boolean;
+    updated_by: string | null;
+    updated_at: Generated<Date>;
+  };
   users: UsersTable;
   user_recovery_codes: { user_id: string; code_hash: string; used_at: Date | null };
   login_throttle: { name_hash: string; failures: number; locked_until: Date | null; updated_at: Date };
@@ -116,6 +147,11 @@ export class AuthStore {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /** Locks a user's row until the transaction ends (serializes changes to the user's factors). */
+  async lockUser(trx: Transaction<AuthTables>, id: string): Promise<void> {
+    await trx.selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();
   }
 
   /**
@@ -207,6 +243,148 @@ export class AuthStore {
       .where('used_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  async countUnusedRecoveryCodes(userId: string, executor: Executor = this.db): Promise<number> {
+    const row = await executor
+      .selectFrom('user_recovery_codes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  // Security keys (WebAuthn)
+
+  credentialsOf(userId: string, executor: Executor = this.db) {
+    return executor
+      .selectFrom('webauthn_credentials')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .execute();
+  }
+
+  async countCredentials(userId: string, executor: Executor = this.db): Promise<number> {
+    const row = await executor
+      .selectFrom('webauthn_credentials')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  credentialByHash(userId: string, credentialHash: string, executor: Executor = this.db) {
+    return executor
+      .selectFrom('webauthn_credentials')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('credential_hash', '=', credentialHash)
+      .executeTakeFirst();
+  }
+
+  /** Inserts a credential; false when the same credential is registered already (to anyone). */
+  async insertCredential(trx: Executor, row: Insertable<WebauthnCredentialsTable>): Promise<boolean> {
+    const result = await trx
+      .insertInto('webauthn_credentials')
+      .values({ ...row, transports: sql`${sql.val(row.transports)}::text[]` as unknown as string[] })
+      .onConflict((oc) => oc.column('credential_hash').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /**
+   * Records a use: the new signature counter (only forward, so two racing uses of a cloned key cannot
+   * both pass) and the time. False when the counter did not move forward.
+   */
+  async recordCredentialUse(trx: Executor, id: string, counter: number, at: Date): Promise<boolean> {
+    // Keys that keep no counter (most passkeys) always answer 0; that stays acceptable.
+    const result = await sql<{ id: string }>`update webauthn_credentials
+      set counter = ${counter}, last_used_at = ${at}
+      where id = ${id} and (counter < ${counter} or (counter = 0 and ${counter}::bigint = 0))
+      returning id`.execute(trx);
+    return result.rows.length === 1;
+  }
+
+  async renameCredential(trx: Executor, userId: string, id: string, name: Buffer): Promise<boolean> {
+    const result = await trx
+      .updateTable('webauthn_credentials')
+      .set({ name })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async deleteCredential(trx: Executor, userId: string, id: string): Promise<boolean> {
+    const result = await trx
+      .deleteFrom('webauthn_credentials')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  async deleteCredentialsOf(trx: Executor, userId: string): Promise<void> {
+    await trx.deleteFrom('webauthn_credentials').where('user_id', '=', userId).execute();
+  }
+
+  // Ceremony challenges
+
+  /** Stores a session's challenge for `purpose`, replacing an earlier one. */
+  async putChallenge(
+    sessionHash: string,
+    purpose: WebauthnChallengePurpose,
+    challenge: string,
+    expiresAt: Date,
+  ): Promise<void> {
+    await this.db
+      .insertInto('webauthn_challenges')
+      .values({ session_hash: sessionHash, purpose, challenge, expires_at: expiresAt })
+      .onConflict((oc) =>
+        oc.columns(['session_hash', 'purpose']).doUpdateSet({ challenge, expires_at: expiresAt }),
+      )
+      .execute();
+  }
+
+  /** Takes a session's challenge (it is deleted whatever follows); undefined when none or expired. */
+  async takeChallenge(sessionHash: string, purpose: WebauthnChallengePurpose, now: Date) {
+    const row = await this.db
+      .deleteFrom('webauthn_challenges')
+      .where('session_hash', '=', sessionHash)
+      .where('purpose', '=', purpose)
+      .returning(['challenge', 'expires_at'])
+      .executeTakeFirst();
+    return row && new Date(row.expires_at) > now ? row.challenge : undefined;
+  }
+
+  // Sign-in policy per role
+
+  rolePolicies() {
+    return this.db.selectFrom('auth_role_policy').selectAll().execute();
+  }
+
+  rolePolicy(role: string, executor: Executor = this.db) {
+    return executor.selectFrom('auth_role_policy').selectAll().where('role', '=', role).executeTakeFirst();
+  }
+
+  async setRolePolicy(
+    trx: Executor,
+    policy: { role: string; require_webauthn: boolean; allow_totp: boolean; updated_by: string | null },
+  ): Promise<void> {
+    await trx
+      .insertInto('auth_role_policy')
+      .values(policy)
+      .onConflict((oc) =>
+        oc.column('role').doUpdateSet({
+          require_webauthn: policy.require_webauthn,
+          allow_totp: policy.allow_totp,
+          updated_by: policy.updated_by,
+          updated_at: new Date(),
+        }),
+      )
+      .execute();
   }
 
   // Sessions
@@ -339,3 +517,4 @@ export class AuthStore {
 /** A user row as read. */
 export type UserRow = Selectable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type CredentialRow = Selectable<WebauthnCredentialsTable>;
