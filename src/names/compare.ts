@@ -4,7 +4,7 @@
  * > skeleton > (gender variant, reported, not a match) > phonetic > weighted edit distance.
  */
 import { givenNameEntry } from './equivalence.js';
-import { foreignFeminineBases } from './feminine.js';
+import { foreignFormBases, foreignFormKind } from './feminine.js';
 import { phoneticKey } from './phonetic.js';
 import { damerauLevenshtein, jaroWinkler } from './similarity.js';
 import { skeletonVariants } from './skeleton.js';
@@ -20,6 +20,7 @@ export type CompareRule =
   | 'skeleton'
   | 'gender-variant'
   | `feminine-form:${string}`
+  | `masculine-form:${string}`
   | 'phonetic'
   | 'initial'
   | 'edit-distance'
@@ -194,10 +195,10 @@ function compareGender(a: TokenAnalysis, b: TokenAnalysis): TokenComparison | un
 /** A Latin token with a foreign feminine ending (Kazlovová, Kovalčukienė) whose base spells the other token. */
 function compareFeminine(lat: TokenAnalysis, other: TokenAnalysis): TokenComparison | undefined {
   if (lat.script !== 'latin' || lat.hits.length > 0) return undefined;
-  for (const { base, rule, detail } of foreignFeminineBases(lat.clean)) {
+  for (const { base, rule, detail } of foreignFormBases(lat.clean)) {
     const skeletons = skeletonVariants(base);
     if (skeletons.some((s) => other.skeletons.includes(s) || other.phonetics.includes(phoneticKey(s))))
-      return result(RULE_SCORES.feminineForm, `feminine-form:${rule}`, detail);
+      return result(RULE_SCORES.feminineForm, `${foreignFormKind(rule)}:${rule}`, detail);
   }
   return undefined;
 }

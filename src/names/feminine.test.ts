@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareTokens, foreignFeminineBases, isEquivalent } from './index.js';
+import { compareTokens, foreignFeminineBases, foreignMasculineBases, isEquivalent } from './index.js';
 
 const bases = (token: string) => foreignFeminineBases(token).map((b) => `${b.base}:${b.rule}`);
 
@@ -58,5 +58,36 @@ describe('compareTokens on foreign feminine forms', () => {
     const result = compareTokens(a, b);
     expect(result.rule).toBe(rule);
     expect(isEquivalent(result)).toBe(true);
+  });
+});
+
+describe('Baltic masculine endings', () => {
+  const masculine = (token: string) => foreignMasculineBases(token).map((b) => `${b.base}:${b.rule}`);
+
+  it('undoes Lithuanian -as/-ius/-us/-is and Latvian -s/-is on a consonant stem', () => {
+    expect(masculine('Ivanovas')).toEqual(['ivanov:lt-as']);
+    expect(masculine('Lukaševičius')).toEqual(['lukaševič:lt-ius']);
+    expect(masculine('Sergejus')).toEqual(['sergej:lt-us']);
+    expect(masculine('Kovalevskis')).toEqual(['kovalevski:baltic-is']);
+    expect(masculine('Aleksandrs')).toEqual(['aleksandr:lv-s']);
+    expect(masculine('Kovaļčuks')).toEqual(['kovaļčuk:lv-s']);
+  });
+
+  it('leaves names without such an ending alone', () => {
+    for (const token of ['Lukašenka', 'Ivanov', 'Nikolaeva', 'Aas', 'Гаўрылаў', 'Ross', 'Kavaleu'])
+      expect(masculine(token), token).toEqual([]);
+  });
+
+  it.each([
+    ['Ivanovas', 'Іваноў', 'masculine-form:lt-as'],
+    ['Lukaševičius', 'Лукашевич', 'masculine-form:lt-ius'],
+    ['Kovalevskis', 'Кавалеўскі', 'masculine-form:baltic-is'],
+    ['Aleksandrs', 'Александр', 'masculine-form:lv-s'],
+    ['Kovaļčuks', 'Кавальчук', 'masculine-form:lv-s'],
+  ])('%s ~ %s by %s, explained', (a, b, rule) => {
+    const result = compareTokens(a, b);
+    expect(result.rule).toBe(rule);
+    expect(isEquivalent(result)).toBe(true);
+    expect(result.detail).toContain('masculine');
   });
 });

@@ -14,8 +14,20 @@
  */
 import { stripDiacritics } from './unicode.js';
 
-/** Which adaptation produced a base form. */
-export type FeminineRule = 'cs-ova' | 'lt-iene' | 'lt-aite' | 'lt-yte' | 'lt-iute' | 'lt-e' | 'lv-a' | 'lv-e';
+/** Which adaptation produced a base form (a woman's surname, or a Baltic masculine ending). */
+export type FeminineRule =
+  | 'cs-ova'
+  | 'lt-iene'
+  | 'lt-aite'
+  | 'lt-yte'
+  | 'lt-iute'
+  | 'lt-e'
+  | 'lv-a'
+  | 'lv-e'
+  | MasculineRule;
+
+/** Lithuanian and Latvian masculine endings added to a man's names (Ivanovas, Aleksandrs, Lukaševičius). */
+export type MasculineRule = 'lt-as' | 'lt-ius' | 'lt-us' | 'baltic-is' | 'lv-s';
 
 export interface FeminineBase {
   /** Lower-case Latin base form (diacritics kept). */
@@ -35,7 +47,25 @@ export const FEMININE_RULES: Readonly<Record<FeminineRule, string>> = {
   'lt-e': 'Lithuanian feminine -ė',
   'lv-a': 'Latvian feminine -a',
   'lv-e': 'Latvian feminine -e',
+  'lt-as': 'Lithuanian masculine -as',
+  'lt-ius': 'Lithuanian masculine -ius',
+  'lt-us': 'Lithuanian masculine -us',
+  'baltic-is': 'Lithuanian/Latvian masculine -is',
+  'lv-s': 'Latvian masculine -s',
 };
+
+const MASCULINE: ReadonlySet<FeminineRule> = new Set<MasculineRule>([
+  'lt-as',
+  'lt-ius',
+  'lt-us',
+  'baltic-is',
+  'lv-s',
+]);
+
+/** The comparison rule a base form's adaptation is reported under: `feminine-form` or `masculine-form`. */
+export function foreignFormKind(rule: FeminineRule): 'feminine-form' | 'masculine-form' {
+  return MASCULINE.has(rule) ? 'masculine-form' : 'feminine-form';
+}
 
 /** Endings (ASCII) of the stems Belarusian and Russian surnames have before a Lithuanian -ė. */
 const STEM_ENDINGS = [
@@ -105,6 +135,7 @@ function basesOf(stem: string): string[] {
 
 function detailOf(rule: FeminineRule, token: string, stem: string, base: string): string {
   const what = FEMININE_RULES[rule];
+  if (MASCULINE.has(rule)) return `"${token}" is "${base}" with the ${what} ending`;
   const dropped =
     base.length > stem.length ? ` (the original ending "-${base.slice(stem.length)}" dropped)` : '';
   return `"${token}" is the ${what} form of "${base}"${dropped}`;
@@ -173,4 +204,34 @@ export function foreignFeminineBases(token: string): FeminineBase[] {
     }
   }
   return out.slice(0, 6);
+}
+
+const CONSONANT_END = /[bcdfghjklmnprstvwxzčšžćńłľďťňŕřķļņģŗ]$/;
+
+/**
+ * Base forms of a Latin name written with a Lithuanian or Latvian masculine ending: Lithuanian adds -as,
+ * -ius, -us or -is (Ivanovas, Lukaševičius, Sergejus, Kovalevskis), Latvian -s or -is (Aleksandrs,
+ * Ivanovs, Kovaļevskis). [] when the token has none; the stem must keep three letters and end in a
+ * consonant (Petras → Petr, never Lukašenka → "Lukašenk").
+ */
+export function foreignMasculineBases(token: string): FeminineBase[] {
+  const lower = token.normalize('NFC').toLowerCase();
+  if (lower.length < 4 || !/^[\p{Script=Latin}]+$/u.test(lower)) return [];
+  const out: FeminineBase[] = [];
+  const add = (rule: MasculineRule, stem: string, vowelEnd = false) => {
+    if (stem.length < 3 || (!vowelEnd && !CONSONANT_END.test(stem))) return;
+    out.push({ base: stem, rule, detail: detailOf(rule, token, stem, stem) });
+  };
+  if (lower.endsWith('ius')) add('lt-ius', lower.slice(0, -3));
+  else if (lower.endsWith('us')) add('lt-us', lower.slice(0, -2));
+  else if (lower.endsWith('as')) add('lt-as', lower.slice(0, -2));
+  else if (/(sk|ck|zk)is$/.test(stripDiacritics(lower))) add('baltic-is', lower.slice(0, -1), true);
+  else if (lower.endsWith('is')) add('baltic-is', lower.slice(0, -2));
+  else if (lower.endsWith('s') && !lower.endsWith('ss')) add('lv-s', lower.slice(0, -1));
+  return out;
+}
+
+/** `foreignFeminineBases` and `foreignMasculineBases` of one token, feminine first. */
+export function foreignFormBases(token: string): FeminineBase[] {
+  return [...foreignFeminineBases(token), ...foreignMasculineBases(token)];
 }

@@ -25,7 +25,16 @@ export {
   russianToBelarusian,
 } from './equivalence.js';
 export { isNameError, MAX_NAME_LENGTH, type NameError, type NameErrorCode } from './errors.js';
-export { FEMININE_RULES, type FeminineBase, type FeminineRule, foreignFeminineBases } from './feminine.js';
+export {
+  FEMININE_RULES,
+  type FeminineBase,
+  type FeminineRule,
+  foreignFeminineBases,
+  foreignFormBases,
+  foreignFormKind,
+  foreignMasculineBases,
+  type MasculineRule,
+} from './feminine.js';
 export { type FormRule, type NameForm, type NameForms, nameForms, type TokenForms } from './forms.js';
 export { GIVEN_NAMES, type GivenNameEntry } from './given-names.js';
 export { repairHomoglyphs } from './homoglyphs.js';

@@ -38,7 +38,8 @@ describe('screening evaluation (synthetic set)', () => {
 
   it("finds persons written in other languages' conventions, per class", { timeout: 120_000 }, () => {
     // Classes of issue 14: 11 other languages' romanizations, ў as u/w/v/dropped, women's surnames as
-    // Czech/Slovak, Lithuanian and Latvian adapt them (rendered by test/fixtures/screening/conventions.ts).
+    // Czech/Slovak, Lithuanian and Latvian adapt them, men's names with Lithuanian and Latvian endings
+    // (rendered by test/fixtures/screening/conventions.ts).
     const persons = generatePersons(5000, 1);
     const queries = generateClassQueries(persons, 60, 3);
     const figures = evaluate(indexPersons(persons), queries, 0.7);

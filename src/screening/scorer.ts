@@ -7,7 +7,7 @@
  * similar surname must not ride on a shared given name and patronymic). The best name pair gives the
  * name score; birth date, gender, nationality and identifiers then raise or lower it.
  */
-import { detectCyrillicLanguage } from '../names/scripts.js';
+import { detectCyrillicLanguage, foreignFormKind } from '../names/index.js';
 import type { CandidateIndex } from './candidate-index.js';
 import { compareDateLists, decodeDate, formatDate } from './dates.js';
 import type { Explanation } from './model.js';
@@ -404,7 +404,7 @@ export function explain(
         const stored = analyseToken(index.tokens[index.posToken.data[position]!]!.text);
         const feminine = feminineBetween(info, stored);
         if (feminine) {
-          rule = `feminine-form:${feminine.rule}`;
+          rule = `${foreignFormKind(feminine.rule)}:${feminine.rule}`;
           notes.push(feminine.detail);
         }
       }

@@ -10,7 +10,7 @@
  */
 import { dictionaryIndex, lookupCyrillic, patronymicStem } from '../names/equivalence.js';
 import { repairHomoglyphs } from '../names/homoglyphs.js';
-import { type FeminineRule, foreignFeminineBases } from '../names/index.js';
+import { type FeminineRule, foreignFormBases } from '../names/index.js';
 import { phoneticKey } from '../names/phonetic.js';
 import { romanize } from '../names/romanize.js';
 import { ALL_SCHEMES, type SchemeId } from '../names/schemes/index.js';
@@ -54,7 +54,8 @@ export interface TokenInfo {
   readonly initial: boolean;
   /**
    * Latin tokens with a foreign feminine ending (Czech -ová, Lithuanian -ienė/-aitė/-ytė/-ė, Latvian
-   * -a/-e): the keys of the base forms the stored surname can have, per rule (query side only).
+   * -a/-e) or a Baltic masculine one (-as, -ius, -us, -is, -s): the keys of the base forms the stored
+   * name can have, per rule (query side only).
    */
   readonly feminine: readonly FeminineKeys[];
 }
@@ -70,7 +71,7 @@ export interface FeminineKeys {
 }
 
 function feminineKeys(folded: string): FeminineKeys[] {
-  return foreignFeminineBases(folded).map(({ base, rule, detail }) => {
+  return foreignFormBases(folded).map(({ base, rule, detail }) => {
     const skeletons = skeletonVariants(base);
     const phonetics: string[] = [];
     for (const skel of skeletons) pushUnique(phonetics, phoneticKey(skel));
