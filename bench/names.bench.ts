@@ -6,14 +6,16 @@
  *
  * Usage: npx tsx bench/names.bench.ts [tokens=20000] [pairs=200000]
  */
-import { compareTokens } from '../src/names/compare.js';
-import { dictionaryIndex } from '../src/names/equivalence.js';
-import { GIVEN_NAMES } from '../src/names/given-names.js';
-import { tokenKeys } from '../src/names/keys.js';
-import { romanize } from '../src/names/romanize.js';
-import { ALL_SCHEMES } from '../src/names/schemes/index.js';
-import { levenshtein } from '../src/names/similarity.js';
-import { clearTokenCache } from '../src/names/token.js';
+import {
+  ALL_SCHEMES,
+  clearTokenCache,
+  compareTokens,
+  dictionaryIndex,
+  GIVEN_NAMES,
+  levenshtein,
+  romanize,
+  tokenKeys,
+} from '../src/names/index.js';
 
 const TOKENS = Number(process.argv[2] ?? 20_000);
 const PAIRS = Number(process.argv[3] ?? 200_000);

@@ -123,4 +123,15 @@ describe('import graph', () => {
     expect(graph.size).toBeGreaterThan(300);
     expect(cycles(graph)).toEqual([]);
   });
+
+  it('reaches src/names only through its entry point from outside it (one public name API)', () => {
+    const graph = importGraph();
+    const inside = (file: string) => file.startsWith('src/names/');
+    const offending = [...graph.entries()].flatMap(([file, targets]) =>
+      inside(file) || file.endsWith('.test.ts')
+        ? []
+        : targets.filter((t) => inside(t) && t !== 'src/names/index.ts').map((t) => `${file} → ${t}`),
+    );
+    expect(offending).toEqual([]);
+  });
 });

@@ -19,8 +19,10 @@ export {
   belarusianPatronymics,
   belarusianToRussian,
   type DictionaryHit,
+  dictionaryIndex,
   femalePatronymic,
   lookupCyrillic,
+  patronymicStem,
   russianPatronymics,
   russianToBelarusian,
 } from './equivalence.js';
@@ -44,8 +46,15 @@ export { type NameRole, type ParsedName, type ParsedToken, parseName } from './p
 export { phoneticKey } from './phonetic.js';
 export { romanize, romanizeAll } from './romanize.js';
 export { ALL_SCHEMES, getScheme, type SchemeDefinition, type SchemeId, schemesFor } from './schemes/index.js';
-export { type CyrillicLanguage, detectCyrillicLanguage, detectScript, type Script } from './scripts.js';
+export {
+  type CyrillicLanguage,
+  detectCyrillicLanguage,
+  detectScript,
+  isCyrillicLetter,
+  isLatinLetter,
+  type Script,
+} from './scripts.js';
 export { damerauLevenshtein, jaroWinkler, levenshtein } from './similarity.js';
 export { skeleton, skeletonVariants } from './skeleton.js';
 export { clearTokenCache } from './token.js';
-export { cleanText, foldCase, stripDiacritics } from './unicode.js';
+export { cleanText, foldCase, hasControlChars, stripDiacritics } from './unicode.js';

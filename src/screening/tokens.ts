@@ -8,16 +8,26 @@
  * Why not call `names.compareTokens(a, b)` on raw strings: it would re-analyse both tokens per call;
  * screening compares each query token with thousands of stored tokens per query.
  */
-import { dictionaryIndex, lookupCyrillic, patronymicStem } from '../names/equivalence.js';
-import { repairHomoglyphs } from '../names/homoglyphs.js';
-import { type FeminineRule, foreignFormBases } from '../names/index.js';
-import { phoneticKey } from '../names/phonetic.js';
-import { romanize } from '../names/romanize.js';
-import { ALL_SCHEMES, type SchemeId } from '../names/schemes/index.js';
-import { detectCyrillicLanguage, isCyrillicLetter, isLatinLetter } from '../names/scripts.js';
-import { damerauLevenshtein } from '../names/similarity.js';
-import { skeletonVariants } from '../names/skeleton.js';
-import { cleanText, foldCase, hasControlChars } from '../names/unicode.js';
+import {
+  ALL_SCHEMES,
+  cleanText,
+  damerauLevenshtein,
+  detectCyrillicLanguage,
+  dictionaryIndex,
+  type FeminineRule,
+  foldCase,
+  foreignFormBases,
+  hasControlChars,
+  isCyrillicLetter,
+  isLatinLetter,
+  lookupCyrillic,
+  patronymicStem,
+  phoneticKey,
+  repairHomoglyphs,
+  romanize,
+  type SchemeId,
+  skeletonVariants,
+} from '../names/index.js';
 import { type Growable, hashKey } from './growable.js';
 
 /** Longest name accepted, in characters after clean-up (a person's full name is far shorter). */
