@@ -8,19 +8,19 @@
  * Adding an area adds one line here; nothing else in the platform changes.
  */
 
-import { createBot } from './bot/index.js';
-import { type CaseScreening, createCases, type SubjectMatch, type SubjectQuery } from './cases/index.js';
-import { createDatasets, downloadVault } from './datasets/index.js';
-import { createEvidence } from './evidence/index.js';
-import { createIncidents, type IncidentsService } from './incidents/index.js';
+import type { BotArea } from './bot/index.js';
+import type { CaseScreening, CasesArea, SubjectMatch, SubjectQuery } from './cases/index.js';
+import type { DatasetsArea } from './datasets/index.js';
+import type { EvidenceArea } from './evidence/index.js';
+import type { IncidentsArea, IncidentsService } from './incidents/index.js';
 import type { Principal } from './platform/auth/model.js';
 import type { SummaryHook } from './platform/home.js';
 import type { App } from './platform/http/app.js';
 import type { Platform } from './platform/platform.js';
-import { createRegistry, validateEntity } from './registry/index.js';
-import { createSanctions } from './sanctions/index.js';
-import { createScreening, type ScreeningService, screenAmong } from './screening/index.js';
-import { createXref } from './xref/index.js';
+import type { RegistryArea } from './registry/index.js';
+import type { SanctionsArea } from './sanctions/index.js';
+import type { ScreeningArea, ScreeningService } from './screening/index.js';
+import type { XrefArea } from './xref/index.js';
 
 export interface AreaHooks {
   routes?: (app: App) => Promise<void> | void;
@@ -31,61 +31,179 @@ export interface AreaHooks {
   summary?: SummaryHook;
 }
 
-/** Builds every area. The order follows dependencies. */
-export async function createAreas(platform: Platform) {
-  const registry = createRegistry(platform);
-  const evidence = await createEvidence(platform);
-  const incidents = await createIncidents(platform, { evidence: evidence.forIncidents });
-  evidence.connectIncidents(incidents.forEvidence);
+export interface Areas {
+  evidence: EvidenceArea;
+  incidents: IncidentsArea;
+  registry: RegistryArea;
+  screening: ScreeningArea;
+  xref: XrefArea;
+  datasets: DatasetsArea;
+  bot: BotArea;
+  sanctions: SanctionsArea;
+  cases: CasesArea;
+}
+export type AreaName = keyof Areas;
+
+/** Every area, in the order of their hooks (routes, demo seeding, start and stop follow it). */
+export const areaNames: readonly AreaName[] = [
+  'evidence',
+  'incidents',
+  'registry',
+  'screening',
+  'xref',
+  'datasets',
+  'bot',
+  'sanctions',
+  'cases',
+];
+
+/**
+ * Builds the areas named (all by default) and those they depend on, nothing else: a CLI command that
+ * works on one area loads and starts only that part of the product. An area's code is imported when
+ * it is built.
+ */
+export async function createAreas<N extends AreaName = AreaName>(
+  platform: Platform,
+  names: readonly N[] = areaNames as readonly N[],
+): Promise<Pick<Areas, N>> {
+  const build = areaBuilders(platform);
+  const wanted = new Set<AreaName>(names);
+  const areas: Partial<Record<AreaName, unknown>> = {};
+  for (const name of areaNames) if (wanted.has(name)) areas[name] = await build[name]();
+  return areas as Pick<Areas, N>;
+}
+
+/** Builds a value on the first call; later calls share it. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
+/**
+ * One builder per area; each builds what it depends on first. A dependency whose start-up runs queries
+ * is built before the area that uses it, never from inside a call (that call may hold the embedded
+ * database's only connection in a transaction). Reached only when a call needs them: cross-referencing
+ * from screening's clusters (built on screening's matcher, it runs no query to start), and the vault
+ * from the bot's and the datasets' intake and download (called outside any transaction).
+ */
+function areaBuilders(platform: Platform): { [K in AreaName]: () => Promise<Areas[K]> } {
+  const registry = once(async () => (await import('./registry/index.js')).createRegistry(platform));
+  // The vault and incidents are built together: each holds a port onto the other.
+  const vault = once(async () => {
+    const [{ createEvidence }, { createIncidents }] = await Promise.all([
+      import('./evidence/index.js'),
+      import('./incidents/index.js'),
+    ]);
+    const evidence = await createEvidence(platform);
+    const incidents = await createIncidents(platform, { evidence: evidence.forIncidents });
+    evidence.connectIncidents(incidents.forEvidence);
+    return { evidence, incidents };
+  });
   // Screening answers one result per person through the resolver (xref is built on screening's matcher).
-  const screening = createScreening(platform, {
-    registry,
-    clusters: { clustersOf: (ids) => xref.clusters.clustersOf(ids) },
+  const screening: () => Promise<ScreeningArea> = once(async () => {
+    const [{ createScreening }, registryArea] = await Promise.all([
+      import('./screening/index.js'),
+      registry(),
+    ]);
+    return createScreening(platform, {
+      registry: registryArea,
+      clusters: { clustersOf: async (ids) => (await xref()).clusters.clustersOf(ids) },
+    });
   });
-  const sanctions = createSanctions(platform, {
-    registry: registry.service,
-    validateEntity,
-    screening: screening.service,
-    clusters: { clustersOf: (ids) => xref.clusters.clustersOf(ids) },
-    evidence: {
-      item: async (principal, id) => {
-        const item = await evidence.items.show(principal, id, { recordView: false });
-        return {
-          sha256: item.sha256,
-          label: item.fileName ?? item.sha256.slice(0, 12),
-          custodyEvents: item.custody.length,
-        };
+  const xref: () => Promise<XrefArea> = once(async () => {
+    const [{ createXref }, registryArea, screeningArea] = await Promise.all([
+      import('./xref/index.js'),
+      registry(),
+      screening(),
+    ]);
+    return createXref(platform, { registry: registryArea.service, matcher: screeningArea.matcher });
+  });
+  const datasets = once(async () => {
+    const [{ createDatasets, downloadVault }, registryArea] = await Promise.all([
+      import('./datasets/index.js'),
+      registry(),
+    ]);
+    return createDatasets(platform, {
+      registry: registryArea.service,
+      vault: downloadVault(async (principal, id, purpose) => {
+        const { item, stream } = await (await vault()).evidence.items.download(principal, id, purpose);
+        return { fileName: item.file_name, sha256: item.sha256, stream };
+      }),
+    });
+  });
+  const bot = once(async () => {
+    const { createBot } = await import('./bot/index.js');
+    return createBot(platform, {
+      evidence: { intake: async (input) => (await vault()).evidence.intake(input) },
+    });
+  });
+  const sanctions = once(async () => {
+    const [{ createSanctions }, { validateEntity }, registryArea, screeningArea, xrefArea, built] =
+      await Promise.all([
+        import('./sanctions/index.js'),
+        import('./registry/index.js'),
+        registry(),
+        screening(),
+        xref(),
+        vault(),
+      ]);
+    return createSanctions(platform, {
+      registry: registryArea.service,
+      validateEntity,
+      screening: screeningArea.service,
+      clusters: xrefArea.clusters,
+      evidence: {
+        item: async (principal, id) => {
+          const item = await built.evidence.items.show(principal, id, { recordView: false });
+          return {
+            sha256: item.sha256,
+            label: item.fileName ?? item.sha256.slice(0, 12),
+            custodyEvents: item.custody.length,
+          };
+        },
+        incident: async (principal, id) => ({
+          label: (await built.incidents.service.incident(principal, id)).title,
+        }),
       },
-      incident: async (principal, id) => ({ label: (await incidents.service.incident(principal, id)).title }),
-    },
+    });
   });
-  const xref = createXref(platform, { registry: registry.service, matcher: screening.matcher });
-  const datasets = createDatasets(platform, {
-    registry: registry.service,
-    vault: downloadVault(async (principal, id, purpose) => {
-      const { item, stream } = await evidence.items.download(principal, id, purpose);
-      return { fileName: item.file_name, sha256: item.sha256, stream };
-    }),
+  const cases = once(async () => {
+    const [{ createCases }, { screenAmong }, screeningArea, xrefArea, built] = await Promise.all([
+      import('./cases/index.js'),
+      import('./screening/index.js'),
+      screening(),
+      xref(),
+      vault(),
+    ]);
+    return createCases(platform, {
+      screening: subjectScreening(
+        screeningArea.service,
+        screenAmong,
+        xrefArea.clusters,
+        built.incidents.service,
+      ),
+      evidence: {
+        describe: async (principal, sha256s) => {
+          const found = await built.evidence.items.bySha256(principal, sha256s);
+          return new Map([...found].map(([sha256, { fileName: _, ...cited }]) => [sha256, cited] as const));
+        },
+      },
+    });
   });
   return {
-    evidence,
-    incidents,
+    evidence: async () => (await vault()).evidence,
+    incidents: async () => (await vault()).incidents,
     registry,
     screening,
     xref,
     datasets,
-    bot: await createBot(platform, { evidence }),
+    bot,
     sanctions,
-    cases: createCases(platform, {
-      screening: subjectScreening(screening.service, xref.clusters, incidents.service),
-      evidence: {
-        describe: async (principal, sha256s) => {
-          const found = await evidence.items.bySha256(principal, sha256s);
-          return new Map([...found].map(([sha256, { fileName: _, ...cited }]) => [sha256, cited] as const));
-        },
-      },
-    }),
-  } satisfies Record<string, AreaHooks>;
+    cases,
+  };
 }
 
 /**
@@ -95,6 +213,7 @@ export async function createAreas(platform: Platform) {
  */
 function subjectScreening(
   screening: ScreeningService,
+  screenAmong: typeof import('./screening/index.js').screenAmong,
   clusters: { clustersOf(ids: string[]): Promise<Map<string, { id: string; members: string[] }>> },
   incidents: Pick<IncidentsService, 'namedPersons'>,
 ): CaseScreening {
@@ -167,9 +286,7 @@ function subjectScreening(
   };
 }
 
-export type Areas = Awaited<ReturnType<typeof createAreas>>;
-
-/** The hooks of all areas, in creation order. */
-export function areaHooks(areas: Areas): AreaHooks[] {
+/** The hooks of the areas built, in the order of `areaNames`. */
+export function areaHooks(areas: Partial<Areas>): AreaHooks[] {
   return Object.values(areas) as AreaHooks[];
 }

@@ -3,7 +3,7 @@
  * with exactly the dependencies it uses. The server, the CLI and the tests all start from here.
  */
 import pino from 'pino';
-import type { Areas } from './areas.js';
+import type { AreaName, Areas } from './areas.js';
 import { AuditAnchor } from './platform/audit/anchor.js';
 import { AuditService } from './platform/audit/service.js';
 import { AccessService } from './platform/auth/access.js';
@@ -23,8 +23,9 @@ import { registerPlatformJobs } from './platform/platform-jobs.js';
 import { ReportService } from './platform/reports/service.js';
 import { ReviewService } from './platform/review/service.js';
 
-export interface Runtime extends Platform {
-  areas: Areas;
+export interface Runtime<N extends AreaName = AreaName> extends Platform {
+  /** The areas opened: all of them unless `openRuntime` was given a list (with what they depend on). */
+  areas: Pick<Areas, N>;
   /** The audit head kept outside the audit table (verify, periodic advance, `audit head`). */
   auditAnchor: AuditAnchor;
   /** Security keys and passkeys (WebAuthn) of staff accounts. */
@@ -34,14 +35,17 @@ export interface Runtime extends Platform {
   close(): Promise<void>;
 }
 
-/** Opens everything a command needs. `database` may be given (tests pass an already open one). */
-export async function openRuntime(
+/**
+ * Opens everything a command needs: the platform and the areas named in `areas` (every area when
+ * omitted; `[]` for none). `database` may be given (tests pass an already open one).
+ */
+export async function openRuntime<N extends AreaName = AreaName>(
   config: Config,
-  options: { database?: Database; logger?: pino.Logger; migrate?: boolean } = {},
-): Promise<Runtime> {
+  options: { database?: Database; logger?: pino.Logger; migrate?: boolean; areas?: readonly N[] } = {},
+): Promise<Runtime<N>> {
   // Logs go to stderr as JSON; stdout is kept for what a person at the terminal needs to read.
   const logger = options.logger ?? pino({ level: config.logLevel, base: undefined }, pino.destination(2));
-  // Opening the embedded database is the longest step of a start; the areas' code loads meanwhile,
+  // Opening the embedded database is the longest step of a start; the areas' wiring loads meanwhile,
   // with every area's error codes (registered before any area code can throw one).
   const opening = options.database ? Promise.resolve(options.database) : openDatabase(config);
   const loading = Promise.all([import('./areas.js'), import('./error-catalogue.js'), cryptoReady()]);
@@ -65,7 +69,7 @@ export async function openRuntime(
     const review = new ReviewService(database.db, audit);
     const reports = new ReportService(database.db, audit);
     const platform: Platform = { config, logger, database, keys, audit, auth, access, jobs, review, reports };
-    const areas = await createAreas(platform);
+    const areas = await createAreas(platform, options.areas);
     return {
       ...platform,
       areas,

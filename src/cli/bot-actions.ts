@@ -24,7 +24,11 @@ function statusLine(p: BroadcastProgress): string {
 }
 
 /** Shows progress until the broadcast is no longer running (or the worker promise settles). */
-async function watch(runtime: Runtime, id: string, worker?: Promise<void>): Promise<BroadcastProgress> {
+async function watch(
+  runtime: Runtime<'bot'>,
+  id: string,
+  worker?: Promise<void>,
+): Promise<BroadcastProgress> {
   const service = runtime.areas.bot.service;
   let current = await service.progress(id);
   const bar = progress('Sending', current.total);
@@ -45,7 +49,8 @@ async function watch(runtime: Runtime, id: string, worker?: Promise<void>): Prom
 }
 
 export async function runBot(opts: { worker: boolean }, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  // The vault is opened with the bot: files sent by citizens go into it.
+  await withRuntime(configFrom(command), ['bot', 'evidence'], async (runtime) => {
     const area = runtime.areas.bot;
     if (!area.settings.token) throw new AppError('SVD_BOT_NOT_CONFIGURED');
     const telegram = await area.createTelegram();
@@ -76,7 +81,7 @@ export async function runBot(opts: { worker: boolean }, command: Command): Promi
 }
 
 export async function importInbox(_opts: unknown, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['bot', 'evidence'], async (runtime) => {
     const { importInbox } = await import('../bot/evidence-sink.js');
     const count = await importInbox(runtime.areas.bot.settings.inboxDir, runtime.areas.evidence);
     process.stdout.write(`Imported ${count} file(s) into the evidence vault.\n`);
@@ -129,7 +134,7 @@ export async function send(
       message: `${issue.path.join('.') || 'value'}: ${issue.message}`,
     });
   }
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['bot'], async (runtime) => {
     const service = runtime.areas.bot.service;
     const input = parsed.data;
     if (opts.template) input.templateId = (await service.template(opts.template)).id;
@@ -146,14 +151,14 @@ export async function send(
 }
 
 export async function listBroadcasts(_opts: unknown, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['bot'], async (runtime) => {
     for (const p of await runtime.areas.bot.service.listBroadcasts())
       process.stdout.write(`${statusLine(p)}\n`);
   });
 }
 
 export async function status(id: string, opts: { json?: boolean }, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['bot'], async (runtime) => {
     const p = await runtime.areas.bot.service.progress(id);
     process.stdout.write(opts.json ? `${JSON.stringify(p, null, 2)}\n` : `${statusLine(p)}\n${summary(p)}\n`);
   });
@@ -164,7 +169,7 @@ export async function controlBroadcast(
   id: string,
   command: Command,
 ): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['bot'], async (runtime) => {
     const service = runtime.areas.bot.service;
     const p =
       name === 'cancel'
@@ -175,7 +180,7 @@ export async function controlBroadcast(
 }
 
 export async function worker(opts: { exitWhenIdle?: boolean }, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['bot'], async (runtime) => {
     const worker = await runtime.areas.bot.createWorker();
     if (opts.exitWhenIdle) {
       await worker.runUntilIdle();
@@ -192,7 +197,7 @@ export async function worker(opts: { exitWhenIdle?: boolean }, command: Command)
 }
 
 export async function prune(opts: { olderThan?: string }, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['bot'], async (runtime) => {
     const n = await runtime.areas.bot.service.prune(
       opts.olderThan !== undefined ? Number(opts.olderThan) : undefined,
     );

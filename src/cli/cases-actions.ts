@@ -15,12 +15,8 @@ import { AppError } from '../platform/errors.js';
 import type { Runtime } from '../runtime.js';
 import { cliPrincipal, configFrom, withRuntime } from './context.js';
 
-function casesOf(runtime: Runtime) {
-  const area = (runtime.areas as Record<string, unknown>).cases as
-    | import('../cases/index.js').CasesArea
-    | undefined;
-  if (!area) throw new AppError('SVD_CONFIG_INVALID', { message: 'The cases area is not wired in.' });
-  return area;
+function casesOf(runtime: Runtime<'cases'>) {
+  return runtime.areas.cases;
 }
 
 /** Writes bytes to a temporary name beside `target`, fsyncs, renames: never a partial file. */
@@ -56,7 +52,7 @@ export async function createCase(
   },
   command: Command,
 ): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['cases'], async (runtime) => {
     const created = await casesOf(runtime).service.create(cliPrincipal(), {
       requesterOrg: opts.requester,
       purpose: opts.purpose,
@@ -71,7 +67,7 @@ export async function createCase(
 }
 
 export async function listCases(opts: { status?: string; json?: boolean }, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['cases'], async (runtime) => {
     const { listCasesQuerySchema } = await import('../cases/model.js');
     const query = listCasesQuerySchema.safeParse({ status: opts.status, limit: 500 });
     if (!query.success)
@@ -87,7 +83,7 @@ export async function listCases(opts: { status?: string; json?: boolean }, comma
 }
 
 export async function showCase(id: string, opts: { json?: boolean }, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['cases'], async (runtime) => {
     const detail = await casesOf(runtime).service.get(cliPrincipal(), id);
     if (opts.json || !('hits' in detail)) return json(detail);
     process.stdout.write(
@@ -98,7 +94,7 @@ export async function showCase(id: string, opts: { json?: boolean }, command: Co
 }
 
 export async function screenCase(id: string, opts: { json?: boolean }, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['cases'], async (runtime) => {
     const summary = await casesOf(runtime).work.screen(cliPrincipal(), id);
     if (opts.json) return json(summary);
     process.stdout.write(
@@ -112,7 +108,7 @@ export async function reportCase(
   opts: { out: string; draft?: boolean; language: 'be' | 'ru' | 'en' },
   command: Command,
 ): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['cases'], async (runtime) => {
     const issued = await casesOf(runtime).reporting.issue(cliPrincipal(), id, {
       draft: !!opts.draft,
       language: opts.language,
@@ -134,7 +130,7 @@ export async function verifyReport(file: string, opts: { json?: boolean }, comma
   } catch {
     throw new AppError('SVD_REPORT_FILE', { message: `Cannot read ${file}.` });
   }
-  const result = await withRuntime(configFrom(command), (runtime) =>
+  const result = await withRuntime(configFrom(command), ['cases'], (runtime) =>
     casesOf(runtime).reporting.verify(cliPrincipal(), bytes),
   );
   if (opts.json) json(result);
@@ -159,7 +155,7 @@ export async function verifyReport(file: string, opts: { json?: boolean }, comma
 }
 
 export async function purge(_opts: { due: boolean }, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['cases'], async (runtime) => {
     const result = await casesOf(runtime).retention.purgeDue(cliPrincipal());
     process.stdout.write(
       `Erased the subject data of ${result.erased.length} case(s) due under their retention class.${result.failed.length ? ` ${result.failed.length} could not be erased: ${result.failed.join(', ')}.` : ''}\n`,

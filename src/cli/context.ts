@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import pino from 'pino';
+import type { AreaName } from '../areas.js';
 import type { Principal } from '../platform/auth/model.js';
 import { type Config, loadConfig } from '../platform/config.js';
 import { openRuntime, type Runtime } from '../runtime.js';
@@ -19,13 +20,34 @@ export function configFrom(command: Command, flags: Partial<Record<keyof Config,
   });
 }
 
-/** Opens the runtime for a command, runs `work`, always closes. CLI logs go to stderr, warnings only. */
-export async function withRuntime<T>(config: Config, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+/**
+ * Opens the runtime for a command, runs `work`, always closes. CLI logs go to stderr, warnings only.
+ * A command names the areas it works on (`withRuntime(config, ['bot'], work)`): only those and what
+ * they depend on are loaded and started; without a list it gets the platform alone.
+ */
+export async function withRuntime<T>(
+  config: Config,
+  work: (runtime: Runtime<never>) => Promise<T>,
+): Promise<T>;
+export async function withRuntime<T, N extends AreaName>(
+  config: Config,
+  areas: readonly N[],
+  work: (runtime: Runtime<N>) => Promise<T>,
+): Promise<T>;
+export async function withRuntime<T>(
+  config: Config,
+  areasOrWork: readonly AreaName[] | ((runtime: Runtime<never>) => Promise<T>),
+  maybeWork?: (runtime: Runtime<AreaName>) => Promise<T>,
+): Promise<T> {
+  const areas = typeof areasOrWork === 'function' ? [] : areasOrWork;
+  const work = (typeof areasOrWork === 'function' ? areasOrWork : maybeWork!) as (
+    runtime: Runtime<AreaName>,
+  ) => Promise<T>;
   const logger = pino(
     { level: config.logLevel === 'info' ? 'warn' : config.logLevel, base: undefined },
     pino.destination(2),
   );
-  const runtime = await openRuntime(config, { logger });
+  const runtime = await openRuntime(config, { logger, areas });
   try {
     return await work(runtime);
   } finally {

@@ -57,7 +57,7 @@ export async function mappedImport(command: Command, opts: MappedImportOptions):
   const mappingName = path.basename(mappingFile);
   const rejectsPath = opts.rejects ?? `${opts.source ?? mappingFile}.rejects.jsonl`;
 
-  return withRuntime(configFrom(command), async (runtime) => {
+  return withRuntime(configFrom(command), ['registry', 'datasets'], async (runtime) => {
     const { registry, datasets } = runtime.areas;
     const principal = cliPrincipal();
     // Check the mapping before anything is created.

@@ -12,12 +12,8 @@ import { AppError, isAppError } from '../platform/errors.js';
 import type { Runtime } from '../runtime.js';
 import { cliPrincipal, configFrom, progress, withRuntime } from './context.js';
 
-function evidenceOf(runtime: Runtime) {
-  const area = (runtime.areas as Record<string, unknown>).evidence as
-    | import('../evidence/index.js').EvidenceArea
-    | undefined;
-  if (!area) throw new AppError('SVD_CONFIG_INVALID', { message: 'The evidence area is not wired in.' });
-  return area;
+function evidenceOf(runtime: Runtime<'evidence'>) {
+  return runtime.areas.evidence;
 }
 
 const uuid = z.string().uuid();
@@ -66,7 +62,7 @@ async function* walk(dir: string): AsyncGenerator<Walked> {
 }
 
 /** The id of a collection named `name`, or a clear error listing what exists. */
-async function collectionId(runtime: Runtime, name: string): Promise<string> {
+async function collectionId(runtime: Runtime<'evidence'>, name: string): Promise<string> {
   const collections = await evidenceOf(runtime).compartments.listCollections(cliPrincipal());
   const found = collections.find((c) => c.name === name || c.id === name);
   if (!found)
@@ -77,7 +73,7 @@ async function collectionId(runtime: Runtime, name: string): Promise<string> {
 }
 
 /** Runs the processing jobs queued by intake, so `add` returns with metadata and previews made. */
-async function processNow(runtime: Runtime): Promise<number> {
+async function processNow(runtime: Runtime<'evidence'>): Promise<number> {
   return runtime.jobs.drain();
 }
 
@@ -94,7 +90,7 @@ export async function add(
   command: Command,
 ): Promise<void> {
   if (opts.incident) checkId(opts.incident, 'incident');
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['evidence'], async (runtime) => {
     const area = evidenceOf(runtime);
     const collection = opts.collection ? await collectionId(runtime, opts.collection) : undefined;
     for (const file of files) {
@@ -135,7 +131,7 @@ export async function importDir(
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory())
     throw new AppError('SVD_HTTP_VALIDATION', { message: `${dir} is not a directory` });
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['evidence'], async (runtime) => {
     const area = evidenceOf(runtime);
     const collection = opts.collection ? await collectionId(runtime, opts.collection) : undefined;
     const bar = opts.json ? undefined : progress('Importing', undefined);
@@ -208,7 +204,7 @@ export async function importDir(
 
 export async function show(id: string, opts: { json?: boolean }, command: Command): Promise<void> {
   checkId(id);
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['evidence'], async (runtime) => {
     const item = await evidenceOf(runtime).items.show(cliPrincipal(), id);
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(item, null, 2)}\n`);
@@ -246,7 +242,7 @@ export async function verify(
 ): Promise<void> {
   if (!id && !opts.all) throw new AppError('SVD_HTTP_VALIDATION', { message: 'give an item id or --all' });
   if (id) checkId(id);
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['evidence'], async (runtime) => {
     const bar = opts.json || id ? undefined : progress('Verifying', undefined);
     const report = await evidenceOf(runtime).verifier.verify(cliPrincipal(), {
       ...(id ? { itemId: id } : {}),
@@ -277,7 +273,7 @@ export async function exportPackage(
     .filter(Boolean)
     .map((value) => checkId(value, 'item'));
   if (opts.incident) checkId(opts.incident, 'incident');
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['evidence'], async (runtime) => {
     const result = await exportToPath(
       evidenceOf(runtime).exportVault,
       cliPrincipal(),
@@ -310,7 +306,7 @@ export async function exportPackage(
 }
 
 export async function listCollections(opts: { json?: boolean }, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['evidence'], async (runtime) => {
     const collections = await evidenceOf(runtime).compartments.listCollections(cliPrincipal());
     if (opts.json) process.stdout.write(`${JSON.stringify(collections, null, 2)}\n`);
     else
@@ -326,7 +322,7 @@ export async function addCollection(
   opts: { open?: boolean; description?: string },
   command: Command,
 ): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['evidence'], async (runtime) => {
     const made = await evidenceOf(runtime).compartments.createCollection(cliPrincipal(), {
       name: name.trim(),
       description: opts.description ?? '',

@@ -243,7 +243,10 @@ export async function initKeys(opts: { out: string }): Promise<void> {
 }
 
 export async function rotate(opts: { resumeOnly?: boolean }, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  // Every area is opened first, as the server does: their start-up seals values still in plain text,
+  // which the rotation then re-encrypts with the rest.
+  const { areaNames } = await import('../areas.js');
+  await withRuntime(configFrom(command), areaNames, async (runtime) => {
     const bar = progress('Re-encrypting', undefined);
     const result = await rotateKeys(runtime.database.db, runtime.keys, {
       addVersion: !opts.resumeOnly,

@@ -48,7 +48,7 @@ export async function importDataset(
     throw new AppError('SVD_HTTP_VALIDATION', { message: '--batch-size must be 1–10000' });
   const size = statSync(file).size;
   const rejectsPath = opts.rejects ?? `${file}.rejects.jsonl`;
-  const exitCode = await withRuntime(configFrom(command), async (runtime) => {
+  const exitCode = await withRuntime(configFrom(command), ['registry'], async (runtime) => {
     const registry = runtime.areas.registry.service;
     const principal = cliPrincipal();
     let dataset = await registry.findDatasetByName(opts.dataset);
@@ -103,7 +103,9 @@ export async function exportDataset(
   opts: { dataset: string; out?: string; merged?: boolean },
   command: Command,
 ): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  // Cross-referencing is opened only for --merged, the one case that reads it.
+  const areas: Array<'registry' | 'xref'> = opts.merged ? ['registry', 'xref'] : ['registry'];
+  await withRuntime(configFrom(command), areas, async (runtime) => {
     const registry = runtime.areas.registry.service;
     const dataset = await registry.findDatasetByName(opts.dataset);
     if (!dataset) throw new AppError('SVD_HTTP_NOT_FOUND', { message: `No dataset named ${opts.dataset}.` });

@@ -18,7 +18,7 @@ export async function importList(
     if (!existsSync(file) || !statSync(file).isFile())
       throw new AppError('SVD_SANCTIONS_LIST_FILES', { message: `No such file: ${file}` });
   const total = files.reduce((sum, file) => sum + statSync(file).size, 0);
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['sanctions'], async (runtime) => {
     const bar = progress(`Reading ${files.map((f) => path.basename(f)).join(', ')}`, total);
     let summary: Awaited<ReturnType<typeof runtime.areas.sanctions.lists.importList>>;
     try {
@@ -49,7 +49,7 @@ export async function listProposals(
   opts: { status?: (typeof STATES)[number]; jurisdiction?: (typeof JURISDICTIONS)[number] },
   command: Command,
 ): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['sanctions'], async (runtime) => {
     const proposals = await runtime.areas.sanctions.proposals.list(cliPrincipal(), {
       state: opts.status,
       jurisdiction: opts.jurisdiction,
@@ -73,7 +73,7 @@ export async function exportProposals(
   },
   command: Command,
 ): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['sanctions'], async (runtime) => {
     const exports = runtime.areas.sanctions.exports;
     const selection = {
       status: opts.status,

@@ -45,7 +45,7 @@ export async function screen(
   const threshold = number(opts.threshold, '--threshold', 0, 1, false);
   const limit = number(opts.limit, '--limit', 1, 500, true);
   const size = statSync(input).size;
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['screening'], async (runtime) => {
     const screening = runtime.areas.screening.service;
     const principal = cliPrincipal();
     const datasets = opts.dataset

@@ -49,7 +49,7 @@ export async function runXref(
     .split(',')
     .map((d) => d.trim())
     .filter(Boolean);
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['xref'], async (runtime) => {
     const runs = runtime.areas.xref.runs;
     const started = await runs.start(cliPrincipal(), { dataset: opts.dataset, against });
     let run = started.run;
@@ -96,7 +96,7 @@ export async function decide(
   command: Command,
 ): Promise<void> {
   if (!['positive', 'negative', 'unsure'].includes(judgement)) throw new AppError('SVD_XREF_BAD_JUDGEMENT');
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['xref'], async (runtime) => {
     const outcome = await runtime.areas.xref.decisions.decide(cliPrincipal(), {
       left,
       right,
@@ -111,7 +111,7 @@ export async function decide(
 }
 
 export async function exportResolver(opts: { out?: string }, command: Command): Promise<void> {
-  await withRuntime(configFrom(command), async (runtime) => {
+  await withRuntime(configFrom(command), ['xref'], async (runtime) => {
     const lines = runtime.areas.xref.decisions.exportLines(cliPrincipal());
     if (!opts.out) {
       for await (const chunk of lines)
@@ -139,7 +139,7 @@ export async function importResolver(file: string, _opts: unknown, command: Comm
   if (!existsSync(file) || !statSync(file).isFile())
     throw new AppError('SVD_XREF_IMPORT_FILE', { message: `No such file: ${file}` });
   const size = statSync(file).size;
-  const exitCode = await withRuntime(configFrom(command), async (runtime) => {
+  const exitCode = await withRuntime(configFrom(command), ['xref'], async (runtime) => {
     const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
     let bytes = 0;
     stream.on('data', (chunk) => {
