@@ -26,14 +26,6 @@ export function isLatinLetter(code: number): boolean {
   );
 }
 
-/** True for a letter of any script (also Cyrillic/Latin), used to spot "no letters" input. */
-export function isLetterChar(ch: string): boolean {
-  const code = ch.charCodeAt(0);
-  if (isLatinLetter(code) || isCyrillicLetter(code)) return true;
-  if (code < 0x80) return false;
-  return OTHER_LETTER.test(ch);
-}
-
 /** Counts Cyrillic, Latin and other-script letters. */
 export function countScripts(text: string): { cyrillic: number; latin: number; other: number } {
   let cyrillic = 0;

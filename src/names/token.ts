@@ -99,7 +99,7 @@ const FEMININE_ENDINGS = ['skaia', 'ckaia', 'aia', 'ova', 'eva', 'ava', 'ina', '
 const MASCULINE_ENDINGS = ['ski', 'cki', 'ov', 'ev', 'av', 'in', 'vih', 'ii', 'oi'];
 
 /** Gender suggested by a skeleton's ending (Ivanova f, Ivanov m, -enka none). */
-export function genderOfSkeleton(skel: string): 'm' | 'f' | undefined {
+function genderOfSkeleton(skel: string): 'm' | 'f' | undefined {
   for (const e of FEMININE_ENDINGS) if (skel.length > e.length + 1 && skel.endsWith(e)) return 'f';
   for (const e of MASCULINE_ENDINGS) if (skel.length > e.length + 1 && skel.endsWith(e)) return 'm';
   return undefined;

@@ -4,7 +4,7 @@
  */
 
 /** Canonical apostrophe used inside names after cleaning (Belarusian `Дар'я`, Latin `O'Neil`). */
-export const APOSTROPHE = "'";
+const APOSTROPHE = "'";
 
 /** Characters that people, keyboards and lists use for the Belarusian apostrophe. */
 const APOSTROPHE_VARIANTS = new Set([
