@@ -5,6 +5,7 @@
  *   seed()        demo data for an empty database
  *   start()/stop() background work of the serve process (index polling, bot, ...)
  *   summary(principal)  the area's counts and waiting work on the home page
+ *   search(principal, text, limit)  the area's section of the top bar's search, over what the caller may see
  * Adding an area adds one line here; nothing else in the platform changes.
  */
 
@@ -17,6 +18,7 @@ import type { Principal } from './platform/auth/model.js';
 import type { SummaryHook } from './platform/home.js';
 import type { App } from './platform/http/app.js';
 import type { Platform } from './platform/platform.js';
+import type { SearchHook } from './platform/search.js';
 import type { RegistryArea } from './registry/index.js';
 import type { SanctionsArea } from './sanctions/index.js';
 import type { ScreeningArea, ScreeningService } from './screening/index.js';
@@ -29,6 +31,8 @@ export interface AreaHooks {
   stop?: () => Promise<void> | void;
   /** The area's part of the home page for a caller (counts, waiting work, recent items). */
   summary?: SummaryHook;
+  /** The area's section of the search across all resources (its own query, its own visibility rules). */
+  search?: SearchHook;
 }
 
 export interface Areas {

@@ -11,6 +11,7 @@ import { type App, buildApp } from './platform/http/app.js';
 import { jobRoutes } from './platform/jobs/routes.js';
 import { projectRoot, version } from './platform/package-info.js';
 import { purgeSessionsJob } from './platform/platform-jobs.js';
+import { type SearchHook, searchRoutes } from './platform/search.js';
 import type { Runtime } from './runtime.js';
 
 /** How often a serving process moves the audit anchor to the newest row (when rows were written). */
@@ -48,6 +49,12 @@ export function areaRoutes(runtime: Runtime): Array<(app: App) => Promise<void> 
       runtime.jobs,
       runtime.logger,
       () => demoState(runtime),
+    ),
+    searchRoutes(
+      Object.entries(runtime.areas).flatMap(([name, hooks]) =>
+        'search' in hooks && hooks.search ? [[name, hooks.search as SearchHook] as const] : [],
+      ),
+      runtime.logger,
     ),
     ...areaHooks(runtime.areas).flatMap((hooks) => (hooks.routes ? [hooks.routes] : [])),
   ];

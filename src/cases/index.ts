@@ -11,6 +11,7 @@
  */
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { Principal } from '../platform/auth/model.js';
 import type { App } from '../platform/http/app.js';
 import { defineJob } from '../platform/jobs/queue.js';
 import type { Platform } from '../platform/platform.js';
@@ -62,6 +63,7 @@ export function createCases(
     ...api,
     routes: async (app: App) => (await import('./routes.js')).casesRoutes(api)(app),
     summary: casesSummary(platform.database.db as Kysely<unknown>),
+    search: (principal: Principal, text: string, limit: number) => service.search(principal, text, limit),
     /** The serve process queues the retention purge hourly (the workers run it). */
     start: () => {
       const enqueue = () =>

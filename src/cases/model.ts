@@ -281,6 +281,12 @@ export const listCasesQuerySchema = z.object({
   status: z.enum(caseStatuses).optional(),
   mine: z.coerce.boolean().optional().describe('only cases assigned to me'),
   overdue: z.coerce.boolean().optional(),
+  q: z
+    .string()
+    .trim()
+    .max(300)
+    .optional()
+    .describe('text in the number, requester, purpose or (staff) the subject’s names'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type ListCasesQuery = z.infer<typeof listCasesQuerySchema>;

@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
 import { randomBytes } from '../platform/crypto.js';
+import { includesText } from '../platform/db/like.js';
 import { AppError } from '../platform/errors.js';
+import { type SearchSection, searchHit } from '../platform/search.js';
 import { CASE_SUBJECT, type CaseCore, eventHash, isStaff } from './core.js';
 import {
   type CaseDetail,
@@ -106,23 +108,59 @@ export class CaseService {
 
   /** Cases the principal may see, newest first: a partner's own organization's, or all for staff. */
   async list(principal: Principal, query: ListCasesQuery): Promise<CaseSummary[]> {
-    if (principal.type === 'user' && principal.role === 'partner') return [];
+    return (await this.#list(principal, query)).cases;
+  }
+
+  /**
+   * The top bar's "cases" section: cases the principal may see whose number, requester, purpose or (for
+   * staff) subject's names hold the text, newest first, with their count (the list's own filter).
+   */
+  async search(principal: Principal, text: string, limit: number): Promise<SearchSection> {
+    const { cases, total } = await this.#list(principal, { q: text, limit });
+    return {
+      key: 'cases',
+      total: { value: total, relation: 'eq' },
+      items: cases.map((c) =>
+        searchHit({
+          id: c.id,
+          title: c.number,
+          subtitle: [c.subjectName, c.requesterOrg].filter(Boolean).join(' · ') || null,
+          date: c.createdAt,
+          tag: c.status,
+        }),
+      ),
+    };
+  }
+
+  async #list(principal: Principal, query: ListCasesQuery): Promise<{ cases: CaseSummary[]; total: number }> {
+    if (principal.type === 'user' && principal.role === 'partner') return { cases: [], total: 0 };
     const today = new Date().toISOString().slice(0, 10);
+    const text = query.q?.trim() || undefined;
     const rows = await this.core.store.listCases({
       org: principal.type === 'apikey' ? principal.organization : undefined,
       status: query.status,
       assignedTo: query.mine && principal.type === 'user' ? principal.id : undefined,
       dueBefore: query.overdue ? today : undefined,
-      limit: query.limit,
+      // The subject's names are encrypted under each case's key: a text search reads every case and opens them.
+      limit: text ? undefined : query.limit,
     });
     const staff = principal.type !== 'apikey';
-    const summaries = rows.map((row) => this.#summary(row, staff, today));
+    const matching = text ? rows.filter((row) => this.#holds(row, text, staff)) : rows;
+    const summaries = matching.slice(0, query.limit).map((row) => this.#summary(row, staff, today));
     await this.core.deps.audit.record({
       actor: actorOf(principal),
       action: 'cases.list',
+      ...(text ? { sealed: { q: text } } : {}),
       details: { count: summaries.length, status: query.status ?? null, mine: query.mine ?? false },
     });
-    return summaries;
+    return { cases: summaries, total: matching.length };
+  }
+
+  /** Whether the case's number, requester, purpose or (for staff) subject's names contain the text. */
+  #holds(row: CaseRow, text: string, staff: boolean): boolean {
+    if ([row.number, row.requester_org, row.purpose].some((value) => includesText(value, text))) return true;
+    if (!staff || row.erased_at || !row.subject) return false;
+    return this.core.subject(row).names.some((name) => includesText(name, text));
   }
 
   #summary(row: CaseRow, staff: boolean, today: string): CaseSummary {

@@ -76,7 +76,8 @@ export interface CaseFilter {
   status?: CaseStatus | undefined;
   assignedTo?: string | undefined;
   dueBefore?: string | undefined;
-  limit: number;
+  /** No limit: every matching case. */
+  limit?: number | undefined;
 }
 
 export class CaseStore {
@@ -122,12 +123,8 @@ export class CaseStore {
   }
 
   async listCases(filter: CaseFilter): Promise<CaseRow[]> {
-    let query = this.db
-      .selectFrom('cases')
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id')
-      .limit(filter.limit);
+    let query = this.db.selectFrom('cases').selectAll().orderBy('created_at', 'desc').orderBy('id');
+    if (filter.limit !== undefined) query = query.limit(filter.limit);
     if (filter.org !== undefined) query = query.where('requester_org', '=', filter.org);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.assignedTo) query = query.where('assigned_to', '=', filter.assignedTo);

@@ -239,6 +239,7 @@ export async function createEvidence(platform: Platform) {
       codes: (incidentIds: string[]) => taxonomy.codes('incident', incidentIds),
     },
     summary: evidenceSummary(platform.database.db as Kysely<unknown>, compartments),
+    search: (principal: Principal, text: string, limit: number) => items.search(principal, text, limit),
     /** Plugs in the incidents area (built after the vault, since it needs the vault). */
     connectIncidents: incidents.connect,
     routes: async (app: App) => {

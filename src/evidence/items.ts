@@ -11,7 +11,9 @@ import { actorOf, purposeOf } from '../platform/auth/service.js';
 import type { FsBlobStore } from '../platform/blobs/index.js';
 import type { KeyRing } from '../platform/crypto.js';
 import { cursorOf, parseCursor } from '../platform/db/cursor.js';
+import { includesText } from '../platform/db/like.js';
 import { AppError } from '../platform/errors.js';
+import { type SearchSection, searchHit } from '../platform/search.js';
 import type { Compartments } from './compartments.js';
 import type { CustodyLog } from './custody-log.js';
 import type { MetadataSummary } from './media/index.js';
@@ -19,7 +21,7 @@ import type { Channel, CustodyEvent, ItemDetail, ItemSummary, ListItemsQuery } f
 import type { EvidenceIncidents } from './ports.js';
 import type { ItemStore } from './store/items.js';
 import type { ProcessingStore } from './store/processing.js';
-import type { ItemRow } from './store/tables.js';
+import type { ItemRow, Visible } from './store/tables.js';
 import type { Taxonomy } from './taxonomy.js';
 
 const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
@@ -90,6 +92,7 @@ export class Items {
       verificationState: query.verificationState,
       processingState: query.processingState,
       text: query.q || undefined,
+      textIds: query.q ? await this.#notesContaining(query.q, visible) : undefined,
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
       capturedFrom: query.capturedFrom ? new Date(query.capturedFrom) : undefined,
@@ -120,6 +123,39 @@ export class Items {
     const last = rows[rows.length - 1];
     const next = last && rows.length === limit ? cursorOf(last.received_at, last.id) : null;
     return { items, next, total };
+  }
+
+  /** Visible items whose notes (encrypted, so opened here) contain the text. */
+  async #notesContaining(text: string, visible: Visible): Promise<string[]> {
+    return (await this.store.sealedNotes(visible))
+      .filter((row) =>
+        includesText(this.keys.decryptFieldText(row.note_sealed, `evidence_items.note:${row.id}`), text),
+      )
+      .map((row) => row.id);
+  }
+
+  /**
+   * The top bar's "evidence" section: items the principal may see whose file name, source or notes hold
+   * the text, newest first, with their count (the list's own filter, so "see all" shows the same items).
+   */
+  async search(principal: Principal, text: string, limit: number): Promise<SearchSection> {
+    const q = text.slice(0, 200);
+    const { items, total } = await this.list(principal, { q, limit });
+    return {
+      key: 'evidence',
+      total: { value: total, relation: 'eq' },
+      items: items.map((item) =>
+        searchHit({
+          id: item.id,
+          title: item.fileName ?? item.sha256.slice(0, 12),
+          subtitle: [item.sourceLabel, item.collectionName].filter(Boolean).join(' · ') || null,
+          date: item.receivedAt,
+          tag: item.kind,
+          // Found in the notes, which the top bar does not show: say so rather than show them.
+          matchedIn: includesText(item.fileName, q) || includesText(item.sourceLabel, q) ? null : 'note',
+        }),
+      ),
+    };
   }
 
   /**

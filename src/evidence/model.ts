@@ -183,7 +183,7 @@ export const listItemsQuerySchema = z
     channel: z.enum(channels).optional(),
     verificationState: z.enum(verificationStates).optional(),
     processingState: z.enum(['pending', 'done', 'failed']).optional(),
-    q: z.string().trim().max(200).optional().describe('text in the file name or source label'),
+    q: z.string().trim().max(200).optional().describe('text in the file name, source label or notes'),
     from: instant.optional().describe('received at or after'),
     to: instant.optional().describe('received before'),
     capturedFrom: instant.optional().describe('captured at or after (metadata capture time)'),

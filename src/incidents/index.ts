@@ -5,6 +5,7 @@
  * incidents (EvidenceIncidents: intake links a new item, an item lists its incidents, export by incident).
  */
 import type { EvidenceIncidents } from '../evidence/ports.js';
+import type { Principal } from '../platform/auth/model.js';
 import type { App } from '../platform/http/app.js';
 import { sealPlaintextColumn } from '../platform/keys.js';
 import type { Platform } from '../platform/platform.js';
@@ -46,6 +47,7 @@ export async function createIncidents(platform: Platform, deps: { evidence: Inci
     links,
     forEvidence,
     routes: async (app: App) => (await import('./routes.js')).incidentRoutes(service, links)(app),
+    search: (principal: Principal, text: string, limit: number) => service.search(principal, text, limit),
   };
 }
 

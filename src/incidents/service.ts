@@ -11,8 +11,10 @@ import { actorOf, purposeOf } from '../platform/auth/service.js';
 import type { KeyRing } from '../platform/crypto.js';
 import { cursorOf, parseCursor } from '../platform/db/cursor.js';
 import type { AnyTransaction } from '../platform/db/database.js';
+import { includesText } from '../platform/db/like.js';
 import { AppError } from '../platform/errors.js';
 import { type PlaintextColumn, registerEncryptedColumn } from '../platform/keys.js';
+import { type SearchSection, searchHit } from '../platform/search.js';
 import type { Incident, IncidentInput, IncidentUpdate, ListIncidentsQuery } from './model.js';
 import type { IncidentsEvidence } from './ports.js';
 import type { IncidentRow, IncidentStore } from './store.js';
@@ -214,13 +216,12 @@ export class IncidentsService {
 
   /** Incidents whose encrypted description or place contains the text, case-insensitively. */
   async #matchingSealedText(text: string): Promise<string[]> {
-    const wanted = text.toLocaleLowerCase();
     return (await this.store.sealedTexts())
       .filter((row) =>
         [
           this.#open(row.id, 'description', row.description_sealed),
           this.#open(row.id, 'place', row.place_sealed),
-        ].some((value) => value?.toLocaleLowerCase().includes(wanted)),
+        ].some((value) => includesText(value, text)),
       )
       .map((row) => row.id);
   }
@@ -371,6 +372,34 @@ export class IncidentsService {
         ...(query.entityId ? { entityRoles: roles.get(row.id) ?? [] } : {}),
       })),
       next: last && rows.length === limit ? cursorOf(last.created_at, last.id) : null,
+    };
+  }
+
+  /**
+   * The top bar's "incidents" section: incidents the principal may see whose title, description, place or
+   * unit holds the text, newest first, with their count (the list's own filter, as "see all" shows it).
+   */
+  async search(principal: Principal, text: string, limit: number): Promise<SearchSection> {
+    const q = text.slice(0, 200);
+    const { items } = await this.listIncidents(principal, { q, limit });
+    const total =
+      items.length < limit
+        ? items.length
+        : await this.store.countIncidents(
+            { text: q, textIds: await this.#matchingSealedText(q) },
+            await this.evidence.visibleCollections(principal),
+          );
+    return {
+      key: 'incidents',
+      total: { value: total, relation: 'eq' },
+      items: items.map((incident) =>
+        searchHit({
+          id: incident.id,
+          title: incident.title,
+          subtitle: incident.place,
+          date: incident.occurredFrom,
+        }),
+      ),
     };
   }
 

@@ -101,30 +101,9 @@ export class IncidentStore {
     >;
   }
 
-  /** A page of incidents, newest first, among those whose collection is visible (or that have none). */
-  async listIncidents(
-    filter: IncidentFilter & { before?: { at: Date; id: string } | undefined; limit: number },
-    visible: Visible,
-  ): Promise<Array<IncidentRow & { item_count: number }>> {
-    let query = this.db
-      .selectFrom('incidents as n')
-      .selectAll('n')
-      .select((eb) => {
-        let count = eb
-          .selectFrom('incident_items as x')
-          .innerJoin('evidence_items as i', 'i.id', 'x.item_id')
-          .select((inner) => inner.fn.countAll<number>().as('c'))
-          .whereRef('x.incident_id', '=', 'n.id');
-        if (visible !== 'all')
-          count =
-            visible.length === 0
-              ? count.where(sql<boolean>`false`)
-              : count.where('i.collection_id', 'in', [...visible]);
-        return count.as('item_count');
-      })
-      .orderBy('n.created_at', 'desc')
-      .orderBy('n.id', 'desc')
-      .limit(filter.limit);
+  /** The incidents matching the filters among those whose collection is visible (or that have none). */
+  #filtered(filter: IncidentFilter, visible: Visible) {
+    let query = this.db.selectFrom('incidents as n');
     query = query.where((eb) =>
       visible === 'all'
         ? sql<boolean>`true`
@@ -179,6 +158,40 @@ export class IncidentStore {
         ),
       );
     }
+    return query;
+  }
+
+  /** How many incidents match the filters (all pages), among the visible ones. */
+  async countIncidents(filter: IncidentFilter, visible: Visible): Promise<number> {
+    const row = await this.#filtered(filter, visible)
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** A page of incidents, newest first, among those whose collection is visible (or that have none). */
+  async listIncidents(
+    filter: IncidentFilter & { before?: { at: Date; id: string } | undefined; limit: number },
+    visible: Visible,
+  ): Promise<Array<IncidentRow & { item_count: number }>> {
+    let query = this.#filtered(filter, visible)
+      .selectAll('n')
+      .select((eb) => {
+        let count = eb
+          .selectFrom('incident_items as x')
+          .innerJoin('evidence_items as i', 'i.id', 'x.item_id')
+          .select((inner) => inner.fn.countAll<number>().as('c'))
+          .whereRef('x.incident_id', '=', 'n.id');
+        if (visible !== 'all')
+          count =
+            visible.length === 0
+              ? count.where(sql<boolean>`false`)
+              : count.where('i.collection_id', 'in', [...visible]);
+        return count.as('item_count');
+      })
+      .orderBy('n.created_at', 'desc')
+      .orderBy('n.id', 'desc')
+      .limit(filter.limit);
     if (filter.before) {
       const { at, id } = filter.before;
       query = query.where((eb) =>

@@ -12,6 +12,7 @@
  * `ProposalEvidence`); the registry service satisfies the first two, the composition root adapts the
  * evidence service to the third.
  */
+import type { Principal } from '../platform/auth/model.js';
 import type { App } from '../platform/http/app.js';
 import type { Platform } from '../platform/platform.js';
 import { AlreadyListedService, type ListingScreening } from './already-listed.js';
@@ -67,6 +68,7 @@ export function createSanctions(
     routes: async (app: App) =>
       (await import('./routes.js')).sanctionsRoutes({ lists, proposals, exports, listed })(app),
     summary: sanctionsSummary(proposals, lists),
+    search: (principal: Principal, text: string, limit: number) => proposals.search(principal, text, limit),
   };
 }
 

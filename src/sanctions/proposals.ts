@@ -12,9 +12,11 @@ import type { AuditService } from '../platform/audit/service.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
 import type { AnyTransaction } from '../platform/db/database.js';
+import { includesText } from '../platform/db/like.js';
 import { AppError } from '../platform/errors.js';
 import { type ReviewStatus, type ReviewSubject, reviewContentHash } from '../platform/review/model.js';
 import type { ReviewService } from '../platform/review/service.js';
+import { type SearchSection, searchHit } from '../platform/search.js';
 import { completeness } from './completeness.js';
 import './errors.js'; // registers the SVD_SANCTIONS_* codes
 import {
@@ -340,6 +342,8 @@ export class ProposalService {
       jurisdiction?: Jurisdiction | undefined;
       state?: ProposalState | undefined;
       entityId?: string | undefined;
+      /** Text in the reference, the person's caption or any name in the identity. */
+      text?: string | undefined;
     } = {},
   ): Promise<Proposal[]> {
     const rows = await this.store.proposals({
@@ -359,7 +363,31 @@ export class ProposalService {
       this.store.db,
       shown.map((r) => r.id),
     );
-    return shown.map((row) => this.#toProposal(row, targets, entities.get(row.entity_id)!.caption));
+    const proposals = shown.map((row) =>
+      this.#toProposal(row, targets, entities.get(row.entity_id)!.caption),
+    );
+    const text = filter.text?.trim();
+    return text ? proposals.filter((proposal) => proposalHolds(proposal, text)) : proposals;
+  }
+
+  /**
+   * The top bar's "proposals" section: proposals on entities the principal may see whose reference,
+   * person or names hold the text, with their count (the list's own filter, as "see all" shows it).
+   */
+  async search(principal: Principal, text: string, limit: number): Promise<SearchSection> {
+    const found = await this.list(principal, { text });
+    return {
+      key: 'proposals',
+      total: { value: found.length, relation: 'eq' },
+      items: found.slice(0, limit).map((proposal) =>
+        searchHit({
+          id: proposal.id,
+          title: proposal.reference,
+          subtitle: proposal.caption,
+          date: proposal.updatedAt,
+        }),
+      ),
+    };
   }
 
   /**
@@ -604,4 +632,18 @@ export class ProposalService {
       note: row.note,
     }));
   }
+}
+
+/** Whether a proposal's reference, person's caption or any identity name contains the text. */
+function proposalHolds(proposal: Proposal, text: string): boolean {
+  const identity = proposal.content.identity;
+  return [
+    proposal.reference,
+    proposal.caption,
+    identity.nameLatin,
+    identity.nameBelarusian,
+    identity.nameRussian,
+    [identity.givenName, identity.patronymic, identity.familyName].filter(Boolean).join(' '),
+    ...identity.otherNames,
+  ].some((value) => includesText(value, text));
 }

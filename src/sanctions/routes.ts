@@ -63,6 +63,12 @@ export function sanctionsRoutes(services: {
               jurisdiction: jurisdictionSchema.optional(),
               state: proposalStateSchema.optional(),
               entity: z.string().max(200).optional(),
+              q: z
+                .string()
+                .trim()
+                .max(300)
+                .optional()
+                .describe('text in the reference, the person or any name of the proposal'),
             })
             .strict(),
           response: { 200: z.object({ items: z.array(proposalSchema) }) },
@@ -73,6 +79,7 @@ export function sanctionsRoutes(services: {
           jurisdiction: request.query.jurisdiction,
           state: request.query.state,
           entityId: request.query.entity,
+          text: request.query.q,
         }),
       }),
     );

@@ -11,6 +11,7 @@
  */
 import type { App } from '../platform/http/app.js';
 import type { Platform } from '../platform/platform.js';
+import { type SearchHook, searchHit } from '../platform/search.js';
 import { type ScreeningClusters, type ScreeningRegistry, ScreeningService } from './service.js';
 
 export { type AdHocCandidate, screenAmong } from './among.js';
@@ -43,6 +44,34 @@ export function createScreening(
     },
     start: () => service.start(),
     stop: () => service.stop(),
+    search: peopleSearch(service),
+  };
+}
+
+/** The top bar's "people" section: one row per resolved person (cross-referencing), best match first. */
+function peopleSearch(service: ScreeningService): SearchHook {
+  return async (principal, text, limit) => {
+    const found = await service.search(principal, text, [], limit, { clusters: true });
+    return {
+      key: 'people',
+      total: found.total,
+      items: found.results.map((result) => {
+        const explanation = result.explanations[0];
+        const matchedName = explanation?.matchedName ?? null;
+        return searchHit({
+          id: result.id,
+          title: result.caption,
+          subtitle: result.datasets.join(', ') || null,
+          date: result.properties.birthDate?.[0] ?? null,
+          tag: result.schema,
+          score: result.score,
+          matchedName,
+          matchedWords: (explanation?.tokens ?? []).flatMap((token) =>
+            token.matched ? [token.matched] : [],
+          ),
+        });
+      }),
+    };
   };
 }
 

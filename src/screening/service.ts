@@ -339,17 +339,22 @@ export class ScreeningService {
     if (screened.error) throw new AppError(screened.error.code, { message: screened.error.message });
     const answer = screened.answer!;
     answer.results = answer.results.filter((r) => r.score > 0.2);
-    const [results] = await this.results([answer], options.clusters ? { datasets, limit } : undefined);
+    // Grouped over every record the engine kept, so the total counts persons, not their records.
+    const [grouped] = await this.results(
+      [answer],
+      options.clusters ? { datasets, limit: answer.results.length } : undefined,
+    );
+    const results = grouped!.slice(0, limit);
     await this.audit.record({
       actor: actorOf(principal),
       action: 'screening.search',
       sealed: { q: trimmed },
-      details: { datasets: requested, results: results!.map((r) => r.id) },
+      details: { datasets: requested, results: results.map((r) => r.id) },
     });
     return {
-      results: results!.map(({ match: _match, ...rest }) => rest),
+      results: results.map(({ match: _match, ...rest }) => rest),
       total: {
-        value: answer.results.length,
+        value: grouped!.length,
         relation: answer.candidates > answer.results.length ? 'gte' : 'eq',
       },
     };

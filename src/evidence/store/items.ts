@@ -21,6 +21,8 @@ export interface ItemFilter {
   verificationState?: string | undefined;
   processingState?: string | undefined;
   text?: string | undefined;
+  /** Items whose encrypted notes contain the text (matched by the service after decryption). */
+  textIds?: readonly string[] | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   capturedFrom?: Date | undefined;
@@ -102,8 +104,13 @@ export class ItemStore extends EvidenceStoreBase {
     if (filter.capturedTo) query = query.where('i.captured_at', '<', filter.capturedTo);
     if (filter.text) {
       const pattern = containing(filter.text);
+      const noted = filter.textIds?.length ? [...filter.textIds] : null;
       query = query.where((eb) =>
-        eb.or([eb('i.file_name', 'ilike', pattern), eb('i.source_label', 'ilike', pattern)]),
+        eb.or([
+          eb('i.file_name', 'ilike', pattern),
+          eb('i.source_label', 'ilike', pattern),
+          ...(noted ? [eb('i.id', 'in', noted)] : []),
+        ]),
       );
     }
     const codes = [...new Set(filter.codes ?? [])];
@@ -161,6 +168,17 @@ export class ItemStore extends EvidenceStoreBase {
       .select((eb) => eb.fn.countAll<string | number>().as('n'))
       .executeTakeFirst();
     return Number(row?.n ?? 0);
+  }
+
+  /** The encrypted notes of the items in the visible collections, to search them after decryption. */
+  async sealedNotes(visible: Visible): Promise<Array<{ id: string; note_sealed: Buffer }>> {
+    if (visible !== 'all' && visible.length === 0) return [];
+    let query = this.db
+      .selectFrom('evidence_items')
+      .select(['id', 'note_sealed'])
+      .where('note_sealed', 'is not', null);
+    if (visible !== 'all') query = query.where('collection_id', 'in', [...visible]);
+    return (await query.execute()) as Array<{ id: string; note_sealed: Buffer }>;
   }
 
   /** Id and collection of each existing item among `ids`. */
