@@ -173,8 +173,11 @@ describe('cross-referencing', () => {
     await page.keyboard.press(truth[pair]!);
     await nextPair(page, pair);
     await expect.poll(() => recent.locator('.mantine-Badge-root').count()).toBe(1);
+    // The total counts down at once (the decided pair leaves the queue), and back up on undo.
+    await expect.poll(() => page.getByTestId('pair-header').textContent()).toContain(' з 4');
     await page.keyboard.press('z');
     await expect.poll(() => currentPair(page).catch(() => '')).toBe(pair);
+    await expect.poll(() => page.getByTestId('pair-header').textContent()).toContain(' з 5');
     await expect.poll(() => recent.textContent()).toContain('Рашэнняў пакуль няма.');
 
     // Every pair decided from the keyboard as the reviewer knows it.

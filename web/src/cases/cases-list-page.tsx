@@ -1,5 +1,18 @@
 /** Verification cases: my queue, due dates and filters; a new request from the intake form. */
-import { Anchor, Badge, Button, Checkbox, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -35,10 +48,13 @@ export function CasesListPage() {
   const status = (search.get('status') as CaseStatus | null) ?? undefined;
   const mine = search.get('mine') === 'true';
   const overdue = search.get('overdue') === 'true';
+  // The text filter (also where the top bar's "see all" lands): asked once typing pauses.
+  const [q] = useDebouncedValue(search.get('q')?.trim() ?? '', 250);
   const cases = useQuery({
-    queryKey: ['cases', 'list', status, mine, overdue],
+    queryKey: ['cases', 'list', status, mine, overdue, q],
     queryFn: () =>
       casesApi.list({
+        ...(q ? { q } : {}),
         ...(status ? { status } : {}),
         ...(mine ? { mine: true } : {}),
         ...(overdue ? { overdue: true } : {}),
@@ -64,6 +80,15 @@ export function CasesListPage() {
       <Stack gap="sm">
         <Paper withBorder p="sm" radius="sm" component="section" aria-label={t('cases.filters')}>
           <Group gap="md" align="flex-end">
+            <TextInput
+              size="xs"
+              type="search"
+              label={t('cases.textFilter')}
+              value={search.get('q') ?? ''}
+              onChange={(event) => set('q', event.currentTarget.value)}
+              name="q"
+              w={260}
+            />
             <Select
               size="xs"
               label={t('cases.statusLabel')}

@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
   canSearch,
+  countLabel,
   entityPath,
+  hitPath,
   isSearchShortcut,
   optionTarget,
   optionValue,
   percent,
+  SECTION_KEYS,
   SEE_ALL,
+  type SectionKey,
   screeningPath,
   searchRequestPath,
   searchText,
+  seeAllPath,
+  seeAllValue,
+  shownSections,
 } from './top-bar-search-model.js';
 
 const element = (tagName: string, extra: { role?: string; isContentEditable?: boolean } = {}) => ({
@@ -72,23 +79,84 @@ describe('top-bar search', () => {
     expect(searchText('x'.repeat(400))).toHaveLength(300);
   });
 
-  it('asks the search route for eight results, the text encoded', () => {
-    expect(searchRequestPath('Навумаў').startsWith('/api/search?')).toBe(true);
+  it('asks the search across all resources for five results a section, the text encoded', () => {
+    expect(searchRequestPath('Навумаў').startsWith('/api/search/all?')).toBe(true);
     const url = new URL(searchRequestPath('Navumaŭ & Co 1971'), 'http://x');
     expect(url.searchParams.get('q')).toBe('Navumaŭ & Co 1971');
-    expect(url.searchParams.get('limit')).toBe('8');
+    expect(url.searchParams.get('limit')).toBe('5');
   });
 
-  it('opens the entity page for a result and the screening page for "see all"', () => {
-    expect(optionTarget(optionValue('fx-person-1'), 'x')).toBe('/registry/entities/fx-person-1');
-    expect(optionTarget(optionValue('a/b c'), 'x')).toBe(entityPath('a/b c'));
+  it('opens the page of a result in each section', () => {
+    expect(optionTarget(optionValue('people', 'fx-person-1'), 'x')).toBe('/registry/entities/fx-person-1');
+    expect(optionTarget(optionValue('people', 'a/b c'), 'x')).toBe(entityPath('a/b c'));
     expect(entityPath('a/b c')).toBe('/registry/entities/a%2Fb%20c');
-    // An entity whose id happens to be "all" is still an entity.
-    expect(optionTarget(optionValue(SEE_ALL), 'x')).toBe('/registry/entities/all');
-    const all = new URL(optionTarget(SEE_ALL, ' Volha Zhdanovich '), 'http://x');
-    expect(all.pathname).toBe('/screening/name');
-    expect(all.searchParams.get('name')).toBe('Volha Zhdanovich');
+    expect(optionTarget(optionValue('evidence', 'i-1'), 'x')).toBe('/evidence/i-1');
+    expect(optionTarget(optionValue('incidents', 'n-1'), 'x')).toBe('/incidents/n-1');
+    expect(optionTarget(optionValue('cases', 'c-1'), 'x')).toBe('/cases/c-1');
+    expect(optionTarget(optionValue('proposals', 'p-1'), 'x')).toBe('/sanctions/proposals/p-1');
+    // Ids with colons, or that look like a "see all", are still ids.
+    expect(optionTarget(optionValue('people', 'sv:1'), 'x')).toBe('/registry/entities/sv%3A1');
+    expect(optionTarget(optionValue('people', 'all'), 'x')).toBe('/registry/entities/all');
+    expect(hitPath('evidence', 'a/b')).toBe('/evidence/a%2Fb');
+  });
+
+  it('"see all" opens each area\'s list filtered by the text; people the screening page', () => {
+    const people = new URL(optionTarget(SEE_ALL, ' Volha Zhdanovich '), 'http://x');
+    expect(people.pathname).toBe('/screening/name');
+    expect(people.searchParams.get('name')).toBe('Volha Zhdanovich');
+    expect(optionTarget(seeAllValue('people'), 'Ждановіч')).toBe(screeningPath('Ждановіч'));
     expect(screeningPath('Ждановіч')).toBe(`/screening/name?name=${encodeURIComponent('Ждановіч')}`);
+    const lists: Array<[SectionKey, string]> = [
+      ['evidence', '/evidence'],
+      ['incidents', '/incidents'],
+      ['cases', '/cases'],
+      ['proposals', '/sanctions/proposals'],
+    ];
+    for (const [section, path] of lists) {
+      const url = new URL(optionTarget(seeAllValue(section), ' Ждановіч & Co '), 'http://x');
+      expect(url.pathname).toBe(path);
+      expect(url.searchParams.get('q')).toBe('Ждановіч & Co');
+      expect(seeAllPath(section, 'x')).toBe(`${path}?q=x`);
+    }
+    // An unknown value falls back to screening the text, never to a broken page.
+    expect(optionTarget('hit:nowhere:1', 'Ля')).toBe(screeningPath('Ля'));
+  });
+
+  it('shows sections that found something, people first, in a fixed order', () => {
+    const hit = { id: '1', title: 't', subtitle: null, date: null, tag: null, score: null };
+    const section = (key: string, value: number, items = value > 0 ? 1 : 0) => ({
+      key,
+      total: { value, relation: 'eq' as const },
+      items: Array.from({ length: items }, () => ({
+        ...hit,
+        matchedName: null,
+        matchedWords: [],
+        matchedIn: null,
+      })),
+    });
+    const response = {
+      sections: [
+        section('proposals', 2),
+        section('evidence', 0),
+        section('cases', 1),
+        section('people', 12),
+        section('bot', 3),
+        section('incidents', 4),
+      ],
+      failed: [],
+    };
+    expect(shownSections(response).map((s) => s.key)).toEqual(['people', 'incidents', 'cases', 'proposals']);
+    expect(shownSections(undefined)).toEqual([]);
+    expect(shownSections({ sections: [section('evidence', 0)], failed: ['screening'] })).toEqual([]);
+    expect(SECTION_KEYS).toEqual(['people', 'evidence', 'incidents', 'cases', 'proposals']);
+  });
+
+  it('writes counts as numbers, with "+" when the area stopped counting', () => {
+    expect(countLabel({ value: 12, relation: 'eq' })).toBe('12');
+    expect(countLabel({ value: 500, relation: 'gte' })).toBe('500+');
+    expect(countLabel({ value: 1200, relation: 'eq' }, (n) => n.toLocaleString('be'))).toBe(
+      (1200).toLocaleString('be'),
+    );
   });
 
   it('shows scores as whole percentages within 0–100', () => {

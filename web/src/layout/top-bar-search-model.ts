@@ -1,27 +1,110 @@
 /**
- * The pure parts of the top-bar name search: who may use it, when "/" should jump to it, what to ask the
- * server and where a chosen result leads. Kept apart from the component so they are unit-tested.
+ * The pure parts of the top-bar search across all resources: who may use it, when "/" should jump to it,
+ * what to ask the server, which sections to show in which order, and where a chosen result or a section's
+ * "see all" leads. Kept apart from the component so they are unit-tested.
  */
 import type { Role } from '../api/types.js';
 
-/** Roles the server lets call `GET /api/search` (its access rule is STAFF in src/screening/routes.ts). */
+/** Roles the server lets call `GET /api/search/all` (its access rule is STAFF in src/platform/search.ts). */
 export const SEARCH_ROLES = ['admin', 'analyst', 'reviewer'] as const satisfies readonly Role[];
 
-/** Most results the dropdown shows; the screening page shows more. */
-export const SEARCH_LIMIT = 8;
+/** Most results each section of the dropdown shows; its "see all" opens the area's list. */
+export const SEARCH_LIMIT = 5;
 
 /** Shortest text worth a request: one letter matches half the registry. */
 export const MIN_QUERY_LENGTH = 2;
 
-/** The value of the dropdown's last option, which opens the screening page instead of an entity. */
-export const SEE_ALL = 'all';
+/** The sections, in the order the dropdown shows them (people first: the top bar searches names first). */
+export const SECTION_KEYS = ['people', 'evidence', 'incidents', 'cases', 'proposals'] as const;
+export type SectionKey = (typeof SECTION_KEYS)[number];
 
-/** Option values: entity ids are prefixed so no id can pass for the "see all" option. */
-export const optionValue = (entityId: string) => `entity:${entityId}`;
+/** One thing found, as `GET /api/search/all` answers it (searchHitSchema in src/platform/search.ts). */
+export interface SearchHit {
+  id: string;
+  title: string;
+  subtitle: string | null;
+  date: string | null;
+  tag: string | null;
+  score: number | null;
+  matchedName: string | null;
+  matchedWords: string[];
+  matchedIn: string | null;
+}
 
-/** Where a chosen option leads: an entity page, or the screening page for the text typed. */
+export interface SearchSection {
+  key: string;
+  total: { value: number; relation: 'eq' | 'gte' };
+  items: SearchHit[];
+}
+
+export interface SearchAllResponse {
+  sections: SearchSection[];
+  failed: string[];
+}
+
+/** The value of the option that screens the typed name in full (what Enter does before results arrive). */
+export const SEE_ALL = 'all:people';
+
+/** Option values: a hit is `hit:<section>:<id>`, a section's "see all" `all:<section>`. */
+export const optionValue = (section: SectionKey, id: string) => `hit:${section}:${id}`;
+export const seeAllValue = (section: SectionKey) => `all:${section}`;
+
+const isSection = (key: string): key is SectionKey => (SECTION_KEYS as readonly string[]).includes(key);
+
+/** Where a chosen option leads: a thing's page, or its area's list filtered by the text typed. */
 export function optionTarget(value: string, text: string): string {
-  return value.startsWith('entity:') ? entityPath(value.slice('entity:'.length)) : screeningPath(text);
+  const [kind, section = '', ...rest] = value.split(':');
+  if (!isSection(section)) return screeningPath(text);
+  if (kind === 'hit' && rest.length > 0) return hitPath(section, rest.join(':'));
+  return seeAllPath(section, text);
+}
+
+/** The page of one thing found (routes in areas.tsx). */
+export function hitPath(section: SectionKey, id: string): string {
+  const safe = encodeURIComponent(id);
+  switch (section) {
+    case 'people':
+      return entityPath(id);
+    case 'evidence':
+      return `/evidence/${safe}`;
+    case 'incidents':
+      return `/incidents/${safe}`;
+    case 'cases':
+      return `/cases/${safe}`;
+    case 'proposals':
+      return `/sanctions/proposals/${safe}`;
+  }
+}
+
+/** A section's "see all": the area's list with the text as its filter (the same search, every result). */
+export function seeAllPath(section: SectionKey, text: string): string {
+  if (section === 'people') return screeningPath(text);
+  const query = new URLSearchParams({ q: text.trim() }).toString();
+  const list: Record<Exclude<SectionKey, 'people'>, string> = {
+    evidence: '/evidence',
+    incidents: '/incidents',
+    cases: '/cases',
+    proposals: '/sanctions/proposals',
+  };
+  return `${list[section]}?${query}`;
+}
+
+/** The sections to show, in dropdown order: known ones that found something. */
+export function shownSections(
+  response: SearchAllResponse | undefined,
+): Array<SearchSection & { key: SectionKey }> {
+  if (!response) return [];
+  return SECTION_KEYS.flatMap((key) =>
+    response.sections.filter(
+      (section): section is SearchSection & { key: SectionKey } =>
+        section.key === key && section.total.value > 0 && section.items.length > 0,
+    ),
+  );
+}
+
+/** A section's count as shown: "12", or "500+" when the area stopped counting. */
+export function countLabel(total: SearchSection['total'], format: (n: number) => string = String): string {
+  return `${format(total.value)}${total.relation === 'gte' ? '+' : ''}`;
 }
 
 export function canSearch(role: Role | undefined | null): boolean {
@@ -73,7 +156,7 @@ export function screeningPath(name: string): string {
 
 /** The query string of the search request. */
 export function searchRequestPath(text: string, limit = SEARCH_LIMIT): string {
-  return `/api/search?${new URLSearchParams({ q: text, limit: String(limit) }).toString()}`;
+  return `/api/search/all?${new URLSearchParams({ q: text, limit: String(limit) }).toString()}`;
 }
 
 /** A score between 0 and 1 as a whole percentage. */

@@ -17,8 +17,9 @@ const one = (proposalId: string) => `/api/sanctions/proposals/${id(proposalId)}`
 
 export const sanctionsApi = {
   lists: () => request<{ items: OfficialList[] }>('GET', '/api/sanctions/lists'),
-  proposals: (filters: { jurisdiction?: Jurisdiction; state?: ProposalState; entity?: string } = {}) =>
-    request<{ items: Proposal[] }>('GET', `/api/sanctions/proposals${query(filters)}`),
+  proposals: (
+    filters: { jurisdiction?: Jurisdiction; state?: ProposalState; entity?: string; q?: string } = {},
+  ) => request<{ items: Proposal[] }>('GET', `/api/sanctions/proposals${query(filters)}`),
   proposal: (proposalId: string) => request<{ proposal: Proposal }>('GET', one(proposalId)),
   create: (entityId: string, targets: Target[]) =>
     request<{ proposal: Proposal }>('POST', '/api/sanctions/proposals', { entityId, targets }),

@@ -1,5 +1,6 @@
 /** Listing proposals: each with a state chip per jurisdiction and its completeness; filters in the URL. */
-import { Anchor, Button, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -21,10 +22,16 @@ export function ProposalsListPage() {
   const [creating, setCreating] = useState(false);
   const jurisdiction = (search.get('jurisdiction') as Jurisdiction | null) ?? undefined;
   const state = (search.get('state') as ProposalState | null) ?? undefined;
+  // The text filter (also where the top bar's "see all" lands): asked once typing pauses.
+  const [q] = useDebouncedValue(search.get('q')?.trim() ?? '', 250);
   const proposals = useQuery({
-    queryKey: ['sanctions', 'proposals', jurisdiction, state],
+    queryKey: ['sanctions', 'proposals', jurisdiction, state, q],
     queryFn: () =>
-      sanctionsApi.proposals({ ...(jurisdiction ? { jurisdiction } : {}), ...(state ? { state } : {}) }),
+      sanctionsApi.proposals({
+        ...(q ? { q } : {}),
+        ...(jurisdiction ? { jurisdiction } : {}),
+        ...(state ? { state } : {}),
+      }),
   });
   const set = (key: string, value: string | null) => {
     const next = new URLSearchParams(search);
@@ -51,6 +58,15 @@ export function ProposalsListPage() {
       <Stack gap="sm">
         <Paper withBorder p="sm" radius="sm" component="section" aria-label={t('sanctions.filters')}>
           <Group gap="md" align="flex-end">
+            <TextInput
+              size="xs"
+              type="search"
+              label={t('sanctions.textFilter')}
+              value={search.get('q') ?? ''}
+              onChange={(event) => set('q', event.currentTarget.value)}
+              name="q"
+              w={240}
+            />
             <Select
               size="xs"
               label={t('sanctions.jurisdiction')}
