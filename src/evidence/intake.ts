@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { fileTypeFromBuffer } from 'file-type';
 import type { AuditActor, AuditService } from '../platform/audit/service.js';
 import type { Principal } from '../platform/auth/model.js';
 import { actorOf } from '../platform/auth/service.js';
@@ -96,6 +95,7 @@ export function actorFor(actor: EvidenceActor): AuditActor {
 /** Media type from the first bytes (magic numbers), never from the name or the sender's claim. */
 async function mediaTypeOf(head: Buffer): Promise<string> {
   if (head.length === 0) return 'application/x-empty';
+  const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(head).catch(() => undefined);
   if (found) return found.mime;
   return looksLikeUtf8Text(head, true) ? 'text/plain' : 'application/octet-stream';

@@ -88,4 +88,34 @@ describe('sviedka start-up', () => {
     const { modules } = await loadedBy(['evidence', 'recipient-keys']);
     expect(modules).toContain('src/cli/evidence-actions.ts');
   });
+
+  it('a command on a data directory loads only the areas it works on', { timeout: 180_000 }, async () => {
+    const data = path.join(temp, 'data');
+    // A fresh directory: the command creates the database, then lists its (no) users.
+    const { modules } = await loadedBy(['--data', data, 'user', 'list']);
+    expect(modules).toContain('src/runtime.ts');
+    // No area is built: none of their entry points, services or stores loads (the error catalogue
+    // still reads each area's error codes).
+    const areaCode = modules.filter((file) =>
+      /^src\/(evidence|incidents|registry|screening|xref|datasets|bot|sanctions|cases)\/(index|service|store|routes)\.ts$/.test(
+        file,
+      ),
+    );
+    expect(areaCode, 'area code loaded by user list').toEqual([]);
+    // The packages of media, uploads, exports, reports and list imports load where they are used.
+    const heavy = [
+      'sharp',
+      'file-type',
+      '@tus/server',
+      'yazl',
+      'pdfkit',
+      'saxes',
+      'fastify',
+      'grammy',
+      'exceljs',
+    ];
+    expect(heavy.filter((name) => modules.some((file) => file.includes(`node_modules/${name}/`)))).toEqual(
+      [],
+    );
+  });
 });

@@ -15,7 +15,6 @@ import path from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import sodium from 'libsodium-wrappers';
-import yazl from 'yazl';
 import type { Principal } from '../../platform/auth/model.js';
 import { actorOf } from '../../platform/auth/service.js';
 import type { FsBlobStore } from '../../platform/blobs/index.js';
@@ -416,6 +415,7 @@ export async function exportZipStream(
   request: ExportRequest,
 ): Promise<{ exportId: string; stream: Readable; encrypted: boolean; files: number; items: number }> {
   const { exportId, files, items, bag } = await planPackage(vault, principal, request);
+  const { default: yazl } = await import('yazl');
   const zip = new yazl.ZipFile();
   const mtime = new Date();
   const sha512 = new Map<string, string>();

@@ -1,9 +1,9 @@
 import { rename, rm, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import sharp, { type FormatEnum, type OutputInfo } from 'sharp';
+import type { FormatEnum, OutputInfo } from 'sharp';
 import { ffmpegInput, type RunOptions, runTool } from './run-tool.js';
 import { LOCAL_FILES_ONLY } from './sandbox.js';
-import { sharpVersionLabel, toolVersions } from './tool-versions.js';
+import { loadSharp, sharpVersionLabel, toolVersions } from './tool-versions.js';
 import type { MediaKind, ToolFailure } from './types.js';
 import { failure } from './types.js';
 import { extractVideoFrame, probeDurationSeconds } from './video-frame.js';
@@ -60,7 +60,8 @@ export async function makeThumbnail(
   const abs = resolve(path);
   let input: string | Buffer = abs;
   let tool: DerivedFile['tool'] = 'sharp';
-  let toolVersion = sharpVersionLabel();
+  const sharp = await loadSharp();
+  let toolVersion = await sharpVersionLabel();
   if (kind === 'video') {
     const duration = await probeDurationSeconds(abs, options);
     if (typeof duration !== 'number') return duration;
@@ -121,6 +122,7 @@ export async function stripMetadataCopy(
   const abs = resolve(path);
   const out = resolve(outPath);
   if (kind === 'image') {
+    const sharp = await loadSharp();
     try {
       const meta = await sharp(abs, { failOn: 'error' }).metadata();
       const target = SHARP_OUTPUT[meta.format ?? ''] ?? SHARP_OUTPUT.png!;
@@ -140,7 +142,7 @@ export async function stripMetadataCopy(
       return {
         ok: true,
         tool: 'sharp',
-        toolVersion: sharpVersionLabel(),
+        toolVersion: await sharpVersionLabel(),
         mediaType: target.mediaType,
         size,
         width: info?.width,

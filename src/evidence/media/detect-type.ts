@@ -1,6 +1,5 @@
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { fileTypeFromFile, supportedExtensions } from 'file-type';
 import type { MediaKind, ToolFailure } from './types.js';
 import { failure } from './types.js';
 
@@ -152,6 +151,8 @@ export async function detectType(path: string, name?: string): Promise<DetectedT
   }
   if (size === 0) return failure('file-type', 'empty', 'the file has no bytes');
 
+  // file-type loads with the first file to detect, not with every process that opens the vault.
+  const { fileTypeFromFile, supportedExtensions } = await import('file-type');
   let mediaType: string;
   let extension: string;
   try {

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import sharp from 'sharp';
 import { hamming } from './hamming.js';
-import { sharpVersionLabel, toolVersions } from './tool-versions.js';
+import { loadSharp, sharpVersionLabel, toolVersions } from './tool-versions.js';
 import type { MediaKind, ToolFailure } from './types.js';
 import { failure } from './types.js';
 import { extractVideoFrame, probeDurationSeconds } from './video-frame.js';
@@ -56,6 +55,7 @@ export function phashFromGray32(pixels: ArrayLike<number>): string {
 
 /** 32×32 grayscale pixels of an image, upright per EXIF orientation, transparency flattened on white. */
 async function gray32(input: string | Buffer): Promise<Uint8Array> {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(input, { failOn: 'error' })
     .autoOrient()
     .flatten({ background: '#ffffff' })
@@ -112,7 +112,7 @@ export async function perceptualHash(
         ok: true,
         algorithm: 'dct-phash-64',
         tool: 'sharp',
-        toolVersion: sharpVersionLabel(),
+        toolVersion: await sharpVersionLabel(),
         hash,
         frames: [{ timeSeconds: 0, hash }],
       };
@@ -149,7 +149,7 @@ export async function perceptualHash(
     ok: true,
     algorithm: 'dct-phash-64',
     tool: 'ffmpeg+sharp',
-    toolVersion: `ffmpeg ${versions.ffmpeg}; ${sharpVersionLabel()}`,
+    toolVersion: `ffmpeg ${versions.ffmpeg}; ${await sharpVersionLabel()}`,
     hash: frames[0]!.hash,
     frames,
   };

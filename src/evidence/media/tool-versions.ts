@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { runTool } from './run-tool.js';
 
 /** Versions of the tools whose output the vault records; `null` when a tool is not installed. */
@@ -11,6 +10,14 @@ export interface ToolVersions {
 }
 
 let cached: Promise<ToolVersions> | undefined;
+
+type Sharp = typeof import('sharp')['default'];
+let sharpModule: Promise<Sharp> | undefined;
+/** sharp (with libvips) loads with the first image to process, not with every process that opens the vault. */
+export function loadSharp(): Promise<Sharp> {
+  sharpModule ??= import('sharp').then((module) => module.default);
+  return sharpModule;
+}
 
 async function ffVersion(cmd: 'ffmpeg' | 'ffprobe'): Promise<string | null> {
   const r = await runTool(cmd, cmd, ['-hide_banner', '-version'], { timeoutMs: 10_000 });
@@ -31,10 +38,11 @@ async function exiftoolVersion(): Promise<string | null> {
  */
 export function toolVersions(): Promise<ToolVersions> {
   cached ??= (async () => {
-    const [exiftool, ffprobe, ffmpeg] = await Promise.all([
+    const [exiftool, ffprobe, ffmpeg, sharp] = await Promise.all([
       exiftoolVersion(),
       ffVersion('ffprobe'),
       ffVersion('ffmpeg'),
+      loadSharp(),
     ]);
     return { exiftool, ffprobe, ffmpeg, sharp: sharp.versions.sharp, libvips: sharp.versions.vips };
   })();
@@ -42,6 +50,7 @@ export function toolVersions(): Promise<ToolVersions> {
 }
 
 /** The version string recorded for sharp-made files: sharp's own and the libvips it wraps. */
-export function sharpVersionLabel(): string {
+export async function sharpVersionLabel(): Promise<string> {
+  const sharp = await loadSharp();
   return `sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips})`;
 }

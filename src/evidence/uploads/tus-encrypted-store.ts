@@ -35,18 +35,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DataStore, ERRORS, Upload } from '@tus/server';
 import type { KeyRing } from '../../platform/crypto.js';
-import { AppError, defineErrors } from '../../platform/errors.js';
+import { AppError } from '../../platform/errors.js';
 
-export const tusStoreErrors = defineErrors({
-  SVD_EVIDENCE_UPLOAD_KEY: {
-    status: 500,
-    message: 'A partial upload cannot be decrypted with the configured keys.',
-  },
-  SVD_EVIDENCE_UPLOAD_DAMAGED: {
-    status: 500,
-    message: 'A partial upload is damaged: its stored bytes do not decrypt.',
-  },
-});
+// Its codes are registered wherever the store is loaded (tests load it without the catalogue).
+export { tusStoreErrors } from './tus-errors.js';
 
 const DATA_MAGIC = Buffer.from('SVDTUSD1', 'latin1');
 const INFO_MAGIC = Buffer.from('SVDTUSI1', 'latin1');

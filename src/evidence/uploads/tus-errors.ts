@@ -23,6 +23,18 @@ export const tusErrors = defineErrors({
   SVD_EVIDENCE_UPLOAD_UNSUPPORTED: { status: 501, message: 'This upload feature is not supported.' },
 });
 
+/** The encrypted store of partial uploads (tus-encrypted-store.ts); here so the catalogue loads no tus code. */
+export const tusStoreErrors = defineErrors({
+  SVD_EVIDENCE_UPLOAD_KEY: {
+    status: 500,
+    message: 'A partial upload cannot be decrypted with the configured keys.',
+  },
+  SVD_EVIDENCE_UPLOAD_DAMAGED: {
+    status: 500,
+    message: 'A partial upload is damaged: its stored bytes do not decrypt.',
+  },
+});
+
 /** The catalogue code for a status the tus library answered with. */
 function codeForStatus(status: number): ErrorCode {
   const known: Record<number, ErrorCode> = {

@@ -49,19 +49,13 @@ import { Readable } from 'node:stream';
 import type { Kysely, Transaction } from 'kysely';
 import type { KeyRing } from '../crypto.js';
 import type { AnyDb, AnyTransaction } from '../db/database.js';
-import { AppError, defineErrors } from '../errors.js';
+import { AppError } from '../errors.js';
+
+// Its codes are registered wherever the store is loaded (tests load it without the catalogue).
+export { blobErrors } from './errors.js';
+
 import { registerEncryptedColumn } from '../keys.js';
 import { SecretStreamPull, SecretStreamPush, TAG_FINAL, TAG_MESSAGE } from './secretstream.js';
-
-export const blobErrors = defineErrors({
-  SVD_BLOB_TOO_LARGE: { status: 413, message: 'The file is larger than the configured maximum.' },
-  SVD_BLOB_NOT_FOUND: { status: 404, message: 'The stored file is missing.' },
-  SVD_BLOB_CORRUPT: {
-    status: 500,
-    message: 'The stored file is damaged: it does not decrypt or match its hash.',
-  },
-  SVD_BLOB_INPUT: { status: 400, message: 'The upload was interrupted before it was complete.' },
-});
 
 const MAGIC = Buffer.from('SVDBLOB1', 'latin1');
 /** Plaintext bytes per sealed chunk. */

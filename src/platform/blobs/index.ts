@@ -1,10 +1,11 @@
 /** The blob store: encrypted, content-addressed storage of files (see fs-blob-store.ts for the design). */
+
+export { blobErrors } from './errors.js';
 export {
   BLOB_CHUNK,
   type BlobStore,
   type BlobsTable,
   type BlobVerifyResult,
-  blobErrors,
   FsBlobStore,
   type FsBlobStoreOptions,
   type PutResult,

@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import PDFDocument from 'pdfkit';
 import type { ReportBlock, ReportDocument, ReportLabels, ReportStamp } from './model.js';
 
 export const fontsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/fonts');
@@ -47,6 +46,8 @@ export async function renderPdf(
 ): Promise<Buffer> {
   const labels = { ...defaultLabels, ...document.labels };
   const { regular, bold } = loadFonts();
+  // pdfkit (with its font engine) loads on the first report, not with every process that could make one.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, bottom: MARGIN + 14, left: MARGIN, right: MARGIN },

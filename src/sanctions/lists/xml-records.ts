@@ -5,7 +5,6 @@
  * ignored (lists changed theirs over the years), entities other than XML's five are refused (no
  * expansion bombs), and a record or a run of text larger than a limit stops the import.
  */
-import { SaxesParser } from 'saxes';
 import { AppError } from '../../platform/errors.js';
 import '../errors.js'; // registers the SVD_SANCTIONS_* codes
 
@@ -86,6 +85,7 @@ export async function* xmlRecords(
   options: XmlRecordOptions,
 ): AsyncGenerator<XmlNode> {
   const maxRecord = options.maxRecordChars ?? 8_000_000;
+  const { SaxesParser } = await import('saxes');
   const parser = new SaxesParser({ xmlns: false, position: true, fileName: options.file });
   const done: XmlNode[] = [];
   const stack: XmlNode[] = [];
