@@ -194,6 +194,8 @@ function areaBuilders(platform: Platform): { [K in AreaName]: () => Promise<Area
           const found = await built.evidence.items.bySha256(principal, sha256s);
           return new Map([...found].map(([sha256, { fileName: _, ...cited }]) => [sha256, cited] as const));
         },
+        erasePhoto: (trx, itemId, actor) =>
+          built.evidence.erase(trx, itemId, actor, 'verification case retention'),
       },
     });
   });

@@ -1,9 +1,11 @@
 /**
  * What the cases area needs from other areas, defined here and plugged in by the composition root
  * (STYLE lesson 20): screening of a subject within what the calling officer may see, and the vault's
- * record of evidence items cited by SHA-256.
+ * record of evidence items cited by SHA-256 (and the erasure of the subject's photo).
  */
+import type { AuditActor } from '../platform/audit/service.js';
 import type { Principal } from '../platform/auth/model.js';
+import type { AnyTransaction } from '../platform/db/database.js';
 import type { HitSource } from './model.js';
 
 /** One screening result, grouped per cluster when cross-referencing resolves one. */
@@ -52,4 +54,14 @@ export interface CitedEvidence {
 export interface CaseEvidence {
   /** The vault items with these SHA-256 sums that `principal` may see (others are simply absent). */
   describe(principal: Principal, sha256s: string[]): Promise<Map<string, CitedEvidence>>;
+  /**
+   * Erases the subject's photo with the case, in the case's erasure transaction: its bytes and all that
+   * was derived from them; the item keeps its custody chain. An item other things rely on (in an open
+   * collection, linked to an incident) is kept. `afterCommit` removes the files once the erasure commits.
+   */
+  erasePhoto(
+    trx: AnyTransaction,
+    itemId: string,
+    actor: AuditActor,
+  ): Promise<{ outcome: 'erased' | 'kept' | 'absent'; kept?: string; afterCommit(): Promise<void> }>;
 }

@@ -1,14 +1,19 @@
 /**
  * Retention: when a case's retention period ends (or an administrator orders it), its subject data is
  * erased by destroying the per-case key (crypto-shredding) and deleting the derived rows (hits,
- * snapshots, report bytes, reviewers' comments). The case keeps a tombstone with counts; its history,
+ * snapshots, report bytes, reviewers' comments) and the subject's photo (its bytes, working copies and
+ * metadata, through the vault). The case keeps a tombstone with counts; its history,
  * the report custody and the audit chain stay intact (they never held subject data). A legal hold
  * blocks erasure.
  */
 import type { Principal } from '../platform/auth/model.js';
+import { actorOf } from '../platform/auth/service.js';
+import type { AnyTransaction } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
 import { CASE_SUBJECT, type CaseCore } from './core.js';
 import { CaseStore } from './store.js';
+
+type PhotoErasure = { outcome: string; kept?: string | undefined; afterCommit(): Promise<void> };
 
 export class CaseRetention {
   constructor(private readonly core: CaseCore) {}
@@ -21,7 +26,7 @@ export class CaseRetention {
   ): Promise<Record<string, unknown>> {
     if (!(principal.type === 'system' || (principal.type === 'user' && principal.role === 'admin')))
       throw new AppError('SVD_HTTP_NOT_FOUND');
-    return this.core.write(principal, id, 'erased', async (trx, row) => {
+    const { tombstone, afterCommit } = await this.core.write(principal, id, 'erased', async (trx, row) => {
       if (row.erased_at) throw new AppError('SVD_CASES_ERASED');
       if (row.legal_hold) throw new AppError('SVD_CASES_LEGAL_HOLD');
       const key = this.core.key(row);
@@ -30,6 +35,10 @@ export class CaseRetention {
       const store = CaseStore.within(trx);
       const deleted = await this.core.store.deleteDerived(store, id);
       await this.core.deps.review.eraseComments(trx, { type: CASE_SUBJECT, id });
+      // The photo's bytes and derived data go in the same transaction (the files after COMMIT).
+      const photo: PhotoErasure = subject.photoItemId
+        ? await this.#erasePhoto(trx, subject.photoItemId, principal)
+        : { outcome: 'none', afterCommit: async () => {} };
       const now = new Date();
       const tombstone = {
         erasedAt: now.toISOString(),
@@ -40,6 +49,7 @@ export class CaseRetention {
         identifiers: subject.identifiers?.length ?? 0,
         findingItems: findings.items.length,
         conclusion: findings.conclusion,
+        photo: photo.kept ? `kept: ${photo.kept}` : photo.outcome,
         ...deleted,
       };
       await this.core.store.updateCase(store, id, {
@@ -54,8 +64,16 @@ export class CaseRetention {
         tombstone,
       });
       await this.core.event(trx, id, principal, 'erased', tombstone);
-      return tombstone;
+      return { tombstone, afterCommit: photo.afterCommit };
     });
+    await afterCommit();
+    return tombstone;
+  }
+
+  async #erasePhoto(trx: AnyTransaction, itemId: string, principal: Principal): Promise<PhotoErasure> {
+    const evidence = this.core.deps.evidence;
+    if (!evidence) return { outcome: 'kept', kept: 'no vault', afterCommit: async () => {} };
+    return evidence.erasePhoto(trx, itemId, actorOf(principal));
   }
 
   /** Erases every case whose retention period has ended (`sviedka cases purge --due`, the hourly job). */

@@ -13,6 +13,7 @@
  *   taxonomy.ts            versioned classification codes
  *   custody-log.ts         appending to the per-item hash chain (mirrored in the audit log)
  *   verify.ts              fixity: re-hash blobs, check chains
+ *   erasure.ts             erasing an item's content (bytes and derived data), the custody chain kept
  *   export/                packages for OHCHR / ICC
  *   citizen/               the citizen submission surface (/submit, its tus endpoint, its script)
  *   uploads/               partial resumable uploads, encrypted at rest
@@ -36,6 +37,7 @@ import { CitizenDailyBatch, citizenBatchJob } from './citizen/daily-batch.js';
 import { CitizenUploads, citizenUploadLimits } from './citizen/upload-allowance.js';
 import { Compartments } from './compartments.js';
 import { CustodyLog } from './custody-log.js';
+import { ItemErasure } from './erasure.js';
 import type { ExportVault } from './export/package.js';
 import { Intake, type IntakeInput, type IntakeResult, plaintextNotes } from './intake.js';
 import { Items } from './items.js';
@@ -163,6 +165,7 @@ export async function createEvidence(platform: Platform) {
     platform.keys,
   );
   const pipeline = new Pipeline(stores.items, stores.processing, blobs, custody, platform.config.dataDir);
+  const erasure = new ItemErasure(stores.items, stores.processing, stores.collections, blobs, custody);
   const verifier = new VaultVerifier(items, stores.items, stores.processing, blobs, custody, platform.audit);
   const exportVault: ExportVault = {
     items,
@@ -209,6 +212,9 @@ export async function createEvidence(platform: Platform) {
     taxonomy,
     custody,
     verifier,
+    /** Erasing an item's content (a case's subject photo at the end of retention), in the caller's transaction. */
+    erase: (trx: AnyTransaction, itemId: string, actor: AuditActor, reason: string) =>
+      erasure.erase(trx as EvidenceTransaction, itemId, actor, reason),
     exportVault,
     blobs,
     uploads,

@@ -319,6 +319,7 @@ export class Items {
     purpose?: string,
   ): Promise<{ item: ItemRow; stream: Readable }> {
     const item = await this.require(principal, id, 'evidence.item.download');
+    if (item.erased_at) throw new AppError('SVD_EVIDENCE_ERASED');
     await this.custody.transaction((trx) =>
       this.custody.append(trx, id, 'downloaded', actorOf(principal), purpose ? { purpose } : {}),
     );

@@ -7,6 +7,10 @@ import { defineErrors } from '../platform/errors.js';
 
 export const evidenceErrors = defineErrors({
   SVD_EVIDENCE_INCIDENT_UNKNOWN: { status: 404, message: 'Not found.' },
+  SVD_EVIDENCE_ERASED: {
+    status: 410,
+    message: 'The content of this item was erased under a retention rule; its custody record remains.',
+  },
   SVD_EVIDENCE_RECEIPT_UNKNOWN: {
     status: 400,
     message: 'This receipt code is not known. Check it and try again.',
@@ -48,6 +52,8 @@ export const custodyActions = [
   'exported',
   'transferred',
   'unlinked',
+  /** The content was erased (a case's subject photo at the end of retention); the chain stays. */
+  'erased',
 ] as const;
 export type CustodyAction = (typeof custodyActions)[number];
 

@@ -40,6 +40,8 @@ export class ItemStore extends EvidenceStoreBase {
         .selectFrom('evidence_items')
         .select(['id', 'collection_id', 'media_type'])
         .where('sha256', '=', sha256)
+        // An erased item no longer holds the bytes.
+        .where('erased_at', 'is', null)
         // A citizen's item is dated to its day only, so within a day it cannot be placed before another
         // item: it comes after that day's other items.
         .orderBy(sql`date_trunc('day', created_at at time zone 'UTC')`)
@@ -50,15 +52,16 @@ export class ItemStore extends EvidenceStoreBase {
     );
   }
 
-  item(ex: Executor, id: string): Promise<ItemRow | undefined> {
-    return ex.selectFrom('evidence_items').selectAll().where('id', '=', id).executeTakeFirst() as Promise<
-      ItemRow | undefined
-    >;
+  item(ex: Executor, id: string, options: { lock?: boolean } = {}): Promise<ItemRow | undefined> {
+    const query = ex.selectFrom('evidence_items').selectAll().where('id', '=', id);
+    return (options.lock ? query.forUpdate() : query).executeTakeFirst() as Promise<ItemRow | undefined>;
   }
 
   async insertItem(
     trx: EvidenceTransaction,
-    row: Omit<ItemRow, 'created_at' | 'verification_state' | 'processing_state'> & { created_at?: Date },
+    row: Omit<ItemRow, 'created_at' | 'verification_state' | 'processing_state' | 'erased_at'> & {
+      created_at?: Date;
+    },
   ) {
     await trx
       .insertInto('evidence_items')
@@ -214,9 +217,60 @@ export class ItemStore extends EvidenceStoreBase {
     return rows.rows;
   }
 
-  async allItemIds(after: string | null, limit: number): Promise<Array<{ id: string; sha256: string }>> {
-    let query = this.db.selectFrom('evidence_items').select(['id', 'sha256']).orderBy('id').limit(limit);
+  async allItemIds(
+    after: string | null,
+    limit: number,
+  ): Promise<Array<{ id: string; sha256: string; erased_at: Date | null }>> {
+    let query = this.db
+      .selectFrom('evidence_items')
+      .select(['id', 'sha256', 'erased_at'])
+      .orderBy('id')
+      .limit(limit);
     if (after) query = query.where('id', '>', after);
     return query.execute();
+  }
+  /** Whether anything but the erased item `itemId` still holds these bytes (another item, a working copy). */
+  async blobStillHeld(trx: EvidenceTransaction, sha256: string, itemId: string): Promise<boolean> {
+    const item = await trx
+      .selectFrom('evidence_items')
+      .select('id')
+      .where('sha256', '=', sha256)
+      .where('id', '!=', itemId)
+      .where('erased_at', 'is', null)
+      .executeTakeFirst();
+    if (item) return true;
+    const copy = await trx
+      .selectFrom('evidence_derivatives')
+      .select('id')
+      .where('sha256', '=', sha256)
+      .executeTakeFirst();
+    return copy !== undefined;
+  }
+
+  /** Whether an item is linked to any incident (read in the caller's transaction). */
+  async linkedToIncident(trx: EvidenceTransaction, itemId: string): Promise<boolean> {
+    const row = await trx
+      .selectFrom('incident_items')
+      .select('item_id')
+      .where('item_id', '=', itemId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Marks an item erased and clears what describes its content (file name, note, source, acquisition). */
+  async markErased(trx: EvidenceTransaction, id: string, at: Date): Promise<void> {
+    await trx
+      .updateTable('evidence_items')
+      .set({
+        erased_at: at,
+        file_name: null,
+        note: null,
+        note_sealed: null,
+        source_label: null,
+        acquisition: null,
+      })
+      .where('id', '=', id)
+      .execute();
+    await trx.deleteFrom('evidence_tus_results').where('item_id', '=', id).execute();
   }
 }

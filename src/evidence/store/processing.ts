@@ -210,4 +210,29 @@ export class ProcessingStore extends EvidenceStoreBase {
       hasThumbnail: Boolean(row.has_thumbnail),
     }));
   }
+  /**
+   * Deletes everything processing derived from an item (metadata records, processing events, working
+   * copies, perceptual hashes, near-duplicate links); answers the working copies' blob hashes.
+   */
+  async deleteDerived(trx: EvidenceTransaction, itemId: string): Promise<{ copies: string[]; rows: number }> {
+    const copies = await trx
+      .deleteFrom('evidence_derivatives')
+      .where('item_id', '=', itemId)
+      .returning('sha256')
+      .execute();
+    let rows = copies.length;
+    for (const table of ['evidence_metadata', 'evidence_processing', 'evidence_phashes'] as const)
+      rows += Number(
+        (await trx.deleteFrom(table).where('item_id', '=', itemId).executeTakeFirst()).numDeletedRows,
+      );
+    rows += Number(
+      (
+        await trx
+          .deleteFrom('evidence_links')
+          .where((eb) => eb.or([eb('item_a', '=', itemId), eb('item_b', '=', itemId)]))
+          .executeTakeFirst()
+      ).numDeletedRows,
+    );
+    return { copies: copies.map((row) => row.sha256), rows };
+  }
 }

@@ -26,6 +26,8 @@ export type EvidenceTables = {
     created_at: Generated<Date>;
     collection_id: string;
     captured_at: Generated<Date | null>;
+    /** Set when the item's content was erased (see erasure.ts); the row and custody chain stay. */
+    erased_at: Generated<Date | null>;
   };
   evidence_collections: {
     id: string;

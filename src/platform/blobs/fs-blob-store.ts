@@ -127,6 +127,12 @@ export interface BlobStore {
   has(sha256: string): Promise<boolean>;
   verify(sha256: string): Promise<BlobVerifyResult>;
   sweep(): Promise<{ removed: number }>;
+  /**
+   * Destroys a blob in the caller's transaction: the row holding its wrapped data key is deleted, so
+   * the file cannot be decrypted from then on (crypto-shredding). `removeFile()`, called after COMMIT,
+   * unlinks the file; a crash in between leaves only ciphertext without a key.
+   */
+  destroy(trx: AnyTransaction, sha256: string): Promise<{ destroyed: boolean; removeFile(): Promise<void> }>;
 }
 
 export interface FsBlobStoreOptions {
@@ -496,6 +502,29 @@ export class FsBlobStore implements BlobStore {
       removed++;
     }
     return { removed };
+  }
+
+  async destroy(
+    trx: AnyTransaction,
+    sha256: string,
+  ): Promise<{ destroyed: boolean; removeFile(): Promise<void> }> {
+    const file = this.pathOf(sha256);
+    const row = await (trx as Transaction<BlobTables>)
+      .deleteFrom('blobs')
+      .where('sha256', '=', sha256)
+      .returning('sha256')
+      .executeTakeFirst();
+    // The file as it is now: the same bytes written again after COMMIT get a new file (a new inode),
+    // which must not be removed.
+    const before = row ? await inode(file) : undefined;
+    return {
+      destroyed: row !== undefined,
+      removeFile: async () => {
+        if (before === undefined || (await inode(file)) !== before) return;
+        await rm(file, { force: true });
+        await fsyncDir(path.dirname(file));
+      },
+    };
   }
 
   /** Plain read of the raw encrypted file (tests, backups). */
