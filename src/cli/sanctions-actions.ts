@@ -2,6 +2,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { exportToPath } from '../evidence/index.js';
 import { AppError } from '../platform/errors.js';
 import { atomicWriter } from './atomic-writer.js';
 import { cliPrincipal, configFrom, progress, withRuntime } from './context.js';
@@ -99,5 +100,45 @@ export async function exportProposals(
       await out.abort();
       throw error;
     }
+  });
+}
+
+/** The evidence items a proposal's reasons link to, exported through the vault (custody recorded per item). */
+export async function evidencePackage(
+  opts: { proposal: string; out: string; recipientKey?: string; purpose?: string },
+  command: Command,
+): Promise<void> {
+  await withRuntime(configFrom(command), ['sanctions', 'evidence'], async (runtime) => {
+    const proposal = await runtime.areas.sanctions.proposals.get(cliPrincipal(), opts.proposal);
+    const itemIds = [
+      ...new Set(
+        proposal.content.reasons.flatMap((reason) =>
+          reason.links.flatMap((link) => (link.kind === 'evidence' ? [link.ref] : [])),
+        ),
+      ),
+    ];
+    if (itemIds.length === 0)
+      throw new AppError('SVD_HTTP_VALIDATION', {
+        message: `Proposal ${proposal.reference} cites no evidence item: there is nothing to package.`,
+      });
+    const result = await exportToPath(
+      runtime.areas.evidence.exportVault,
+      cliPrincipal(),
+      {
+        itemIds,
+        purpose: opts.purpose ?? `sanctions proposal ${proposal.reference}`,
+        ...(opts.recipientKey ? { recipientKey: opts.recipientKey } : {}),
+      },
+      opts.out,
+    );
+    await runtime.audit.record({
+      actor: cliPrincipal(),
+      action: 'evidence.export',
+      target: { type: 'evidence_export', id: result.exportId },
+      details: { items: result.items, encrypted: Boolean(opts.recipientKey), proposalId: proposal.id },
+    });
+    process.stdout.write(
+      `Exported ${result.items} item(s) cited by ${proposal.reference} to ${result.path} (package ${result.exportId}).\n`,
+    );
   });
 }

@@ -82,4 +82,13 @@ export function register(program: Command): void {
     .option('--proposal <id>', 'only this proposal (its dossier, with --format dossier-pdf)')
     .requiredOption('--out <file>', 'output file (written whole or not at all)')
     .action(lazyAction(async () => (await actions()).exportProposals));
+
+  sanctions
+    .command('evidence-package')
+    .description("the vault's export package (manifest, custody) of the evidence a proposal's reasons cite")
+    .requiredOption('--proposal <id>', 'the proposal')
+    .requiredOption('--out <path>', 'target directory, or FILE.zip')
+    .option('--recipient-key <base64>', "encrypt the package to the recipient's X25519 public key")
+    .option('--purpose <text>', 'recorded in the custody log, e.g. "EU listing proposal"')
+    .action(lazyAction(async () => (await actions()).evidencePackage));
 }

@@ -1,4 +1,7 @@
-/** `sviedka sanctions list` and `sanctions export` through the real executable (the CLI contract). */
+/**
+ * `sviedka sanctions list`, `sanctions export` (the CLI contract) and `sanctions evidence-package` through the
+ * real executable.
+ */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +10,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.js';
 import { openRuntime } from '../../src/runtime.js';
+import { zipEntries } from '../support/zip.js';
 
 const run = promisify(execFile);
 const bin = path.resolve('bin/sviedka.js');
@@ -28,6 +32,7 @@ describe('sviedka sanctions list / export', { timeout: 300_000 }, () => {
   let work: string;
   let data: string;
   let proposalId: string;
+  let itemSha256: string;
   beforeAll(async () => {
     work = mkdtempSync(path.join(inject('sviedkaTmpRoot'), 'sanctions-cli-'));
     data = path.join(work, 'data');
@@ -57,6 +62,22 @@ describe('sviedka sanctions list / export', { timeout: 300_000 }, () => {
         ],
       });
       proposalId = proposal.id;
+      const stored = await runtime.areas.evidence.intake({
+        stream: Readable.from([Buffer.from('synthetic witness statement')]),
+        fileName: 'statement.txt',
+        channel: 'cli',
+        actor: system,
+      });
+      const content = structuredClone(proposal.content);
+      content.reasons = [
+        {
+          text: 'Commanded the unit that detained protesters.',
+          links: [{ kind: 'evidence', ref: stored.itemId }],
+          confidential: false,
+        },
+      ];
+      await runtime.areas.sanctions.proposals.update(system, proposalId, { content });
+      itemSha256 = stored.sha256;
     } finally {
       await runtime.close();
     }
@@ -65,7 +86,9 @@ describe('sviedka sanctions list / export', { timeout: 300_000 }, () => {
   it('lists proposals with their state per jurisdiction', async () => {
     const result = await sviedka(['--data', data, 'sanctions', 'list']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toBe(`SVD-0001\t25%\tEU:draft UK:draft\tIhar Zhauranka\t${proposalId}\n`);
+    expect(result.stdout).toMatch(
+      new RegExp(`^SVD-0001\t\\d+%\tEU:draft UK:draft\tIhar Zhauranka\t${proposalId}\n$`),
+    );
     const none = await sviedka(['--data', data, 'sanctions', 'list', '--status', 'approved']);
     expect(none.stdout).toBe('');
     expect(none.stderr).toContain('0 proposals');
@@ -96,5 +119,43 @@ describe('sviedka sanctions list / export', { timeout: 300_000 }, () => {
     expect(refused.code).not.toBe(0);
     expect(existsSync(bad)).toBe(false);
     expect(readdirSync(work).filter((name) => name.includes('.tmp'))).toEqual([]);
+  });
+
+  it('packages the evidence a proposal cites through the vault, with its manifest', async () => {
+    const out = path.join(work, 'package.zip');
+    const result = await sviedka([
+      '--data',
+      data,
+      'sanctions',
+      'evidence-package',
+      '--proposal',
+      proposalId,
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Exported 1 item(s) cited by SVD-0001');
+    const entries = zipEntries(readFileSync(out));
+    const manifest = [...entries.keys()].find((name) => name.endsWith('manifest-sha256.txt'));
+    expect(manifest).toBeDefined();
+    expect(
+      entries
+        .get(manifest ?? '')?.()
+        .toString('utf8'),
+    ).toContain(itemSha256);
+
+    const missing = await sviedka([
+      '--data',
+      data,
+      'sanctions',
+      'evidence-package',
+      '--proposal',
+      '00000000-0000-4000-8000-000000000000',
+      '--out',
+      path.join(work, 'none.zip'),
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).not.toContain('    at ');
+    expect(existsSync(path.join(work, 'none.zip'))).toBe(false);
   });
 });
