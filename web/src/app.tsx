@@ -7,6 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes } from 'react-router-dom';
 import { LoginPage } from './auth/login-page.js';
 import { PasswordChangePage } from './auth/password-change-page.js';
+import { SecurityKeyEnrolPage } from './auth/security-key-enrol-page.js';
+import { SecurityKeyPage } from './auth/security-key-page.js';
 import { useSession } from './auth/session.js';
 import { TotpEnrolPage } from './auth/totp-enrol-page.js';
 import { TotpPage } from './auth/totp-page.js';
@@ -40,6 +42,8 @@ export function App() {
   if (session.stage === 'password_change') return <PasswordChangePage />;
   if (session.stage === 'totp_enrol') return <TotpEnrolPage />;
   if (session.stage === 'totp') return <TotpPage />;
+  if (session.stage === 'webauthn') return <SecurityKeyPage />;
+  if (session.stage === 'webauthn_enrol') return <SecurityKeyEnrolPage />;
 
   const areas = visibleAreas(session.user.role);
   return (

@@ -1,4 +1,7 @@
-/** Accounts: who can log in, with which role; create, edit, disable, and reset password or 2FA. */
+/**
+ * Accounts: who can log in, with which role; create, edit, disable, and reset password or 2FA; and the
+ * sign-in policy per role (security key required, app codes allowed).
+ */
 import {
   ActionIcon,
   Alert,
@@ -6,10 +9,14 @@ import {
   Group,
   Menu,
   Modal,
+  Paper,
   Select,
   Stack,
+  Switch,
+  Table,
   Text,
   TextInput,
+  Title,
   VisuallyHidden,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
@@ -28,7 +35,7 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
-import type { CreateUserResponse, Locale, Role, User } from '../api/types.js';
+import type { CreateUserResponse, Locale, Role, RolePolicy, User } from '../api/types.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { DataTable, type DataTableFeatures } from '../components/data-table.js';
 import { ErrorAlert, notifySuccess } from '../components/error-alert.js';
@@ -120,6 +127,7 @@ export function UsersPage() {
         empty={users.isLoading ? t('common.loading') : undefined}
         testId="users-table"
       />
+      <SignInPolicy />
       {dialog?.kind === 'create' ? <CreateUserDialog onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'edit' ? <EditUserDialog user={dialog.user} onClose={() => setDialog(null)} /> : null}
       {dialog && dialog.kind !== 'create' && dialog.kind !== 'edit' ? (
@@ -130,6 +138,74 @@ export function UsersPage() {
 }
 
 const emptyUsers: User[] = [];
+const policyKey = ['auth', 'policy'] as const;
+
+/** Per staff role: require a security key; allow app codes (only switchable off where a key is required). */
+function SignInPolicy() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const policies = useQuery({ queryKey: policyKey, queryFn: api.rolePolicies });
+  const save = useMutation({
+    mutationFn: api.setRolePolicy,
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: policyKey });
+      notifySuccess(t('users.saved'));
+    },
+  });
+  const change = (policy: RolePolicy, changes: Partial<RolePolicy>) => {
+    const next = { ...policy, ...changes };
+    // Codes are the only second factor of a role that does not require keys.
+    if (!next.requireWebauthn) next.allowTotp = true;
+    save.mutate(next);
+  };
+  return (
+    <Paper withBorder p="md" radius="md" mt="lg" component="section" aria-labelledby="sign-in-policy">
+      <Stack gap="sm">
+        <Title order={2} size="h4" id="sign-in-policy">
+          {t('securityKeys.policyTitle')}
+        </Title>
+        <Text size="sm" c="dimmed">
+          {t('securityKeys.policyDescription')}
+        </Text>
+        <ErrorAlert error={policies.error ?? save.error} />
+        <Table data-testid="sign-in-policy">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('users.role')}</Table.Th>
+              <Table.Th>{t('securityKeys.requireKey')}</Table.Th>
+              <Table.Th>{t('securityKeys.allowCodes')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(policies.data?.items ?? []).map((policy) => (
+              <Table.Tr key={policy.role}>
+                <Table.Td>
+                  <RoleBadge role={policy.role} />
+                </Table.Td>
+                <Table.Td>
+                  <Switch
+                    checked={policy.requireWebauthn}
+                    disabled={save.isPending}
+                    onChange={(event) => change(policy, { requireWebauthn: event.currentTarget.checked })}
+                    aria-label={`${t('securityKeys.requireKey')}: ${t(`roles.${policy.role}`)}`}
+                  />
+                </Table.Td>
+                <Table.Td>
+                  <Switch
+                    checked={policy.allowTotp}
+                    disabled={save.isPending || !policy.requireWebauthn}
+                    onChange={(event) => change(policy, { allowTotp: event.currentTarget.checked })}
+                    aria-label={`${t('securityKeys.allowCodes')}: ${t(`roles.${policy.role}`)}`}
+                  />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Stack>
+    </Paper>
+  );
+}
 
 function UserActions({ user, onAction }: { user: User; onAction: (dialog: Dialog) => void }) {
   const { t } = useTranslation();
@@ -156,7 +232,7 @@ function UserActions({ user, onAction }: { user: User; onAction: (dialog: Dialog
         <Menu.Item
           leftSection={<IconKeyOff size={14} aria-hidden />}
           onClick={() => onAction({ kind: 'reset-2fa', user })}
-          disabled={!user.totpEnabled}
+          disabled={user.role === 'partner'}
         >
           {t('users.resetTotp')}
         </Menu.Item>

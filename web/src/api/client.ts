@@ -18,10 +18,14 @@ import type {
   Locale,
   LoginResponse,
   MeResponse,
+  RolePolicy,
+  SecondFactors,
+  SecurityKey,
   TotpEnrolConfirmResponse,
   TotpEnrolStartResponse,
   UpdateUserRequest,
   User,
+  WebauthnRegisterResponse,
 } from './types.js';
 
 /** An error answered by the server (or the network), carrying the code to show for support. */
@@ -127,6 +131,31 @@ export const api = {
     request<TotpEnrolConfirmResponse>('POST', '/api/auth/totp/enrol/confirm', { code }),
   totp: (code: string) => request<LoginResponse>('POST', '/api/auth/totp', { code }),
   logout: () => request<void>('POST', '/api/auth/logout', {}),
+  factors: () => request<SecondFactors>('GET', '/api/auth/factors'),
+  /** Options for `navigator.credentials.create()`; the password is asked again once signed in. */
+  webauthnRegisterOptions: (currentPassword?: string) =>
+    request<{ options: unknown }>(
+      'POST',
+      '/api/auth/webauthn/register/options',
+      currentPassword ? { currentPassword } : {},
+    ),
+  webauthnRegister: (name: string, response: unknown) =>
+    request<WebauthnRegisterResponse>('POST', '/api/auth/webauthn/register/verify', { name, response }),
+  webauthnAuthenticateOptions: () =>
+    request<{ options: unknown }>('POST', '/api/auth/webauthn/authenticate/options', {}),
+  webauthnAuthenticate: (response: unknown) =>
+    request<LoginResponse>('POST', '/api/auth/webauthn/authenticate/verify', { response }),
+  securityKeys: () => request<{ items: SecurityKey[] }>('GET', '/api/auth/webauthn/keys'),
+  renameSecurityKey: (keyId: string, name: string) =>
+    request<{ key: SecurityKey }>('PATCH', `/api/auth/webauthn/keys/${id(keyId)}`, { name }),
+  removeSecurityKey: (keyId: string, currentPassword: string) =>
+    request<void>('POST', `/api/auth/webauthn/keys/${id(keyId)}/remove`, { currentPassword }),
+  rolePolicies: () => request<{ items: RolePolicy[] }>('GET', '/api/auth/policy'),
+  setRolePolicy: (policy: RolePolicy) =>
+    request<{ policy: RolePolicy }>('PUT', `/api/auth/policy/${id(policy.role)}`, {
+      requireWebauthn: policy.requireWebauthn,
+      allowTotp: policy.allowTotp,
+    }),
   setLocale: (locale: Locale) => request<void>('POST', '/api/auth/locale', { locale }),
 
   users: () => request<{ items: User[] }>('GET', '/api/users'),

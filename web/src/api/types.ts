@@ -20,15 +20,33 @@ import type {
   LoginResponse,
   MeResponse,
   Role,
+  RolePolicy,
+  SecondFactors,
+  SecurityKey,
   SessionStage,
   totpEnrolConfirmResponseSchema,
   totpEnrolStartResponseSchema,
   User,
   updateUserRequestSchema,
+  webauthnRegisterVerifyResponseSchema,
 } from '@platform/auth/model.js';
 import type { z } from 'zod';
 
-export type { ApiKey, ApiKeyScope, AuditEntry, Locale, LoginResponse, MeResponse, Role, SessionStage, User };
+export type {
+  ApiKey,
+  ApiKeyScope,
+  AuditEntry,
+  Locale,
+  LoginResponse,
+  MeResponse,
+  Role,
+  RolePolicy,
+  SecondFactors,
+  SecurityKey,
+  SessionStage,
+  User,
+};
+export type WebauthnRegisterResponse = z.infer<typeof webauthnRegisterVerifyResponseSchema>;
 
 export type CreateUserRequest = z.input<typeof createUserRequestSchema>;
 export type CreateUserResponse = z.infer<typeof createUserResponseSchema>;

@@ -127,7 +127,8 @@ export function TotpEnrolPage() {
   );
 }
 
-function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+/** Single-use recovery codes, shown once, until the person confirms they saved them. */
+export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
   const { t } = useTranslation();
   const [saved, setSaved] = useState(false);
   const clipboard = useClipboard({ timeout: 2000 });

@@ -11,6 +11,19 @@ import { normalizeTotpCode } from './totp-enrol-page.js';
 
 export function TotpPage() {
   const { t } = useTranslation();
+  return (
+    <AuthLayout title={t('auth.totpTitle')} description={t('auth.totpDescription')} withLogout>
+      <SecondFactorCodeForm />
+    </AuthLayout>
+  );
+}
+
+/**
+ * A code from the authenticator app or a recovery code; also the fallback below the security key, where
+ * `appCodes` is false when the role switched app codes off (only recovery codes are described then).
+ */
+export function SecondFactorCodeForm({ appCodes = true }: { appCodes?: boolean }) {
+  const { t } = useTranslation();
   const session = useSession();
   const form = useForm({
     mode: 'controlled',
@@ -26,25 +39,23 @@ export function TotpPage() {
     onSuccess: (response) => session.setSession(response),
   });
   return (
-    <AuthLayout title={t('auth.totpTitle')} description={t('auth.totpDescription')} withLogout>
-      <form onSubmit={form.onSubmit((values) => verify.mutate(values.code))} noValidate>
-        <Stack gap="sm">
-          <ErrorAlert error={verify.error} />
-          <TextInput
-            label={t('auth.code')}
-            description={t('auth.totpCodeDescription')}
-            autoComplete="one-time-code"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-            name="code"
-            {...form.getInputProps('code')}
-          />
-          <Button type="submit" loading={verify.isPending} data-testid="totp-submit">
-            {t('auth.verify')}
-          </Button>
-        </Stack>
-      </form>
-    </AuthLayout>
+    <form onSubmit={form.onSubmit((values) => verify.mutate(values.code))} noValidate>
+      <Stack gap="sm">
+        <ErrorAlert error={verify.error} />
+        <TextInput
+          label={t('auth.code')}
+          description={appCodes ? t('auth.totpCodeDescription') : undefined}
+          autoComplete="one-time-code"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          name="code"
+          {...form.getInputProps('code')}
+        />
+        <Button type="submit" loading={verify.isPending} data-testid="totp-submit">
+          {t('auth.verify')}
+        </Button>
+      </Stack>
+    </form>
   );
 }

@@ -28,6 +28,7 @@ import type roles from './be/roles.json';
 import type sanctions from './be/sanctions.json';
 import type screening from './be/screening.json';
 import type search from './be/search.json';
+import type securityKeys from './be/securityKeys.json';
 import type table from './be/table.json';
 import type topBar from './be/topBar.json';
 import type users from './be/users.json';
@@ -62,4 +63,5 @@ export interface Translation {
   datasets: typeof datasets;
   xref: typeof xref;
   sanctions: typeof sanctions;
+  securityKeys: typeof securityKeys;
 }

@@ -23,6 +23,7 @@ import {
   IconRobot,
   IconSend,
   IconSettings,
+  IconShieldLock,
   IconTemplate,
   IconUserSearch,
   IconUsers,
@@ -32,6 +33,7 @@ import { AuditPage } from '../admin/audit-page.js';
 import { JobsPage } from '../admin/jobs-page.js';
 import { UsersPage } from '../admin/users-page.js';
 import type { Role } from '../api/types.js';
+import { AccountPage } from '../auth/account-page.js';
 import { BroadcastPage } from '../bot/broadcast-page.js';
 import { BroadcastsPage } from '../bot/broadcasts-page.js';
 import { ComposerPage } from '../bot/composer-page.js';
@@ -69,7 +71,14 @@ import type { Area } from './navigation.js';
 const admin = ['admin'] as const;
 
 export const areas: Area[] = [
-  { key: 'home', icon: IconHome, pages: [{ path: '/', label: 'home', icon: IconHome, component: HomePage }] },
+  {
+    key: 'home',
+    icon: IconHome,
+    pages: [
+      { path: '/', label: 'home', icon: IconHome, component: HomePage },
+      { path: '/account', label: 'account', icon: IconShieldLock, component: AccountPage, hidden: true },
+    ],
+  },
   {
     key: 'registry',
     icon: IconAddressBook,

@@ -13,8 +13,9 @@ import {
   useComputedColorScheme,
   useMantineColorScheme,
 } from '@mantine/core';
-import { IconLogout, IconMoon, IconSun } from '@tabler/icons-react';
+import { IconLogout, IconMoon, IconShieldLock, IconSun } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { useSession } from '../auth/session.js';
 import { notifyError } from '../components/error-alert.js';
 import { isLanguage, languages } from '../i18n/index.js';
@@ -92,6 +93,14 @@ export function UserMenu() {
         <Menu.Label>
           {user.username} · {t(`roles.${user.role}`)}
         </Menu.Label>
+        <Menu.Item
+          component={Link}
+          to="/account"
+          leftSection={<IconShieldLock size={16} aria-hidden />}
+          data-testid="account-link"
+        >
+          {t('topBar.account')}
+        </Menu.Item>
         <Menu.Item
           leftSection={<IconLogout size={16} aria-hidden />}
           onClick={() => session.logout().catch(notifyError)}
