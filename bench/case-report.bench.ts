@@ -88,6 +88,7 @@ function input(findings: number, references: number): CaseReportInput {
       history: [],
     },
     authors: ['analyst · 00000000-0000-4000-8000-000000000001'],
+    reviewers: {},
   };
 }
 

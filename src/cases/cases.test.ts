@@ -218,6 +218,14 @@ describeEachDatabase('verification cases', (ctx) => {
     expect(view.reports[0].pdfSha256).toBe(
       (await import('node:crypto')).createHash('sha256').update(pdf).digest('hex'),
     );
+    // Officers by role and id only (the reportOfficerNames setting is off): no names in the report.
+    const twin = await partnerA('GET', `/api/cases/${caseId}/report.json`);
+    // (The admin who edited the findings above is an author too.)
+    expect(twin.json.officers.authors).toEqual(
+      expect.arrayContaining([`analyst · ${analyst.userId}`, `admin · ${admin.userId}`]),
+    );
+    expect(twin.json.officers.reviewers).toMatchObject([{ officer: `reviewer · ${reviewer.userId}` }]);
+    expect(JSON.stringify(twin.json)).not.toMatch(/analyst-|reviewer-/);
     const deliveries = await t.runtime.audit.list({ action: 'report.deliver', limit: 5 });
     expect(deliveries[0]).toMatchObject({ targetId: caseId, details: { channel: 'api' } });
 

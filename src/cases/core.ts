@@ -29,7 +29,11 @@ export interface CaseDeps {
   reports: ReportService;
   screening: CaseScreening;
   evidence?: CaseEvidence | undefined;
-  listStaff: () => Promise<Array<{ id: string; role: string; disabled: boolean; username: string }>>;
+  listStaff: () => Promise<
+    Array<{ id: string; role: string; disabled: boolean; username: string; displayName: string }>
+  >;
+  /** Reports name the officers beside role and id (setting reportOfficerNames). */
+  officerNames: boolean;
 }
 
 export function eventHash(row: Omit<EventRow, 'hash'>): string {

@@ -35,7 +35,10 @@ const retentionActor = { type: 'system' as const, label: 'retention' };
 
 /** Builds the cases area. */
 export function createCases(
-  platform: Pick<Platform, 'database' | 'keys' | 'audit' | 'review' | 'reports' | 'auth' | 'jobs' | 'logger'>,
+  platform: Pick<
+    Platform,
+    'database' | 'keys' | 'audit' | 'review' | 'reports' | 'auth' | 'jobs' | 'logger' | 'config'
+  >,
   deps: { screening: CaseScreening; evidence?: CaseEvidence },
 ) {
   const core = new CaseCore({
@@ -47,6 +50,7 @@ export function createCases(
     screening: deps.screening,
     evidence: deps.evidence,
     listStaff: () => platform.auth.listUsers(),
+    officerNames: platform.config.reportOfficerNames,
   });
   const service = new CaseService(core);
   const work = new CaseWork(core);

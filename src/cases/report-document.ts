@@ -2,7 +2,8 @@
  * The content of a case report, as a document for the shared PDF renderer and as its JSON twin: case
  * number, requester, purpose, subject, conclusion and findings, screening hits as reviewed (each with
  * where it came from: registry datasets, or an incident naming the person without a registry record), the cited
- * evidence with SHA-256 and custody, the two officers (by role and id) and the dates.
+ * evidence with SHA-256 and custody, the two officers (by role and id; names only when the
+ * reportOfficerNames setting is on) and the dates.
  */
 import type { ReportBlock, ReportDocument, ReportStamp } from '../platform/reports/model.js';
 import type { ReviewStatus } from '../platform/review/model.js';
@@ -206,8 +207,10 @@ export interface CaseReportInput {
   hits: Hit[];
   evidence: Map<string, CitedEvidence>;
   review: ReviewStatus;
-  /** Who wrote the findings, by role and id. */
+  /** Who wrote the findings, by role and id (and name, when the setting says so). */
   authors: string[];
+  /** How each approving reviewer (by principal key) is named in the report: role and id, or with the name. */
+  reviewers: Record<string, string>;
 }
 
 function linkText(
@@ -340,7 +343,7 @@ export function caseReportDocument(input: CaseReportInput, language: ReportLangu
         ...input.authors.map((author): [string, string] => [l.author, author]),
         ...approvals.map((a): [string, string] => [
           l.reviewer,
-          `${a.reviewer} · ${a.decidedAt.slice(0, 19).replace('T', ' ')} UTC`,
+          `${input.reviewers[a.reviewer] ?? a.reviewer} · ${a.decidedAt.slice(0, 19).replace('T', ' ')} UTC`,
         ]),
       ],
     },
@@ -402,6 +405,7 @@ export function caseReportJson(input: CaseReportInput, stamp: ReportStamp, findi
       authors: input.authors,
       reviewers: input.review.approvals.map((a) => ({
         reviewer: a.reviewer,
+        officer: input.reviewers[a.reviewer] ?? a.reviewer,
         approvedAt: a.decidedAt,
         contentHash: a.contentHash,
       })),

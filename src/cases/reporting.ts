@@ -52,7 +52,13 @@ export class CaseReporting {
     }
     const key = this.core.key(row);
     const findings = this.core.findings(row, key);
-    const staff = new Map((await this.core.deps.listStaff()).map((u) => [`user:${u.id}`, u.role]));
+    const staff = new Map((await this.core.deps.listStaff()).map((u) => [`user:${u.id}`, u]));
+    // Officers by role and id; with the reportOfficerNames setting, their names too.
+    const officer = (key: string) => {
+      const user = staff.get(key);
+      const label = `${user?.role ?? 'user'} · ${key.startsWith('user:') ? key.slice(5) : key}`;
+      return this.core.deps.officerNames && user?.displayName ? `${label} · ${user.displayName}` : label;
+    };
     const approvers = new Set(review.approvals.map((a) => a.reviewer));
     const input: CaseReportInput = {
       number: row.number,
@@ -66,9 +72,8 @@ export class CaseReporting {
       hits: await this.cases.hits(row),
       evidence: (await this.core.deps.evidence?.describe(principal, citedSha256s(findings))) ?? new Map(),
       review,
-      authors: review.contributors
-        .filter((c) => c.startsWith('user:') && !approvers.has(c))
-        .map((c) => `${staff.get(c) ?? 'user'} · ${c.slice(5)}`),
+      authors: review.contributors.filter((c) => c.startsWith('user:') && !approvers.has(c)).map(officer),
+      reviewers: Object.fromEntries(review.approvals.map((a) => [a.reviewer, officer(a.reviewer)])),
     };
     const document = caseReportDocument(input, options.language ?? 'be');
     let files: { pdf: Buffer; json: Buffer } | undefined;

@@ -41,6 +41,7 @@ export const configSchema = z
     citizenUploadStorageBytes: intish(1024 ** 2, 2 ** 50),
     exiftoolProcesses: intish(1, 64).optional(),
     exiftoolStayOpen: boolish,
+    reportOfficerNames: boolish,
   })
   .strict();
 
@@ -210,6 +211,13 @@ export const settings: ReadonlyArray<{
     env: 'SVIEDKA_EXIFTOOL_STAY_OPEN',
     default: true,
     description: 'Keep exiftool processes running between files (false: one process per file).',
+  },
+  {
+    key: 'reportOfficerNames',
+    env: 'SVIEDKA_REPORT_OFFICER_NAMES',
+    default: false,
+    description:
+      "Verification reports name the officers (their display names) beside role and id. Off: role and id only, so a report in a partner's or a court's hands does not name staff.",
   },
 ];
 
