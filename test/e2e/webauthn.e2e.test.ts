@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callApi,
   closeNotifications,
+  createUser,
   firstLogin,
   launchBrowser,
   openContext,
@@ -127,6 +128,42 @@ describe('security keys', () => {
     expect(actions).toContain('auth.policy.change:ok');
     expect(actions).toContain('auth.webauthn:ok');
     watchdog.assertClean();
+
+    // A newcomer analyst (keys optional for the role) sets up a passkey instead of the app.
+    const oneTimePassword = await createUser(page, 'keys.analyst', 'analyst');
     await context.close();
+    const newcomer = await openContext(browser, baseUrl);
+    const newcomerDevtools = await newcomer.context.newCDPSession(newcomer.page);
+    await newcomerDevtools.send('WebAuthn.enable');
+    await newcomerDevtools.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    const analyst = newcomer.page;
+    const analystPassword = 'analyst passphrase for keys 7';
+    await analyst.goto('/');
+    await analyst.locator('input[name="username"]').fill('keys.analyst');
+    await analyst.locator('input[name="password"]').fill(oneTimePassword);
+    await analyst.getByTestId('login-submit').click();
+    await analyst.locator('input[name="currentPassword"]').fill(oneTimePassword);
+    await analyst.locator('input[name="newPassword"]').fill(analystPassword);
+    await analyst.locator('input[name="confirmPassword"]').fill(analystPassword);
+    await analyst.getByTestId('password-submit').click();
+    await analyst.getByTestId('enrol-with-key').click();
+    await analyst.getByTestId('security-key-register').click();
+    // The account had no recovery codes: they come with its first key.
+    await analyst.getByTestId('recovery-codes').waitFor();
+    expect(await analyst.getByTestId('recovery-codes').locator('li').count()).toBe(10);
+    await analyst.getByTestId('recovery-saved').check();
+    await analyst.getByTestId('recovery-continue').click();
+    await expect.poll(() => analyst.locator('h1').textContent()).toContain('Вітаем');
+    newcomer.watchdog.assertClean();
+    await newcomer.context.close();
   });
 });

@@ -2,16 +2,23 @@
  * Key enrolment for a role that requires a security key: the person names the key and registers it;
  * an account without recovery codes then gets them (shown once).
  */
-import { List } from '@mantine/core';
+import { Anchor, List } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { WebauthnRegisterResponse } from '../api/types.js';
 import { AuthLayout } from './auth-layout.js';
+import { RecoveryCodes } from './recovery-codes.js';
 import { SecurityKeyForm } from './security-key-form.js';
 import { useSession } from './session.js';
-import { RecoveryCodes } from './totp-enrol-page.js';
 
-export function SecurityKeyEnrolPage() {
+/** `optional`: chosen instead of the authenticator app (the role does not require a key); `onBack` returns to it. */
+export function SecurityKeyEnrolPage({
+  optional = false,
+  onBack,
+}: {
+  optional?: boolean;
+  onBack?: () => void;
+}) {
   const { t } = useTranslation();
   const session = useSession();
   const [registered, setRegistered] = useState<WebauthnRegisterResponse | null>(null);
@@ -22,7 +29,7 @@ export function SecurityKeyEnrolPage() {
   return (
     <AuthLayout
       title={t('securityKeys.enrolTitle')}
-      description={t('securityKeys.enrolDescription')}
+      description={optional ? t('securityKeys.enrolOptionalDescription') : t('securityKeys.enrolDescription')}
       width={520}
       withLogout
     >
@@ -33,6 +40,11 @@ export function SecurityKeyEnrolPage() {
       <SecurityKeyForm
         onRegistered={(response) => (response.recoveryCodes ? setRegistered(response) : done(response))}
       />
+      {onBack ? (
+        <Anchor component="button" type="button" size="sm" onClick={onBack}>
+          {t('securityKeys.useAppInstead')}
+        </Anchor>
+      ) : null}
     </AuthLayout>
   );
 }

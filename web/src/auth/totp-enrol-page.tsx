@@ -2,10 +2,8 @@
  * Step three for staff roles: set up two-factor authentication. Shows the QR code and the secret, checks one
  * code, then shows the recovery codes once and waits for the person to confirm they saved them.
  */
-import { Alert, Button, Checkbox, Group, Image, List, Loader, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, Image, List, Loader, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useClipboard } from '@mantine/hooks';
-import { IconAlertTriangle, IconCopy } from '@tabler/icons-react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +12,8 @@ import type { TotpEnrolConfirmResponse } from '../api/types.js';
 import { ErrorAlert } from '../components/error-alert.js';
 import { SecretValue } from '../components/secret-reveal.js';
 import { AuthLayout } from './auth-layout.js';
+import { RecoveryCodes } from './recovery-codes.js';
+import { SecurityKeyEnrolPage } from './security-key-enrol-page.js';
 import { useSession } from './session.js';
 
 /**
@@ -36,6 +36,8 @@ export function TotpEnrolPage() {
   const { t } = useTranslation();
   const session = useSession();
   const [confirmed, setConfirmed] = useState<TotpEnrolConfirmResponse | null>(null);
+  const [withKey, setWithKey] = useState(false);
+  const factors = useQuery({ queryKey: ['auth', 'factors'], queryFn: api.factors, gcTime: 0 });
 
   const start = useQuery({
     queryKey: ['auth', 'totp-enrol'],
@@ -67,6 +69,8 @@ export function TotpEnrolPage() {
       />
     );
   }
+
+  if (withKey) return <SecurityKeyEnrolPage optional onBack={() => setWithKey(false)} />;
 
   return (
     <AuthLayout title={t('auth.enrolTitle')} description={t('auth.enrolDescription')} width={680} withLogout>
@@ -121,47 +125,19 @@ export function TotpEnrolPage() {
               </Button>
             </Stack>
           </form>
+          {factors.data?.webauthnAvailable ? (
+            <Anchor
+              component="button"
+              type="button"
+              size="sm"
+              onClick={() => setWithKey(true)}
+              data-testid="enrol-with-key"
+            >
+              {t('securityKeys.useKeyInstead')}
+            </Anchor>
+          ) : null}
         </Stack>
       ) : null}
-    </AuthLayout>
-  );
-}
-
-/** Single-use recovery codes, shown once, until the person confirms they saved them. */
-export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
-  const { t } = useTranslation();
-  const [saved, setSaved] = useState(false);
-  const clipboard = useClipboard({ timeout: 2000 });
-  return (
-    <AuthLayout title={t('auth.recoveryTitle')} description={t('auth.recoveryDescription')} width={520}>
-      <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} aria-hidden />}>
-        {t('auth.recoveryWarning')}
-      </Alert>
-      <ol className="recovery-codes" aria-label={t('auth.recoveryTitle')} data-testid="recovery-codes">
-        {codes.map((code) => (
-          <li key={code}>
-            <code>{code}</code>
-          </li>
-        ))}
-      </ol>
-      <Group>
-        <Button
-          variant="default"
-          leftSection={<IconCopy size={16} aria-hidden />}
-          onClick={() => clipboard.copy(codes.join('\n'))}
-        >
-          {clipboard.copied ? t('common.copied') : t('auth.copyAll')}
-        </Button>
-      </Group>
-      <Checkbox
-        label={t('auth.recoverySaved')}
-        checked={saved}
-        onChange={(event) => setSaved(event.currentTarget.checked)}
-        data-testid="recovery-saved"
-      />
-      <Button disabled={!saved} onClick={onDone} data-testid="recovery-continue">
-        {t('common.continue')}
-      </Button>
     </AuthLayout>
   );
 }
