@@ -33,12 +33,23 @@ export async function serve(
   if (opts.demo === false) flags.demo = false;
   if (opts.workers === false) flags.workers = false;
   const config = configFrom(command, flags);
+  // The database opens while the server's code loads: the embedded database's WebAssembly compiles on
+  // other threads meanwhile, and its files are read between modules.
+  const opening = openDatabase(config);
   const [{ openRuntime }, { startServer }, { seedDemo }] = await Promise.all([
     import('../runtime.js'),
     import('../server.js'),
     import('../demo/seed.js'),
-  ]);
-  const runtime = await openRuntime(config);
+  ]).catch(async (error: unknown) => {
+    await (await opening.catch(() => undefined))?.close();
+    throw error;
+  });
+  const database = await opening;
+  // Given the database, the runtime leaves closing it to this command.
+  const runtime = await openRuntime(config, { database }).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   const initial = await runtime.auth.ensureInitialAdmin();
   if (config.demo) await seedDemo(runtime);
   const server = await startServer(runtime);
@@ -53,6 +64,7 @@ export async function serve(
     stopping = true;
     await server.close();
     await runtime.close();
+    await database.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -626,7 +626,12 @@ export class CandidateIndex {
     if (bulk) this.#postings.beginBulk();
     try {
       for await (const batch of source.scanForIndex({ afterSeq: this.lastSeq, batchSize })) {
-        for (const entity of batch) this.upsert(entity);
+        for (let i = 0; i < batch.length; i++) {
+          this.upsert(batch[i]!);
+          // Indexing runs on the server's only thread (a batch of 2,000 takes about a second): waiting
+          // requests get a turn every few hundred entities, as they do between batches.
+          if (i % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
+        }
         changed += batch.length;
       }
     } finally {
