@@ -72,6 +72,10 @@ function toEntityRow(row: Selectable<RegistryTables['registry_entities']>): Enti
 }
 
 const jsonb = (value: unknown) => sql<unknown>`${JSON.stringify(value)}::jsonb`;
+/** `= any($1::text[])`: one array parameter instead of one parameter per id. */
+const anyText = (values: string[]) => sql<string>`any(${values}::text[])`;
+/** Rows per bulk statement (their columns travel as array parameters). */
+const BULK_ROWS = 5000;
 
 export class RegistryStore {
   readonly db: Kysely<RegistryTables>;
@@ -171,7 +175,7 @@ export class RegistryStore {
     const rows = await trx
       .selectFrom('registry_entities')
       .select(['id', 'dataset_id'])
-      .where('id', 'in', ids)
+      .where('id', '=', anyText(ids))
       .where('dataset_id', '<>', datasetId)
       .execute();
     return new Map(rows.map((row) => [row.id, row.dataset_id]));
@@ -183,7 +187,7 @@ export class RegistryStore {
     const rows = await trx
       .selectFrom('registry_entities')
       .select('id')
-      .where('id', 'in', ids)
+      .where('id', '=', anyText(ids))
       .where('dataset_id', '<>', datasetId)
       .execute();
     return new Set(rows.map((row) => row.id));
@@ -192,6 +196,8 @@ export class RegistryStore {
   /**
    * Inserts new entities and updates those whose content differs; equal ones are left alone (no new
    * change_seq). Returns the ids written. Callers pass ids of this dataset only, each at most once.
+   * Thousands of entities go in one statement of five array parameters (a VALUES list of thousands of
+   * rows costs more to send and plan than to write).
    */
   async upsertEntities(
     trx: RegistryTrx,
@@ -201,44 +207,33 @@ export class RegistryStore {
     importId: string | null,
   ): Promise<string[]> {
     if (entities.length === 0) return [];
-    const rows = await trx
-      .insertInto('registry_entities')
-      .values(
-        entities.map((entity) => ({
-          id: entity.id,
-          schema: entity.schema,
-          dataset_id: datasetId,
-          caption: entity.caption,
-          properties: jsonb(entity.properties),
-          created_by: actor,
-          updated_by: actor,
-          import_id: importId,
-          deleted_at: null,
-        })),
-      )
-      .onConflict((conflict) =>
-        conflict
-          .column('id')
-          .doUpdateSet({
-            schema: (eb) => eb.ref('excluded.schema'),
-            caption: (eb) => eb.ref('excluded.caption'),
-            properties: sql`excluded.properties`,
-            updated_by: (eb) => eb.ref('excluded.updated_by'),
-            import_id: (eb) => eb.ref('excluded.import_id'),
-            last_change: sql`now()`,
-            change_seq: sql`nextval('registry_change_seq')`,
-            deleted_at: null,
-          })
-          .where(
-            sql<boolean>`registry_entities.dataset_id = excluded.dataset_id and (
-              registry_entities.properties is distinct from excluded.properties
-              or registry_entities.schema <> excluded.schema
-              or registry_entities.deleted_at is not null)`,
-          ),
-      )
-      .returning('id')
-      .execute();
-    const written = rows.map((row) => row.id);
+    const written: string[] = [];
+    for (let i = 0; i < entities.length; i += BULK_ROWS) {
+      const slice = entities.slice(i, i + BULK_ROWS);
+      const rows = await sql<{ id: string }>`
+        insert into registry_entities
+          (id, schema, dataset_id, caption, properties, created_by, updated_by, import_id, deleted_at)
+        select t.id, t.schema, ${datasetId}::uuid, t.caption, t.properties::jsonb, ${actor}, ${actor},
+          ${importId}::uuid, null
+        from unnest(${slice.map((e) => e.id)}::text[], ${slice.map((e) => e.schema)}::text[],
+          ${slice.map((e) => e.caption)}::text[], ${slice.map((e) => JSON.stringify(e.properties))}::text[])
+          as t(id, schema, caption, properties)
+        on conflict (id) do update set
+          schema = excluded.schema,
+          caption = excluded.caption,
+          properties = excluded.properties,
+          updated_by = excluded.updated_by,
+          import_id = excluded.import_id,
+          last_change = now(),
+          change_seq = nextval('registry_change_seq'),
+          deleted_at = null
+        where registry_entities.dataset_id = excluded.dataset_id and (
+          registry_entities.properties is distinct from excluded.properties
+          or registry_entities.schema <> excluded.schema
+          or registry_entities.deleted_at is not null)
+        returning id`.execute(trx);
+      for (const row of rows.rows) written.push(row.id);
+    }
     const byId = new Map(entities.map((entity) => [entity.id, entity]));
     await this.replaceRefs(
       trx,
@@ -254,18 +249,20 @@ export class RegistryStore {
     refs: Array<{ source: string; property: string; target: string }>,
   ): Promise<void> {
     if (sourceIds.length === 0) return;
-    await trx.deleteFrom('registry_refs').where('source_id', 'in', sourceIds).execute();
-    const unique = new Map(refs.map((ref) => [`${ref.source}\u0000${ref.property}\u0000${ref.target}`, ref]));
-    const values = [...unique.values()].map((ref) => ({
-      source_id: ref.source,
-      property: ref.property,
-      target_id: ref.target,
-    }));
-    for (let i = 0; i < values.length; i += 2000) {
+    for (let i = 0; i < sourceIds.length; i += BULK_ROWS)
       await trx
-        .insertInto('registry_refs')
-        .values(values.slice(i, i + 2000))
+        .deleteFrom('registry_refs')
+        .where('source_id', '=', anyText(sourceIds.slice(i, i + BULK_ROWS)))
         .execute();
+    const unique = [
+      ...new Map(refs.map((ref) => [`${ref.source}\u0000${ref.property}\u0000${ref.target}`, ref])).values(),
+    ];
+    for (let i = 0; i < unique.length; i += BULK_ROWS) {
+      const slice = unique.slice(i, i + BULK_ROWS);
+      await sql`
+        insert into registry_refs (source_id, property, target_id)
+        select * from unnest(${slice.map((r) => r.source)}::text[], ${slice.map((r) => r.property)}::text[],
+          ${slice.map((r) => r.target)}::text[])`.execute(trx);
     }
   }
 
