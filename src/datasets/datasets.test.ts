@@ -4,7 +4,7 @@
  * re-import; and nothing half-imported when a run fails.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -55,6 +55,10 @@ describeEachDatabase('datasets', (ctx) => {
   beforeAll(() => {
     dir = mkdtempSync(path.join(inject('sviedkaTmpRoot'), 'datasets-'));
   });
+  const spoolDirs = () => {
+    const work = path.join(ctx.dataDir, 'work', 'datasets');
+    return existsSync(work) ? readdirSync(work).filter((name) => name.startsWith('spool-')) : [];
+  };
 
   async function run(dataset: string, mappingText: string, extra: Partial<RunOptions> = {}) {
     const rejects: RowReject[] = [];
@@ -166,10 +170,8 @@ describeEachDatabase('datasets', (ctx) => {
     expect(await entities('atomic')).toEqual([]);
     const [failed] = await service().listRuns(system, 'atomic');
     expect(failed).toMatchObject({ status: 'failed', rowsRead: 4 });
-    const staged = await sql<{ n: number }>`select count(*)::int as n from datasets_stage`.execute(
-      ctx.database.db,
-    );
-    expect(staged.rows[0]!.n).toBe(0);
+    // The run's spooled fragments are gone with it.
+    expect(spoolDirs()).toEqual([]);
 
     // A registry whose transaction fails after every entity was written: the rollback leaves nothing.
     const real = registry();
@@ -199,6 +201,7 @@ describeEachDatabase('datasets', (ctx) => {
       ctx.database.db,
     );
     expect(provenance.rows[0]!.n).toBe(0);
+    expect(spoolDirs()).toEqual([]);
   });
 
   it('maps the second sheet of an XLSX workbook, with --source replacing the mapping file', async () => {

@@ -1,9 +1,10 @@
 /**
  * Mapped imports: a mapping file over CSV/XLSX/SQL sources into a registry dataset. A run reads every
- * source once, row by row, maps each row to entity fragments and stages them (committed in batches, so
- * a large source never sits in memory); then it publishes: the staged fragments are merged per entity
- * and written through the registry in ONE transaction, with each entity's provenance (source file,
- * its SHA-256, the row, the mapping's hash). A failure at any point leaves the dataset as it was.
+ * source once, row by row, maps each row to entity fragments and spools them (sorted runs on disk past
+ * a memory budget, so a large source never sits in memory: spool.ts); then it publishes: the fragments
+ * are merged per entity and written through the registry in ONE transaction, thousands per statement,
+ * with each entity's provenance (source file, its SHA-256, the row, the mapping's hash). A failure at
+ * any point leaves the dataset as it was.
  * A dry run maps the first rows in memory and writes nothing.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -29,7 +30,8 @@ import type {
   RunSource,
 } from './model.js';
 import { type OpenedSource, querySources, type SourceContext } from './sources/index.js';
-import type { DatasetsStore, Fragment, RunRow } from './store.js';
+import { type Fragment, FragmentSpool } from './spool.js';
+import type { DatasetsStore, RunRow } from './store.js';
 
 /** What the datasets area needs from the registry (the composition root plugs the registry in). */
 export interface DatasetsRegistry {
@@ -93,8 +95,7 @@ export interface RunSummary {
   seconds: number;
 }
 
-const STAGE_BATCH = 2000;
-const PUBLISH_PAGE = 2000;
+const PUBLISH_PAGE = 5000;
 const KEPT_REJECTS = 1000;
 /** A dry run holds its entities in memory: it reads at most this many rows. */
 export const DRY_RUN_MAX_ROWS = 10_000;
@@ -386,17 +387,9 @@ export class DatasetsService {
     };
     // Dry run: entities merged in memory (bounded by the row limit). Real run: fragments staged.
     const preview = new Map<string, PreviewEntity>();
-    let pending: Fragment[] = [];
-    let seq = 0;
+    const spool = new FragmentSpool(this.web.workDir);
     let bytesBefore = 0;
     let lastProgress = 0;
-    const stageFlush = async () => {
-      if (pending.length === 0 || !runId) return;
-      const batch = pending;
-      pending = [];
-      await this.store.stage(runId, batch);
-    };
-
     try {
       queries: for (const query of mapping.queries) {
         const mapper = new QueryMapper(query, dataset.name);
@@ -467,9 +460,8 @@ export class DatasetsService {
                       ref: `${row.ref} of ${source.name}`,
                     });
                 } else {
-                  pending.push({
+                  await spool.add({
                     entityId: entity.id,
-                    seq: seq++,
                     schema: entity.schema,
                     properties: entity.properties,
                     query: query.index,
@@ -478,10 +470,8 @@ export class DatasetsService {
                   });
                 }
               }
-              if (pending.length >= STAGE_BATCH) await stageFlush();
               progress(false);
             }
-            await stageFlush();
             progress(true);
             // A limited run stops before the end of the file: hash the whole file then.
             const sha256 = source.sha256() ?? (source.file ? await fileSha256(source.file) : null);
@@ -535,7 +525,6 @@ export class DatasetsService {
         { fileName },
         async (write, trx) => {
           const currentRun = runId!;
-          let after: { entityId: string; seq: number } | null = null;
           let group: { entity: FtmEntity; first: Fragment; rows: number } | null = null;
           let batch: Array<{ entity: FtmEntity; first: Fragment; rows: number }> = [];
           const writeBatch = async () => {
@@ -563,11 +552,11 @@ export class DatasetsService {
             }
             await this.store.upsertProvenance(
               trx,
+              currentRun,
               entries
                 .filter((entry) => !refused.has(entry.entity.id))
                 .map((entry) => ({
                   entity_id: entry.entity.id,
-                  run_id: currentRun,
                   query: entry.first.query,
                   line: entry.first.line,
                   ref: entry.first.ref,
@@ -580,40 +569,33 @@ export class DatasetsService {
             group = null;
             if (batch.length >= PUBLISH_PAGE) await writeBatch();
           };
-          for (;;) {
-            const page = await this.store.stagePage(trx, currentRun, after, PUBLISH_PAGE);
-            for (const fragment of page) {
-              if (group && group.entity.id === fragment.entityId) {
-                if (fragment.schema !== group.entity.schema) {
-                  publishRejects.push({
-                    query: fragment.query,
-                    source: sourceName(fragment.query),
-                    line: fragment.line,
-                    ref: fragment.ref,
-                    entity: fragment.entityId,
-                    code: 'SVD_DATASETS_BAD_VALUE',
-                    reason: `the entity from ${group.first.ref} is a ${group.entity.schema}, this row makes it a ${fragment.schema}: give the two entities different keys or a key_literal`,
-                  });
-                  continue;
-                }
-                mergeProperties(group.entity.properties, fragment.properties);
-                group.rows++;
-              } else {
-                await close();
-                group = {
-                  entity: { id: fragment.entityId, schema: fragment.schema, properties: fragment.properties },
-                  first: fragment,
-                  rows: 1,
-                };
+          for await (const fragment of spool.fragments()) {
+            if (group && group.entity.id === fragment.entityId) {
+              if (fragment.schema !== group.entity.schema) {
+                publishRejects.push({
+                  query: fragment.query,
+                  source: sourceName(fragment.query),
+                  line: fragment.line,
+                  ref: fragment.ref,
+                  entity: fragment.entityId,
+                  code: 'SVD_DATASETS_BAD_VALUE',
+                  reason: `the entity from ${group.first.ref} is a ${group.entity.schema}, this row makes it a ${fragment.schema}: give the two entities different keys or a key_literal`,
+                });
+                continue;
               }
+              mergeProperties(group.entity.properties, fragment.properties);
+              group.rows += fragment.rows;
+            } else {
+              await close();
+              group = {
+                entity: { id: fragment.entityId, schema: fragment.schema, properties: fragment.properties },
+                first: fragment,
+                rows: fragment.rows,
+              };
             }
-            if (page.length < PUBLISH_PAGE) break;
-            const last = page[page.length - 1]!;
-            after = { entityId: last.entityId, seq: last.seq };
           }
           await close();
           await writeBatch();
-          await this.store.clearStage(currentRun, trx);
           await this.store.updateRun(
             currentRun,
             {
@@ -647,7 +629,6 @@ export class DatasetsService {
     } catch (error) {
       if (runId) {
         const message = error instanceof Error ? error.message : String(error);
-        await this.store.clearStage(runId).catch(() => undefined);
         await this.store
           .updateRun(runId, { status: 'failed', error: message.slice(0, 2000), finished_at: new Date() })
           .catch(() => undefined);
@@ -667,6 +648,8 @@ export class DatasetsService {
           .catch(() => undefined);
       }
       throw error;
+    } finally {
+      await spool.close().catch(() => undefined);
     }
   }
 

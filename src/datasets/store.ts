@@ -1,4 +1,4 @@
-/** SQL of the datasets area: runs, staged fragments, kept rejects and provenance. */
+/** SQL of the datasets area: runs, kept rejects and provenance. */
 import { type Generated, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { AnyDb, AnyTransaction } from '../platform/db/database.js';
 import type { RowReject, RunSource, RunStatus } from './model.js';
@@ -25,16 +25,6 @@ export type DatasetsTables = {
     started_at: Generated<Date>;
     finished_at: Date | null;
   };
-  datasets_stage: {
-    run_id: string;
-    entity_id: string;
-    seq: number;
-    schema: string;
-    properties: unknown;
-    query: number;
-    line: number;
-    ref: string;
-  };
   datasets_rejects: { run_id: string; n: number; reject: unknown };
   datasets_provenance: {
     entity_id: string;
@@ -47,21 +37,10 @@ export type DatasetsTables = {
 };
 
 export type RunRow = Omit<Selectable<DatasetsTables['datasets_runs']>, 'sources'> & { sources: RunSource[] };
-export type StagedRow = Omit<Selectable<DatasetsTables['datasets_stage']>, 'properties' | 'run_id'> & {
-  properties: Record<string, string[]>;
-};
-export interface Fragment {
-  entityId: string;
-  seq: number;
-  schema: string;
-  properties: Record<string, string[]>;
-  query: number;
-  line: number;
-  ref: string;
-}
-
 const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 const jsonb = (value: unknown) => sql<unknown>`${JSON.stringify(value)}::jsonb`;
+/** Rows per bulk statement. */
+const BULK_ROWS = 5000;
 
 function toRunRow(row: Selectable<DatasetsTables['datasets_runs']>): RunRow {
   return {
@@ -157,61 +136,7 @@ export class DatasetsStore {
       .where('status', 'in', ['staging', 'publishing'])
       .returning('id')
       .execute();
-    for (const row of rows) await this.clearStage(row.id);
     return rows.length;
-  }
-
-  // Staging
-
-  async stage(runId: string, fragments: Fragment[]): Promise<void> {
-    for (let i = 0; i < fragments.length; i += 1000) {
-      await this.db
-        .insertInto('datasets_stage')
-        .values(
-          fragments.slice(i, i + 1000).map((f) => ({
-            run_id: runId,
-            entity_id: f.entityId,
-            seq: f.seq,
-            schema: f.schema,
-            properties: jsonb(f.properties),
-            query: f.query,
-            line: f.line,
-            ref: f.ref,
-          })),
-        )
-        .execute();
-    }
-  }
-
-  /** Staged fragments after (entityId, seq), ordered by entity id then order of appearance. */
-  async stagePage(
-    trx: AnyTransaction,
-    runId: string,
-    after: { entityId: string; seq: number } | null,
-    limit: number,
-  ): Promise<Fragment[]> {
-    let query = this.#on(trx)
-      .selectFrom('datasets_stage')
-      .select(['entity_id', 'seq', 'schema', 'properties', 'query', 'line', 'ref'])
-      .where('run_id', '=', runId)
-      .orderBy('entity_id')
-      .orderBy('seq')
-      .limit(limit);
-    if (after) query = query.where(sql<boolean>`(entity_id, seq) > (${after.entityId}, ${after.seq})`);
-    const rows = await query.execute();
-    return rows.map((row) => ({
-      entityId: row.entity_id,
-      seq: Number(row.seq),
-      schema: row.schema,
-      properties: json(row.properties) as Record<string, string[]>,
-      query: row.query,
-      line: row.line,
-      ref: row.ref,
-    }));
-  }
-
-  async clearStage(runId: string, trx?: AnyTransaction): Promise<void> {
-    await this.#on(trx).deleteFrom('datasets_stage').where('run_id', '=', runId).execute();
   }
 
   // Rejects and provenance
@@ -235,11 +160,12 @@ export class DatasetsStore {
     return rows.map((row) => json(row.reject) as RowReject);
   }
 
+  /** Records where each entity came from, as of run `runId`. */
   async upsertProvenance(
     trx: AnyTransaction,
+    runId: string,
     rows: Array<{
       entity_id: string;
-      run_id: string;
       query: number;
       line: number;
       ref: string;
@@ -247,19 +173,18 @@ export class DatasetsStore {
     }>,
   ): Promise<void> {
     if (rows.length === 0) return;
-    await this.#on(trx)
-      .insertInto('datasets_provenance')
-      .values(rows)
-      .onConflict((conflict) =>
-        conflict.column('entity_id').doUpdateSet({
-          run_id: (eb) => eb.ref('excluded.run_id'),
-          query: (eb) => eb.ref('excluded.query'),
-          line: (eb) => eb.ref('excluded.line'),
-          ref: (eb) => eb.ref('excluded.ref'),
-          rows: (eb) => eb.ref('excluded.rows'),
-        }),
-      )
-      .execute();
+    for (let i = 0; i < rows.length; i += BULK_ROWS) {
+      const slice = rows.slice(i, i + BULK_ROWS);
+      await sql`
+        insert into datasets_provenance (entity_id, run_id, query, line, ref, rows)
+        select t.entity_id, ${runId}::uuid, t.query, t.line, t.ref, t.rows
+        from unnest(${slice.map((r) => r.entity_id)}::text[], ${slice.map((r) => r.query)}::int[],
+          ${slice.map((r) => r.line)}::int[], ${slice.map((r) => r.ref)}::text[], ${slice.map((r) => r.rows)}::int[])
+          as t(entity_id, query, line, ref, rows)
+        on conflict (entity_id) do update set
+          run_id = excluded.run_id, query = excluded.query, line = excluded.line, ref = excluded.ref,
+          rows = excluded.rows`.execute(this.#on(trx));
+    }
   }
 
   async provenance(entityId: string) {
