@@ -51,6 +51,7 @@ export const userSchema = z.object({
   role: roleSchema,
   locale: localeSchema,
   totpEnabled: z.boolean(),
+  securityKeys: z.number().int().optional().describe('registered security keys (in the user list)'),
   mustChangePassword: z.boolean(),
   disabled: z.boolean(),
   lockedUntil: z.string().nullable(),

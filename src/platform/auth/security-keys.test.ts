@@ -268,6 +268,11 @@ describeEachDatabase('sign-in policy per role', (ctx) => {
     const enrolled = await registerKey(client, authenticator, 'Required key');
     expect(enrolled.json.stage).toBe('ok');
     expect((await client.request('GET', '/api/auth/me')).json.stage).toBe('ok');
+    // Administrators see who has keys before requiring them of more roles.
+    const listed = (await admin.request('GET', '/api/users')).json.items.find(
+      (user: { username: string }) => user.username === analystName,
+    );
+    expect(listed).toMatchObject({ totpEnabled: true, securityKeys: 1 });
 
     // Now the key is the way in; app codes are refused, a recovery code still works.
     const { client: again, stage: keyStage } = await passwordStep(t, analystName);

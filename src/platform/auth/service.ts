@@ -71,8 +71,9 @@ function sha256(value: string): string {
 }
 
 /** Public shape of a user row. */
-export function toUser(row: UserRow): User {
+export function toUser(row: UserRow & { security_keys?: string | number | null }): User {
   return {
+    ...(row.security_keys !== undefined ? { securityKeys: Number(row.security_keys ?? 0) } : {}),
     id: row.id,
     username: row.username,
     displayName: row.display_name,

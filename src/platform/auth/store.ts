@@ -124,8 +124,20 @@ export class AuthStore {
     return executor.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   }
 
+  /** Every user, with how many security keys each has registered. */
   listUsers() {
-    return this.db.selectFrom('users').selectAll().orderBy('username').execute();
+    return this.db
+      .selectFrom('users')
+      .selectAll('users')
+      .select((eb) =>
+        eb
+          .selectFrom('webauthn_credentials')
+          .select((inner) => inner.fn.countAll<string>().as('n'))
+          .whereRef('webauthn_credentials.user_id', '=', 'users.id')
+          .as('security_keys'),
+      )
+      .orderBy('username')
+      .execute();
   }
 
   async countUsers(): Promise<number> {

@@ -77,9 +77,15 @@ export function UsersPage() {
           header: () => t('users.role'),
           cell: (info) => <RoleBadge role={info.getValue()} />,
         }),
-        column.accessor('totpEnabled', {
+        column.accessor((user) => (user.totpEnabled ? 1 : 0) + (user.securityKeys ?? 0) * 2, {
+          id: 'twoFactor',
           header: () => t('users.twoFactor'),
-          cell: (info) => (info.getValue() ? t('users.twoFactorOn') : t('users.twoFactorOff')),
+          cell: (info) => {
+            const user = info.row.original;
+            const keys = user.securityKeys ?? 0;
+            const state = user.totpEnabled || keys > 0 ? t('users.twoFactorOn') : t('users.twoFactorOff');
+            return keys > 0 ? `${state} · ${t('securityKeys.keysCount', { n: keys })}` : state;
+          },
         }),
         column.accessor((user) => (user.disabled ? 2 : user.mustChangePassword ? 1 : 0), {
           id: 'status',
