@@ -2,7 +2,7 @@
  * Start-up of the compiled `sviedka` command against `node -e ''` (a bare Node start) measured in the
  * same run, interleaved round by round so load on the machine affects both alike. Goals (issue 9):
  * `--help` and `<command> --help` ≤ 0.3 s; a command on an existing embedded data directory ≤ 1 s (here
- * the whole `user list`, start to exit, which bounds its first query); `serve` answering /api/health
+ * the whole `user list` and `evidence collections`, start to exit, which bounds their first query); `serve` answering /api/health
  * ≤ 2 s on an existing data directory and ≤ 5 s on an empty one (demo seeding included).
  * The last case runs without the build's embedded database template (initdb, as before it existed).
  * Prints the median wall time of each, its ratio to the baseline, and the load average (other work
@@ -103,6 +103,12 @@ const cases: Array<[string, () => Promise<number>, number]> = [
   [
     'sviedka user list (existing data directory)',
     () => timeRun([bin, '--data', existing, 'user', 'list']),
+    1,
+  ],
+  // A command of an area (the vault and its start-up checks), on the demo's content.
+  [
+    'sviedka evidence collections (existing)',
+    () => timeRun([bin, '--data', existing, 'evidence', 'collections']),
     1,
   ],
   ['serve → /api/health (existing data directory)', () => timeServe(existing), 2],
