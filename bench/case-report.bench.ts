@@ -2,8 +2,8 @@
  * Report generation of a verification case: the document model built from a case with many findings and
  * evidence references, rendered to PDF/A with the embedded Cyrillic font, plus its JSON twin — what
  * `cases report` does between reading the case and recording the hash. Baseline in the same run: the
- * same renderer on a one-page report (fixed costs: font parsing and subsetting, PDF/A metadata), so the
- * ratio shows what the size of the case adds. Target (issue 11): ≤ 2 s for 50 findings, 200 references.
+ * same renderer on a one-page report (fixed costs: font subsetting, PDF/A metadata; the fonts are parsed
+ * once per process, in the warm-up), so the ratio shows what the size of the case adds. Target (issue 11): ≤ 2 s for 50 findings, 200 references.
  *
  * Usage: npx tsx bench/case-report.bench.ts [findings=50] [references=200] [runs=5]
  */

@@ -7,16 +7,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Font } from 'fontkit';
 import type { ReportBlock, ReportDocument, ReportLabels, ReportStamp } from './model.js';
 
 export const fontsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/fonts');
 
-let fonts: { regular: Buffer; bold: Buffer } | undefined;
+/**
+ * The fonts, parsed once per process. pdfkit would otherwise parse each TrueType file again for every
+ * report (and with it the shaping tables, decoded lazily on first use): measured, that was most of a
+ * one-page report's time. Each document still embeds its own subset of the glyphs it uses.
+ */
+let fonts: Promise<{ regular: Font; bold: Font }> | undefined;
 function loadFonts() {
-  fonts ??= {
-    regular: readFileSync(path.join(fontsDir, 'DejaVuSans.ttf')),
-    bold: readFileSync(path.join(fontsDir, 'DejaVuSans-Bold.ttf')),
-  };
+  fonts ??= import('fontkit').then(({ create }) => ({
+    regular: create(readFileSync(path.join(fontsDir, 'DejaVuSans.ttf'))),
+    bold: create(readFileSync(path.join(fontsDir, 'DejaVuSans-Bold.ttf'))),
+  }));
   return fonts;
 }
 
@@ -45,7 +51,7 @@ export async function renderPdf(
   attachments: Array<{ name: string; type: string; data: Buffer; description: string }> = [],
 ): Promise<Buffer> {
   const labels = { ...defaultLabels, ...document.labels };
-  const { regular, bold } = loadFonts();
+  const { regular, bold } = await loadFonts();
   // pdfkit (with its font engine) loads on the first report, not with every process that could make one.
   const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
@@ -73,8 +79,9 @@ export async function renderPdf(
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.registerFont('body', regular);
-  doc.registerFont('bold', bold);
+  // pdfkit takes a parsed fontkit font as well as bytes (its types know only bytes).
+  doc.registerFont('body', regular as unknown as Buffer);
+  doc.registerFont('bold', bold as unknown as Buffer);
   const width = doc.page.width - MARGIN * 2;
 
   doc.font('bold').fontSize(16).text(document.title, { width });
