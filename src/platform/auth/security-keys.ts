@@ -23,7 +23,7 @@ import { AppError } from '../errors.js';
 import { rolesRequiringTotp, type SecondFactors, type SecurityKey, type SessionStage } from './model.js';
 import { generateRecoveryCodes, hashRecoveryCode } from './secrets.js';
 import type { AuthService, IssuedSession, SessionInfo } from './service.js';
-import type { AuthStore, CredentialRow } from './store.js';
+import type { AuthStore, CredentialRow, WebauthnChallengePurpose } from './store.js';
 
 const CHALLENGE_SECONDS = 300;
 const RP_NAME = 'Sviedka';
@@ -72,6 +72,21 @@ export class SecurityKeyService {
 
   #credentialId(row: CredentialRow): string {
     return this.keys.decryptFieldText(row.credential_id, `webauthn_credentials.credential_id:${row.id}`);
+  }
+
+  /** A key as the browser is told of it (to exclude at registration, to allow at sign-in). */
+  #descriptor(row: CredentialRow): { id: string; transports: AuthenticatorTransport[] } {
+    return { id: this.#credentialId(row), transports: row.transports as AuthenticatorTransport[] };
+  }
+
+  /** The ceremony's challenge, kept server-side for this session and purpose until it expires. */
+  #keepChallenge(session: SessionInfo, purpose: WebauthnChallengePurpose, challenge: string): Promise<void> {
+    return this.store.putChallenge(
+      session.tokenHash,
+      purpose,
+      challenge,
+      new Date(Date.now() + CHALLENGE_SECONDS * 1000),
+    );
   }
 
   #toKey(row: CredentialRow): SecurityKey {
@@ -135,19 +150,11 @@ export class SecurityKeyService {
       userDisplayName: session.user.display_name,
       userID: new Uint8Array(Buffer.from(session.user.id.replaceAll('-', ''), 'hex')),
       attestationType: 'none',
-      excludeCredentials: existing.map((row) => ({
-        id: this.#credentialId(row),
-        transports: row.transports as AuthenticatorTransport[],
-      })),
+      excludeCredentials: existing.map((row) => this.#descriptor(row)),
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
       timeout: CHALLENGE_SECONDS * 1000,
     });
-    await this.store.putChallenge(
-      session.tokenHash,
-      'register',
-      options.challenge,
-      new Date(Date.now() + CHALLENGE_SECONDS * 1000),
-    );
+    await this.#keepChallenge(session, 'register', options.challenge);
     return options;
   }
 
@@ -248,19 +255,11 @@ export class SecurityKeyService {
     const credentials = await this.store.credentialsOf(session.user.id);
     const options = await generateAuthenticationOptions({
       rpID: party.id,
-      allowCredentials: credentials.map((row) => ({
-        id: this.#credentialId(row),
-        transports: row.transports as AuthenticatorTransport[],
-      })),
+      allowCredentials: credentials.map((row) => this.#descriptor(row)),
       userVerification: 'preferred',
       timeout: CHALLENGE_SECONDS * 1000,
     });
-    await this.store.putChallenge(
-      session.tokenHash,
-      'authenticate',
-      options.challenge,
-      new Date(Date.now() + CHALLENGE_SECONDS * 1000),
-    );
+    await this.#keepChallenge(session, 'authenticate', options.challenge);
     return options;
   }
 
